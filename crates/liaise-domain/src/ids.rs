@@ -111,10 +111,7 @@ impl Email {
         let bad = || {
             DomainError::invalid(
                 field,
-                format!(
-                    "`{}` is not an e-mail address",
-                    crate::text::preview(s)
-                ),
+                format!("`{}` is not an e-mail address", crate::text::preview(s)),
             )
         };
         if s.len() > Self::MAX_LEN {
@@ -132,9 +129,9 @@ impl Email {
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         let local_ok = !local.is_empty()
-            && !local
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '@' | '<' | '>' | '"' | ','));
+            && !local.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, '@' | '<' | '>' | '"' | ',')
+            });
         if !domain_ok || !local_ok {
             return Err(bad());
         }

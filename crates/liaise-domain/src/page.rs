@@ -53,7 +53,9 @@ impl PageRequest {
 
     /// The slice of `items` this page shows.
     pub fn slice<'a, T>(&self, items: &'a [T]) -> &'a [T] {
-        let start = usize::try_from(self.offset()).unwrap_or(usize::MAX).min(items.len());
+        let start = usize::try_from(self.offset())
+            .unwrap_or(usize::MAX)
+            .min(items.len());
         let len = usize::try_from(self.per_page).unwrap_or(usize::MAX);
         let end = start.saturating_add(len).min(items.len());
         items.get(start..end).unwrap_or(&[])

@@ -246,7 +246,10 @@ impl BodyInput {
             }
         }
         if f.organizations.is_empty() {
-            v.push("organizations", "a body belongs to at least one organization");
+            v.push(
+                "organizations",
+                "a body belongs to at least one organization",
+            );
         }
         if let (Some(code), Some(Some(parent))) = (&code, &parent) {
             if code == parent {
@@ -472,10 +475,19 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(BodyKind::parse("kind", "study-group"), Ok(BodyKind::StudyGroup));
+        assert_eq!(
+            BodyKind::parse("kind", "study-group"),
+            Ok(BodyKind::StudyGroup)
+        );
         let err = BodyKind::parse("kind", "club").unwrap_err().to_string();
-        assert!(err.starts_with("kind: `club` is not one of: sector"), "{err}");
-        assert_eq!(RoleKind::parse("role", "focal-point"), Ok(RoleKind::FocalPoint));
+        assert!(
+            err.starts_with("kind: `club` is not one of: sector"),
+            "{err}"
+        );
+        assert_eq!(
+            RoleKind::parse("role", "focal-point"),
+            Ok(RoleKind::FocalPoint)
+        );
     }
 
     #[test]
@@ -514,23 +526,34 @@ mod tests {
     fn cycles() {
         let chain = [code("SG12"), code("ITU-T")];
         assert!(check_parent(&code("Q1-12"), &chain).is_ok());
-        let err = check_parent(&code("ITU-T"), &chain).unwrap_err().to_string();
+        let err = check_parent(&code("ITU-T"), &chain)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("ITU-T cannot be placed under SG12"), "{err}");
     }
 
     #[test]
     fn roles() {
-        let d = |y, m, day| Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), day).unwrap();
-        let r = RoleInput::parse("SG12", "chair", Some(d(2025, 1, 1)), Some(d(2028, 12, 31))).unwrap();
+        let d = |y, m, day| {
+            Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), day).unwrap()
+        };
+        let r =
+            RoleInput::parse("SG12", "chair", Some(d(2025, 1, 1)), Some(d(2028, 12, 31))).unwrap();
         assert!(r.current_on(d(2026, 6, 1)));
         assert!(!r.current_on(d(2029, 1, 1)));
-        assert!(RoleInput::parse("SG12", "chair", Some(d(2025, 1, 1)), Some(d(2024, 1, 1))).is_err());
+        assert!(
+            RoleInput::parse("SG12", "chair", Some(d(2025, 1, 1)), Some(d(2024, 1, 1))).is_err()
+        );
         assert!(RoleInput::parse("SG12", "king", None, None).is_err());
     }
 
     #[test]
     fn urls() {
-        assert!(parse_url("url", Some("https://www.itu.int")).unwrap().is_some());
+        assert!(
+            parse_url("url", Some("https://www.itu.int"))
+                .unwrap()
+                .is_some()
+        );
         assert!(parse_url("url", Some("javascript:alert(1)")).is_err());
         assert!(parse_url("url", None).unwrap().is_none());
     }

@@ -35,7 +35,11 @@ pub fn line(field: &str, raw: &str, max: usize) -> Result<String, DomainError> {
 }
 
 /// An optional line: empty means absent.
-pub fn optional_line(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, DomainError> {
+pub fn optional_line(
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, DomainError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) => line(field, s, max).map(Some),
@@ -43,7 +47,11 @@ pub fn optional_line(field: &str, raw: Option<&str>, max: usize) -> Result<Optio
 }
 
 /// An optional multi-line text (mandates, descriptions): trimmed, at most `max` characters.
-pub fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, DomainError> {
+pub fn optional_text(
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, DomainError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) if s.chars().count() > max => Err(DomainError::invalid(
@@ -51,11 +59,13 @@ pub fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Optio
             format!("must be at most {max} characters"),
         )),
         Some(s)
-            if s
-                .chars()
+            if s.chars()
                 .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) =>
         {
-            Err(DomainError::invalid(field, "must not contain control characters"))
+            Err(DomainError::invalid(
+                field,
+                "must not contain control characters",
+            ))
         }
         Some(s) => Ok(Some(s.to_owned())),
     }
@@ -67,7 +77,10 @@ mod tests {
 
     #[test]
     fn lines() {
-        assert_eq!(line("name", "  Security ", 10).ok().as_deref(), Some("Security"));
+        assert_eq!(
+            line("name", "  Security ", 10).ok().as_deref(),
+            Some("Security")
+        );
         assert!(line("name", "   ", 10).is_err());
         assert!(line("name", "12345678901", 10).is_err());
         assert!(line("name", "a\nb", 10).is_err());

@@ -1,1 +1,134 @@
+//! Use cases of liaise. Each write opens one transaction, asks `authorize()`, does the work
+//! and commits; reads of the registry come from an in-memory snapshot that follows the
+//! database's registry revision.
+//!
+//! Invariant: knows no HTTP status and no template; writes no SQL (calls liaise-store).
 
+mod error;
+pub mod reference;
+pub mod registry;
+pub mod snapshot;
+pub mod tokens;
+
+use std::{
+    sync::{Arc, Mutex, RwLock},
+    time::{Duration, Instant},
+};
+
+use liaise_store::{Store, queries};
+
+pub use error::ServiceError;
+pub use liaise_domain as domain;
+pub use liaise_store::{Backend, StoreError, dialect, redact_url};
+pub use snapshot::Snapshot;
+
+/// How often a reader checks whether another process changed the registry.
+const REFRESH_EVERY: Duration = Duration::from_secs(1);
+
+/// The application's use cases over one database.
+#[derive(Clone, Debug)]
+pub struct Liaise {
+    store: Store,
+    cache: Arc<RegistryCache>,
+}
+
+#[derive(Debug)]
+struct RegistryCache {
+    current: RwLock<Arc<Snapshot>>,
+    checked_at: Mutex<Instant>,
+    reload: tokio::sync::Mutex<()>,
+}
+
+impl Liaise {
+    /// Connects, migrates, loads the reference data and the registry snapshot.
+    pub async fn open(database_url: &str) -> Result<Self, ServiceError> {
+        let store = Store::connect(database_url).await?;
+        store.migrate().await?;
+        reference::load(&store).await?;
+        let rows = queries::registry::load_all(store.conn()).await?;
+        let cache = RegistryCache {
+            current: RwLock::new(Arc::new(Snapshot::build(rows))),
+            checked_at: Mutex::new(Instant::now()),
+            reload: tokio::sync::Mutex::new(()),
+        };
+        Ok(Self {
+            store,
+            cache: Arc::new(cache),
+        })
+    }
+
+    /// Connects and migrates only (for `liaise migrate`).
+    pub async fn migrate(database_url: &str) -> Result<(), ServiceError> {
+        let store = Store::connect(database_url).await?;
+        store.migrate().await?;
+        store.close().await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.store.backend()
+    }
+
+    /// Is the database reachable?
+    pub async fn ready(&self) -> Result<(), ServiceError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Closes the database (SQLite checkpoints its log).
+    pub async fn close(self) -> Result<(), ServiceError> {
+        Ok(self.store.close().await?)
+    }
+
+    /// The registry as it is now: in memory, reloaded when the database's revision moved.
+    pub async fn registry(&self) -> Result<Arc<Snapshot>, ServiceError> {
+        let current = self.current();
+        let stale = {
+            let checked = self
+                .cache
+                .checked_at
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            checked.elapsed() >= REFRESH_EVERY
+        };
+        if !stale {
+            return Ok(current);
+        }
+        let _guard = self.cache.reload.lock().await;
+        let current = self.current();
+        let revision = queries::registry::revision(self.store.conn()).await?;
+        if revision != current.revision {
+            self.reload().await?;
+        }
+        self.touch();
+        Ok(self.current())
+    }
+
+    fn current(&self) -> Arc<Snapshot> {
+        self.cache
+            .current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn touch(&self) {
+        *self
+            .cache
+            .checked_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Instant::now();
+    }
+
+    /// Rebuilds the snapshot from the database (after a write of this process).
+    async fn reload(&self) -> Result<(), ServiceError> {
+        let rows = queries::registry::load_all(self.store.conn()).await?;
+        let snapshot = Arc::new(Snapshot::build(rows));
+        *self
+            .cache
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = snapshot;
+        self.touch();
+        Ok(())
+    }
+}

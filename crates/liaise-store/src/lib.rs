@@ -1,1 +1,130 @@
+//! Storage of liaise on SQLite or PostgreSQL through sea-orm.
+//!
+//! Invariant: the only crate that writes SQL. Everything that differs by backend lives in
+//! [`dialect`], each function with both arms. Functions take any connection (`&impl
+//! ConnectionTrait`), so the service decides what runs inside one transaction.
 
+pub mod dialect;
+pub mod entity;
+mod error;
+pub mod migration;
+pub mod queries;
+
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
+use sea_orm_migration::MigratorTrait;
+
+pub use error::StoreError;
+pub use sea_orm::{ConnectionTrait as Conn, DatabaseTransaction as Tx};
+
+/// Which database the store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StoreError::Config(format!(
+                "database URL must start with sqlite:, postgres:// or postgresql:// (got `{}`)",
+                redact_url(url)
+            )))
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgresql",
+        }
+    }
+}
+
+/// A database URL with its password hidden, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The database of one liaise deployment.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens the database named by `url` and checks that it answers.
+    #[tracing::instrument(skip(url), fields(url = %redact_url(url)))]
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let backend = Backend::from_url(url)?;
+        let options = dialect::connect_options(backend, url, Duration::from_secs(5));
+        let db = Database::connect(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact_url(url))))?;
+        let store = Self { db, backend };
+        store
+            .ping()
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact_url(url))))?;
+        Ok(store)
+    }
+
+    /// Brings the schema up to date.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migration::Migrator::up(&self.db, None)
+            .await
+            .map_err(StoreError::from)
+    }
+
+    /// Is the database reachable?
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db
+            .execute_unprepared("SELECT 1")
+            .await
+            .map(|_| ())
+            .map_err(StoreError::from)
+    }
+
+    /// Starts a transaction: every write of a use case goes through one.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        self.db.begin().await.map_err(StoreError::from)
+    }
+
+    /// The connection pool, for reads outside a transaction.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection (at shutdown, so SQLite checkpoints its WAL).
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await.map_err(StoreError::from)
+    }
+}

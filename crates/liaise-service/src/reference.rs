@@ -1,0 +1,368 @@
+//! The reference data of the first deployment (ITU-T and UPU under WTSA Resolution 11),
+//! loaded on first start.
+//!
+//! Each entry is recorded by key (`body:SG12`, `link:SG12:qos`) once applied, so a restart
+//! changes nothing, an entry a user edited or removed is never touched again, and a later
+//! release that adds entries only adds those.
+
+use std::collections::{HashMap, HashSet};
+
+use liaise_domain::registry::{BodyFields, BodyInput, OrganizationInput, TopicInput};
+use liaise_store::{
+    Store, Tx,
+    queries::{
+        reference as r,
+        registry::{self as q, BodyRow, OrganizationRow, TopicRow},
+    },
+};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use crate::ServiceError;
+
+/// The file shipped with the binary (a copy of the project's `data/reference/res11.toml`).
+pub const RES11: &str = include_str!("../../../data/reference/res11.toml");
+
+#[derive(Debug, Deserialize)]
+pub struct ReferenceData {
+    #[serde(default, rename = "organization")]
+    pub organizations: Vec<OrganizationEntry>,
+    #[serde(default, rename = "body")]
+    pub bodies: Vec<BodyEntry>,
+    #[serde(default, rename = "topic")]
+    pub topics: Vec<TopicEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OrganizationEntry {
+    pub code: String,
+    pub name: String,
+    pub name_fr: Option<String>,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BodyEntry {
+    /// One owning organization …
+    pub organization: Option<String>,
+    /// … or several, for a joint body.
+    #[serde(default)]
+    pub organizations: Vec<String>,
+    pub code: String,
+    pub parent: Option<String>,
+    pub name: String,
+    pub name_fr: Option<String>,
+    pub kind: String,
+    pub mandate: Option<String>,
+    pub period: Option<String>,
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TopicEntry {
+    pub slug: String,
+    pub parent: Option<String>,
+    pub name: String,
+    pub name_fr: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub bodies: Vec<String>,
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// Parses and checks the reference file; every entry must pass the same rules as user input.
+pub fn parse(text: &str) -> Result<ReferenceData, ServiceError> {
+    let data: ReferenceData =
+        toml::from_str(text).map_err(|e| ServiceError::Internal(format!("reference data: {e}")))?;
+    Ok(data)
+}
+
+/// Loads what is new in the reference data, in one transaction.
+pub async fn load(store: &Store) -> Result<usize, ServiceError> {
+    let data = parse(RES11)?;
+    let applied = r::applied_keys(store.conn()).await?;
+    let pending = pending_keys(&data, &applied);
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let tx = store.begin().await?;
+    let now = OffsetDateTime::now_utc();
+    let done = apply(&tx, &data, &applied, now).await?;
+    r::mark_applied(&tx, &done, now).await?;
+    q::bump_revision(&tx).await?;
+    tx.commit().await.map_err(liaise_store::StoreError::from)?;
+    tracing::info!(entries = done.len(), "reference data loaded");
+    Ok(done.len())
+}
+
+fn pending_keys(data: &ReferenceData, applied: &HashSet<String>) -> Vec<String> {
+    let mut keys = Vec::new();
+    keys.extend(
+        data.organizations
+            .iter()
+            .map(|o| format!("organization:{}", o.code)),
+    );
+    keys.extend(data.bodies.iter().map(|b| format!("body:{}", b.code)));
+    keys.extend(data.topics.iter().map(|t| format!("topic:{}", t.slug)));
+    for t in &data.topics {
+        keys.extend(t.bodies.iter().map(|b| format!("link:{b}:{}", t.slug)));
+    }
+    keys.retain(|k| !applied.contains(k));
+    keys
+}
+
+fn reference_error(what: &str, e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(format!("reference data, {what}: {e}"))
+}
+
+async fn apply(
+    tx: &Tx,
+    data: &ReferenceData,
+    applied: &HashSet<String>,
+    now: OffsetDateTime,
+) -> Result<Vec<String>, ServiceError> {
+    let mut done = Vec::new();
+    for o in &data.organizations {
+        let key = format!("organization:{}", o.code);
+        if applied.contains(&key) {
+            continue;
+        }
+        let input = OrganizationInput::parse(
+            &o.code,
+            &o.name,
+            o.name_fr.as_deref(),
+            o.url.as_deref(),
+            o.confirm,
+        )
+        .map_err(|e| reference_error(&key, e))?;
+        if q::organization_by_code(tx, input.code.as_str())
+            .await?
+            .is_none()
+        {
+            q::insert_organization(
+                tx,
+                &OrganizationRow {
+                    code: input.code.as_str(),
+                    name: &input.name,
+                    name_fr: input.name_fr.as_deref(),
+                    url: input.url.as_deref(),
+                    to_confirm: input.to_confirm,
+                },
+                now,
+            )
+            .await?;
+        }
+        done.push(key);
+    }
+
+    // Bodies: parents first, whatever the file's order.
+    let mut remaining: Vec<&BodyEntry> = data
+        .bodies
+        .iter()
+        .filter(|b| !applied.contains(&format!("body:{}", b.code)))
+        .collect();
+    while !remaining.is_empty() {
+        let before = remaining.len();
+        let mut next = Vec::new();
+        for b in remaining {
+            let key = format!("body:{}", b.code);
+            let parent_id = match &b.parent {
+                Some(p) => match q::body_by_code(tx, &p.to_ascii_uppercase()).await? {
+                    Some(parent) => Some(parent.id),
+                    None => {
+                        next.push(b);
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let organizations: Vec<String> = b
+                .organization
+                .iter()
+                .cloned()
+                .chain(b.organizations.iter().cloned())
+                .collect();
+            let input = BodyInput::parse(&BodyFields {
+                code: &b.code,
+                name: &b.name,
+                name_fr: b.name_fr.as_deref(),
+                kind: &b.kind,
+                mandate: b.mandate.as_deref(),
+                parent: b.parent.as_deref(),
+                period: b.period.as_deref(),
+                organizations: &organizations,
+                to_confirm: b.confirm,
+            })
+            .map_err(|e| reference_error(&key, e))?;
+            if q::body_by_code(tx, input.code.as_str()).await?.is_none() {
+                let codes: Vec<&str> = input.organizations.iter().map(|c| c.as_str()).collect();
+                let orgs = q::organizations_by_codes(tx, &codes).await?;
+                if orgs.len() != codes.len() {
+                    return Err(reference_error(&key, "unknown organization"));
+                }
+                let ids: Vec<i32> = orgs.iter().map(|o| o.id).collect();
+                q::insert_body(
+                    tx,
+                    &BodyRow {
+                        code: input.code.as_str(),
+                        name: &input.name,
+                        name_fr: input.name_fr.as_deref(),
+                        kind: input.kind.as_str(),
+                        mandate: input.mandate.as_deref(),
+                        parent_id,
+                        period_start: input.period.map(|p| p.start),
+                        period_end: input.period.and_then(|p| p.end),
+                        to_confirm: input.to_confirm,
+                        organization_ids: &ids,
+                    },
+                    now,
+                )
+                .await?;
+            }
+            done.push(key);
+        }
+        if next.len() == before {
+            let codes: Vec<&str> = next.iter().map(|b| b.code.as_str()).collect();
+            return Err(reference_error(
+                "bodies",
+                format!("parents not found for {}", codes.join(", ")),
+            ));
+        }
+        remaining = next;
+    }
+
+    // Topics: parents first too.
+    let mut remaining: Vec<&TopicEntry> = data
+        .topics
+        .iter()
+        .filter(|t| !applied.contains(&format!("topic:{}", t.slug)))
+        .collect();
+    while !remaining.is_empty() {
+        let before = remaining.len();
+        let mut next = Vec::new();
+        for t in remaining {
+            let key = format!("topic:{}", t.slug);
+            let parent_id = match &t.parent {
+                Some(p) => match q::topic_by_slug(tx, p).await? {
+                    Some(parent) => Some(parent.id),
+                    None => {
+                        next.push(t);
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let input = TopicInput::parse(
+                &t.slug,
+                &t.name,
+                t.name_fr.as_deref(),
+                t.description.as_deref(),
+                t.parent.as_deref(),
+            )
+            .map_err(|e| reference_error(&key, e))?;
+            if q::topic_by_slug(tx, input.slug.as_str()).await?.is_none() {
+                q::insert_topic(
+                    tx,
+                    &TopicRow {
+                        slug: input.slug.as_str(),
+                        name: &input.name,
+                        name_fr: input.name_fr.as_deref(),
+                        description: input.description.as_deref(),
+                        parent_id,
+                        to_confirm: t.confirm,
+                    },
+                    now,
+                )
+                .await?;
+            }
+            done.push(key);
+        }
+        if next.len() == before {
+            return Err(reference_error("topics", "a parent topic is missing"));
+        }
+        remaining = next;
+    }
+
+    // Links: only between entries that exist (a user may have removed one).
+    let bodies: HashMap<String, i32> = {
+        let codes: Vec<String> = data
+            .topics
+            .iter()
+            .flat_map(|t| t.bodies.iter().map(|b| b.to_ascii_uppercase()))
+            .collect();
+        let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+        q::bodies_by_codes(tx, &refs)
+            .await?
+            .into_iter()
+            .map(|b| (b.code, b.id))
+            .collect()
+    };
+    for t in &data.topics {
+        let Some(topic) = q::topic_by_slug(tx, &t.slug).await? else {
+            continue;
+        };
+        for b in &t.bodies {
+            let key = format!("link:{b}:{}", t.slug);
+            if applied.contains(&key) {
+                continue;
+            }
+            if let Some(&body_id) = bodies.get(&b.to_ascii_uppercase()) {
+                q::link_body_topic(tx, body_id, topic.id).await?;
+            }
+            done.push(key);
+        }
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_file_parses_and_every_entry_is_valid() {
+        let data = parse(RES11).unwrap();
+        assert_eq!(data.organizations.len(), 2);
+        assert!(data.bodies.iter().any(|b| b.code == "SG12"));
+        assert!(data.topics.iter().any(|t| t.slug == "dfs"));
+        for b in &data.bodies {
+            let orgs: Vec<String> = b.organization.iter().cloned().collect();
+            BodyInput::parse(&BodyFields {
+                code: &b.code,
+                name: &b.name,
+                name_fr: b.name_fr.as_deref(),
+                kind: &b.kind,
+                mandate: b.mandate.as_deref(),
+                parent: b.parent.as_deref(),
+                period: b.period.as_deref(),
+                organizations: &orgs,
+                to_confirm: b.confirm,
+            })
+            .unwrap();
+        }
+        let codes: HashSet<&str> = data.bodies.iter().map(|b| b.code.as_str()).collect();
+        for t in &data.topics {
+            for b in &t.bodies {
+                assert!(
+                    codes.contains(b.as_str()),
+                    "topic {} names unknown body {b}",
+                    t.slug
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pending_skips_what_was_applied() {
+        let data = parse(RES11).unwrap();
+        let none = pending_keys(&data, &HashSet::new());
+        assert!(none.contains(&"body:SG12".to_owned()));
+        assert!(none.contains(&"link:SG12:qos".to_owned()));
+        let all: HashSet<String> = none.iter().cloned().collect();
+        assert!(pending_keys(&data, &all).is_empty());
+    }
+}

@@ -1,0 +1,445 @@
+//! The registry in memory: every organization, body, person and topic with their links
+//! resolved to codes, indexed for the pages and the API. Built from the store's rows in one
+//! pass; rebuilt whenever the registry's revision moves.
+
+use std::collections::{BTreeSet, HashMap};
+
+use liaise_domain::{Code, Slug};
+use liaise_store::queries::registry::RegistryRows;
+use time::{Date, OffsetDateTime};
+
+#[derive(Debug, Clone)]
+pub struct Organization {
+    pub code: String,
+    pub name: String,
+    pub name_fr: Option<String>,
+    pub url: Option<String>,
+    pub to_confirm: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub code: String,
+    pub name: String,
+    pub name_fr: Option<String>,
+    pub kind: String,
+    pub mandate: Option<String>,
+    pub parent: Option<String>,
+    pub period_start: Option<i32>,
+    pub period_end: Option<i32>,
+    /// Owning organizations' codes; two or more for a joint body.
+    pub organizations: Vec<String>,
+    pub topics: Vec<String>,
+    pub children: Vec<String>,
+    pub to_confirm: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl Body {
+    /// `2025-2028`, `2025-` or `None`.
+    pub fn period(&self) -> Option<String> {
+        match (self.period_start, self.period_end) {
+            (Some(s), Some(e)) if s == e => Some(s.to_string()),
+            (Some(s), Some(e)) => Some(format!("{s}-{e}")),
+            (Some(s), None) => Some(format!("{s}-")),
+            _ => None,
+        }
+    }
+
+    pub fn is_joint(&self) -> bool {
+        self.organizations.len() > 1
+    }
+
+    pub fn belongs_to(&self, organization: &str) -> bool {
+        self.organizations.iter().any(|o| o == organization)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: i32,
+    pub person_id: i32,
+    pub body: String,
+    pub kind: String,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: i32,
+    pub name: String,
+    pub organization: Option<String>,
+    pub affiliation: Option<String>,
+    pub email: Option<String>,
+    pub roles: Vec<Role>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub slug: String,
+    pub name: String,
+    pub name_fr: Option<String>,
+    pub description: Option<String>,
+    pub parent: Option<String>,
+    pub children: Vec<String>,
+    pub bodies: Vec<String>,
+    pub to_confirm: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Which bodies of two organizations meet on which topics.
+#[derive(Debug, Clone)]
+pub struct Matrix {
+    pub rows_organization: String,
+    pub columns_organization: String,
+    /// Bodies of the first organization that have a topic shared with the second.
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+    /// `cells[r][c]`: the slugs of the topics shared by `rows[r]` and `columns[c]`.
+    pub cells: Vec<Vec<Vec<String>>>,
+}
+
+impl Matrix {
+    /// Number of non-empty cells.
+    pub fn links(&self) -> usize {
+        self.cells
+            .iter()
+            .flatten()
+            .filter(|c| !c.is_empty())
+            .count()
+    }
+}
+
+/// The whole registry at one revision.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub revision: i64,
+    pub organizations: Vec<Organization>,
+    pub bodies: Vec<Body>,
+    pub people: Vec<Person>,
+    pub topics: Vec<Topic>,
+    organization_index: HashMap<String, usize>,
+    body_index: HashMap<String, usize>,
+    person_index: HashMap<i32, usize>,
+    topic_index: HashMap<String, usize>,
+}
+
+impl Snapshot {
+    pub fn build(rows: RegistryRows) -> Self {
+        let org_code: HashMap<i32, &str> = rows
+            .organizations
+            .iter()
+            .map(|o| (o.id, o.code.as_str()))
+            .collect();
+        let body_code: HashMap<i32, &str> = rows
+            .bodies
+            .iter()
+            .map(|b| (b.id, b.code.as_str()))
+            .collect();
+        let topic_slug: HashMap<i32, &str> = rows
+            .topics
+            .iter()
+            .map(|t| (t.id, t.slug.as_str()))
+            .collect();
+
+        let mut body_orgs: HashMap<i32, Vec<String>> = HashMap::new();
+        for bo in &rows.body_organizations {
+            if let Some(code) = org_code.get(&bo.organization_id) {
+                body_orgs
+                    .entry(bo.body_id)
+                    .or_default()
+                    .push((*code).to_owned());
+            }
+        }
+        let mut body_topics: HashMap<i32, Vec<String>> = HashMap::new();
+        let mut topic_bodies: HashMap<i32, Vec<String>> = HashMap::new();
+        for bt in &rows.body_topics {
+            if let (Some(b), Some(t)) = (body_code.get(&bt.body_id), topic_slug.get(&bt.topic_id)) {
+                body_topics
+                    .entry(bt.body_id)
+                    .or_default()
+                    .push((*t).to_owned());
+                topic_bodies
+                    .entry(bt.topic_id)
+                    .or_default()
+                    .push((*b).to_owned());
+            }
+        }
+        let mut body_children: HashMap<i32, Vec<String>> = HashMap::new();
+        for b in &rows.bodies {
+            if let Some(p) = b.parent_id {
+                body_children.entry(p).or_default().push(b.code.clone());
+            }
+        }
+        let mut topic_children: HashMap<i32, Vec<String>> = HashMap::new();
+        for t in &rows.topics {
+            if let Some(p) = t.parent_id {
+                topic_children.entry(p).or_default().push(t.slug.clone());
+            }
+        }
+        let mut person_roles: HashMap<i32, Vec<Role>> = HashMap::new();
+        for r in &rows.roles {
+            if let Some(b) = body_code.get(&r.body_id) {
+                person_roles.entry(r.person_id).or_default().push(Role {
+                    id: r.id,
+                    person_id: r.person_id,
+                    body: (*b).to_owned(),
+                    kind: r.kind.clone(),
+                    from: r.date_from,
+                    to: r.date_to,
+                });
+            }
+        }
+
+        let organizations: Vec<Organization> = rows
+            .organizations
+            .iter()
+            .map(|o| Organization {
+                code: o.code.clone(),
+                name: o.name.clone(),
+                name_fr: o.name_fr.clone(),
+                url: o.url.clone(),
+                to_confirm: o.to_confirm,
+                created_at: o.created_at,
+                updated_at: o.updated_at,
+            })
+            .collect();
+        let mut bodies: Vec<Body> = rows
+            .bodies
+            .iter()
+            .map(|b| Body {
+                code: b.code.clone(),
+                name: b.name.clone(),
+                name_fr: b.name_fr.clone(),
+                kind: b.kind.clone(),
+                mandate: b.mandate.clone(),
+                parent: b
+                    .parent_id
+                    .and_then(|p| body_code.get(&p))
+                    .map(|c| (*c).to_owned()),
+                period_start: b.period_start,
+                period_end: b.period_end,
+                organizations: body_orgs.remove(&b.id).unwrap_or_default(),
+                topics: body_topics.remove(&b.id).unwrap_or_default(),
+                children: body_children.remove(&b.id).unwrap_or_default(),
+                to_confirm: b.to_confirm,
+                created_at: b.created_at,
+                updated_at: b.updated_at,
+            })
+            .collect();
+        for b in &mut bodies {
+            b.organizations.sort();
+            b.topics.sort();
+        }
+        let people: Vec<Person> = rows
+            .people
+            .iter()
+            .map(|p| Person {
+                id: p.id,
+                name: p.name.clone(),
+                organization: p
+                    .organization_id
+                    .and_then(|o| org_code.get(&o))
+                    .map(|c| (*c).to_owned()),
+                affiliation: p.affiliation.clone(),
+                email: p.email.clone(),
+                roles: person_roles.remove(&p.id).unwrap_or_default(),
+                created_at: p.created_at,
+                updated_at: p.updated_at,
+            })
+            .collect();
+        let topics: Vec<Topic> = rows
+            .topics
+            .iter()
+            .map(|t| Topic {
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                name_fr: t.name_fr.clone(),
+                description: t.description.clone(),
+                parent: t
+                    .parent_id
+                    .and_then(|p| topic_slug.get(&p))
+                    .map(|s| (*s).to_owned()),
+                children: topic_children.remove(&t.id).unwrap_or_default(),
+                bodies: topic_bodies.remove(&t.id).unwrap_or_default(),
+                to_confirm: t.to_confirm,
+                created_at: t.created_at,
+                updated_at: t.updated_at,
+            })
+            .collect();
+
+        let mut s = Self {
+            revision: rows.revision,
+            organizations,
+            bodies,
+            people,
+            topics,
+            ..Self::default()
+        };
+        s.organization_index = index(&s.organizations, |o| o.code.clone());
+        s.body_index = index(&s.bodies, |b| b.code.clone());
+        s.person_index = s
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
+        s.topic_index = index(&s.topics, |t| t.slug.clone());
+        // Topics list their bodies in registry order, as the bodies do their topics.
+        for t in &mut s.topics {
+            t.bodies.sort_by_key(|b| s.body_index.get(b).copied());
+        }
+        s
+    }
+
+    pub fn organization(&self, code: &str) -> Option<&Organization> {
+        let code = Code::parse("code", code).ok()?;
+        self.organization_index
+            .get(code.as_str())
+            .and_then(|&i| self.organizations.get(i))
+    }
+
+    pub fn body(&self, code: &str) -> Option<&Body> {
+        let code = Code::parse("code", code).ok()?;
+        self.body_index
+            .get(code.as_str())
+            .and_then(|&i| self.bodies.get(i))
+    }
+
+    pub fn person(&self, id: i32) -> Option<&Person> {
+        self.person_index.get(&id).and_then(|&i| self.people.get(i))
+    }
+
+    pub fn topic(&self, slug: &str) -> Option<&Topic> {
+        let slug = Slug::parse("slug", slug).ok()?;
+        self.topic_index
+            .get(slug.as_str())
+            .and_then(|&i| self.topics.get(i))
+    }
+
+    /// The chain of parents above a body, nearest first.
+    pub fn ancestors(&self, code: &str) -> Vec<&Body> {
+        let mut out: Vec<&Body> = Vec::new();
+        let mut next = self.body(code).and_then(|b| b.parent.as_deref());
+        while let Some(c) = next {
+            match self.body(c) {
+                Some(b) if !out.iter().any(|o| o.code == b.code) => {
+                    out.push(b);
+                    next = b.parent.as_deref();
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// The people with a role in a body, with that role.
+    pub fn people_in(&self, body: &str) -> Vec<(&Person, &Role)> {
+        self.people
+            .iter()
+            .flat_map(|p| {
+                p.roles
+                    .iter()
+                    .filter(|r| r.body == body)
+                    .map(move |r| (p, r))
+            })
+            .collect()
+    }
+
+    /// The bodies on a topic, grouped by organization in registry order. A joint body shows
+    /// under each of its organizations.
+    pub fn topic_bodies_by_organization(&self, topic: &Topic) -> Vec<(&Organization, Vec<&Body>)> {
+        self.organizations
+            .iter()
+            .map(|o| {
+                let bodies = topic
+                    .bodies
+                    .iter()
+                    .filter_map(|c| self.body(c))
+                    .filter(|b| b.belongs_to(&o.code))
+                    .collect::<Vec<_>>();
+                (o, bodies)
+            })
+            .collect()
+    }
+
+    /// The collaboration matrix of two organizations.
+    pub fn matrix(&self, rows_org: &str, columns_org: &str) -> Matrix {
+        let on_topics = |org: &str| -> Vec<&Body> {
+            self.bodies
+                .iter()
+                .filter(|b| b.belongs_to(org) && !b.topics.is_empty())
+                .collect()
+        };
+        let row_bodies = on_topics(rows_org);
+        let col_bodies = on_topics(columns_org);
+        let shared = |a: &Body, b: &Body| -> Vec<String> {
+            let bt: BTreeSet<&String> = b.topics.iter().collect();
+            let mut v: Vec<String> = a
+                .topics
+                .iter()
+                .filter(|t| bt.contains(t))
+                .cloned()
+                .collect();
+            v.sort_by_key(|t| self.topic_index.get(t).copied());
+            v
+        };
+        let cells_full: Vec<Vec<Vec<String>>> = row_bodies
+            .iter()
+            .map(|r| col_bodies.iter().map(|c| shared(r, c)).collect())
+            .collect();
+        // Keep only rows and columns that meet someone.
+        let keep_rows: Vec<usize> = (0..row_bodies.len())
+            .filter(|&r| {
+                cells_full
+                    .get(r)
+                    .is_some_and(|row| row.iter().any(|c| !c.is_empty()))
+            })
+            .collect();
+        let keep_cols: Vec<usize> = (0..col_bodies.len())
+            .filter(|&c| {
+                cells_full
+                    .iter()
+                    .any(|row| row.get(c).is_some_and(|cell| !cell.is_empty()))
+            })
+            .collect();
+        Matrix {
+            rows_organization: rows_org.to_owned(),
+            columns_organization: columns_org.to_owned(),
+            rows: keep_rows
+                .iter()
+                .filter_map(|&r| row_bodies.get(r).map(|b| b.code.clone()))
+                .collect(),
+            columns: keep_cols
+                .iter()
+                .filter_map(|&c| col_bodies.get(c).map(|b| b.code.clone()))
+                .collect(),
+            cells: keep_rows
+                .iter()
+                .map(|&r| {
+                    keep_cols
+                        .iter()
+                        .map(|&c| {
+                            cells_full
+                                .get(r)
+                                .and_then(|row| row.get(c))
+                                .cloned()
+                                .unwrap_or_default()
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+fn index<T>(items: &[T], key: impl Fn(&T) -> String) -> HashMap<String, usize> {
+    items.iter().enumerate().map(|(i, t)| (key(t), i)).collect()
+}

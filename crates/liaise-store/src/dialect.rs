@@ -1,0 +1,128 @@
+//! Everything that differs between SQLite and PostgreSQL, each function with both arms.
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, sqlx::sqlite::SqliteJournalMode};
+
+use crate::{Backend, StoreError};
+
+/// Pool and per-connection settings. SQLite: WAL, foreign keys, busy timeout, NORMAL sync
+/// (durable with WAL at every checkpoint, crash-safe). PostgreSQL: a bounded pool.
+pub fn connect_options(backend: Backend, url: &str, timeout: Duration) -> ConnectOptions {
+    let mut o = ConnectOptions::new(url.to_owned());
+    o.connect_timeout(timeout)
+        .acquire_timeout(timeout)
+        .sqlx_logging(false);
+    match backend {
+        Backend::Sqlite => {
+            o.max_connections(8)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|s| {
+                    s.journal_mode(SqliteJournalMode::Wal)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(5))
+                        .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                        .create_if_missing(true)
+                });
+        }
+        Backend::Postgres => {
+            o.max_connections(16).min_connections(1);
+        }
+    }
+    o
+}
+
+/// The SQLite URL of a database file, created if missing.
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Creates a PostgreSQL database (for tests and first installs). Names are checked to be
+/// plain identifiers, as they cannot be bound as parameters.
+pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<(), StoreError> {
+    check_identifier(name)?;
+    let db = Database::connect(server_url)
+        .await
+        .map_err(StoreError::from)?;
+    db.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .map_err(StoreError::from)?;
+    db.close().await.map_err(StoreError::from)
+}
+
+/// Drops a PostgreSQL database, ending its sessions first.
+pub async fn drop_postgres_database(server_url: &str, name: &str) -> Result<(), StoreError> {
+    check_identifier(name)?;
+    let db = Database::connect(server_url)
+        .await
+        .map_err(StoreError::from)?;
+    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .await
+        .map_err(StoreError::from)?;
+    db.close().await.map_err(StoreError::from)
+}
+
+/// The URL of database `name` on the server of `server_url`.
+pub fn postgres_database_url(server_url: &str, name: &str) -> String {
+    let (base, query) = match server_url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (server_url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut url = format!("{}/{name}", &base[..path_start]);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+fn check_identifier(name: &str) -> Result<(), StoreError> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Config(format!(
+            "`{name}` is not a plain database name"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls() {
+        assert_eq!(
+            postgres_database_url("postgres://postgres@127.0.0.1:5432/test", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            postgres_database_url("postgres://u:p@h/test?sslmode=disable", "t1"),
+            "postgres://u:p@h/t1?sslmode=disable"
+        );
+        assert_eq!(
+            postgres_database_url("postgres://h:5432", "t1"),
+            "postgres://h:5432/t1"
+        );
+        assert!(check_identifier("liaise_test_1").is_ok());
+        assert!(check_identifier("x\"; DROP").is_err());
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(
+            crate::redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(crate::redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,198 @@
+//! sea-orm entities, one per table. Relations are resolved by explicit batched queries in
+//! `queries`, so no entity needs relation definitions.
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+pub mod organization {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "organizations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(unique)]
+        pub code: String,
+        pub name: String,
+        pub name_fr: Option<String>,
+        pub url: Option<String>,
+        pub to_confirm: bool,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod body {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "bodies")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(unique)]
+        pub code: String,
+        pub name: String,
+        pub name_fr: Option<String>,
+        pub kind: String,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub mandate: Option<String>,
+        pub parent_id: Option<i32>,
+        pub period_start: Option<i32>,
+        pub period_end: Option<i32>,
+        pub to_confirm: bool,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod body_organization {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "body_organizations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub body_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub organization_id: i32,
+    }
+
+    no_relations!();
+}
+
+pub mod person {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "people")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub name: String,
+        pub organization_id: Option<i32>,
+        pub affiliation: Option<String>,
+        pub email: Option<String>,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod role {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "roles")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub person_id: i32,
+        pub body_id: i32,
+        pub kind: String,
+        pub date_from: Option<TimeDate>,
+        pub date_to: Option<TimeDate>,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod topic {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "topics")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(unique)]
+        pub slug: String,
+        pub name: String,
+        pub name_fr: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub description: Option<String>,
+        pub parent_id: Option<i32>,
+        pub to_confirm: bool,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod body_topic {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "body_topics")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub body_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub topic_id: i32,
+    }
+
+    no_relations!();
+}
+
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub name: String,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        pub role: String,
+        pub organization: Option<String>,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub last_used_at: Option<TimeDateTimeWithTimeZone>,
+        pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+    }
+
+    no_relations!();
+}
+
+pub mod reference_entry {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reference_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub applied_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod counter {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "counters")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub value: i64,
+    }
+
+    no_relations!();
+}

@@ -1,0 +1,14 @@
+//! One list of migrations for SQLite and PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_registry;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_registry::Migration)]
+    }
+}
