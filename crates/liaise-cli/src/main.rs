@@ -1,1 +1,311 @@
-fn main() {}
+//! The `liaise` binary: serve the application, migrate the database, manage API tokens.
+//!
+//! Configuration is layered: defaults < TOML file (`--config`) < `LIAISE_*` environment <
+//! command-line flags.
+
+mod config;
+
+use std::{process::ExitCode, time::Instant};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use liaise_service::{
+    Liaise, ServiceError,
+    domain::{Role, Viewer},
+};
+use liaise_web::{Application, Settings, StartError};
+
+use crate::config::{Config, Overrides};
+
+#[derive(Parser)]
+#[command(
+    name = "liaise",
+    version,
+    about = "The collaboration hub of standards organizations that work together."
+)]
+struct Cli {
+    /// A TOML configuration file.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// Log format.
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and API (migrates and loads reference data first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Bring the database schema up to date, then exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Folder for the SQLite database and files.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<std::path::PathBuf>,
+    /// Database URL (`postgres://…` or `sqlite://…`); default: SQLite in the data folder.
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an admin API token and print it (it is shown only once).
+    Create {
+        /// A name that says who or what uses the token.
+        #[arg(long)]
+        name: String,
+        /// Print `{"id": …, "name": …, "token": …}` instead of the bare token.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List tokens (never their secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        id: i32,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Exit codes (sysexits.h): a script can tell a bad configuration from an absent database.
+mod exit {
+    pub const FAILURE: u8 = 1;
+    pub const UNAVAILABLE: u8 = 69;
+    pub const SOFTWARE: u8 = 70;
+    pub const CANTCREAT: u8 = 73;
+    pub const CONFIG: u8 = 78;
+}
+
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<ServiceError> for Failure {
+    fn from(e: ServiceError) -> Self {
+        let code = match &e {
+            ServiceError::Unavailable(_) => exit::UNAVAILABLE,
+            ServiceError::Internal(_) => exit::SOFTWARE,
+            _ => exit::FAILURE,
+        };
+        Self {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<StartError> for Failure {
+    fn from(e: StartError) -> Self {
+        match e {
+            StartError::Service(s) => s.into(),
+            bind @ StartError::Bind { .. } => Self {
+                code: exit::CANTCREAT,
+                message: bind.to_string(),
+            },
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("liaise: cannot start the runtime: {e}");
+            return ExitCode::from(exit::SOFTWARE);
+        }
+    };
+    match runtime.block_on(run(cli, started)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("liaise: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn load_config(cli: &Cli, db: Option<&DbArgs>, bind: Option<&String>) -> Result<Config, Failure> {
+    let overrides = Overrides {
+        bind: bind.cloned(),
+        data_dir: db.and_then(|d| d.data_dir.clone()),
+        database_url: db.and_then(|d| d.database_url.clone()),
+        log_format: cli.log_format.map(|f| match f {
+            LogFormat::Text => "text".to_owned(),
+            LogFormat::Json => "json".to_owned(),
+        }),
+    };
+    Config::load(cli.config.as_deref(), overrides).map_err(|message| Failure {
+        code: exit::CONFIG,
+        message,
+    })
+}
+
+async fn run(cli: Cli, started: Instant) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Serve { bind, db } => {
+            let config = load_config(&cli, Some(db), bind.as_ref())?;
+            config::init_tracing(&config, "info");
+            serve(config, started).await
+        }
+        Command::Migrate { db } => {
+            let config = load_config(&cli, Some(db), None)?;
+            config::init_tracing(&config, "warn");
+            let url = config.database_url().map_err(config_failure)?;
+            Liaise::migrate(&url).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Token { command } => token(&cli, command).await,
+    }
+}
+
+fn config_failure(message: String) -> Failure {
+    Failure {
+        code: exit::CONFIG,
+        message,
+    }
+}
+
+async fn open(config: &Config) -> Result<Liaise, Failure> {
+    let url = config.database_url().map_err(config_failure)?;
+    Ok(Liaise::open(&url).await?)
+}
+
+async fn token(cli: &Cli, command: &TokenCommand) -> Result<(), Failure> {
+    let system = Viewer::system();
+    match command {
+        TokenCommand::Create { name, json, db } => {
+            let config = load_config(cli, Some(db), None)?;
+            config::init_tracing(&config, "warn");
+            let liaise = open(&config).await?;
+            let (secret, info) = liaise.create_token(&system, name, Role::Admin).await?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::json!({"id": info.id, "name": info.name, "role": info.role, "token": secret})
+                );
+            } else {
+                println!("{secret}");
+            }
+            liaise.close().await?;
+            Ok(())
+        }
+        TokenCommand::List { json, db } => {
+            let config = load_config(cli, Some(db), None)?;
+            config::init_tracing(&config, "warn");
+            let liaise = open(&config).await?;
+            let tokens = liaise.list_tokens(&system).await?;
+            if *json {
+                let items: Vec<_> = tokens
+                    .iter()
+                    .map(|t| serde_json::json!({"id": t.id, "name": t.name, "role": t.role, "revoked": t.revoked}))
+                    .collect();
+                println!("{}", serde_json::Value::Array(items));
+            } else {
+                for t in &tokens {
+                    println!(
+                        "{}\t{}\t{}{}",
+                        t.id,
+                        t.name,
+                        t.role,
+                        if t.revoked { "\trevoked" } else { "" }
+                    );
+                }
+            }
+            liaise.close().await?;
+            Ok(())
+        }
+        TokenCommand::Revoke { id, db } => {
+            let config = load_config(cli, Some(db), None)?;
+            config::init_tracing(&config, "warn");
+            let liaise = open(&config).await?;
+            liaise.revoke_token(&system, *id).await?;
+            liaise.close().await?;
+            println!("token {id} revoked");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, started: Instant) -> Result<(), Failure> {
+    let bind = config.bind_addr().map_err(config_failure)?;
+    let database_url = config.database_url().map_err(config_failure)?;
+    let app = Application::build(Settings { bind, database_url }).await?;
+    tracing::info!(
+        address = %app.addr(),
+        backend = app.liaise().backend().as_str(),
+        ready_ms = started.elapsed().as_millis() as u64,
+        "liaise is listening on http://{}",
+        app.addr()
+    );
+    app.run_until(shutdown_signal())
+        .await
+        .map_err(|e| Failure {
+            code: exit::FAILURE,
+            message: format!("server stopped: {e}"),
+        })?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on SIGINT or SIGTERM; the server then finishes the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -239,10 +239,10 @@ impl BodyInput {
         );
         let mut organizations = Vec::new();
         for (i, o) in f.organizations.iter().enumerate() {
-            if let Some(c) = v.check(Code::parse(&format!("organizations[{i}]"), o)) {
-                if !organizations.contains(&c) {
-                    organizations.push(c);
-                }
+            if let Some(c) = v.check(Code::parse(&format!("organizations[{i}]"), o))
+                && !organizations.contains(&c)
+            {
+                organizations.push(c);
             }
         }
         if f.organizations.is_empty() {
@@ -251,10 +251,10 @@ impl BodyInput {
                 "a body belongs to at least one organization",
             );
         }
-        if let (Some(code), Some(Some(parent))) = (&code, &parent) {
-            if code == parent {
-                v.push("parent", "a body cannot be its own parent");
-            }
+        if let (Some(code), Some(Some(parent))) = (&code, &parent)
+            && code == parent
+        {
+            v.push("parent", "a body cannot be its own parent");
         }
         match (code, name, name_fr, kind, mandate, parent, period) {
             (
@@ -363,10 +363,10 @@ impl RoleInput {
         let mut v = Validator::new();
         let body = v.check(Code::parse("body", body));
         let kind = v.check(RoleKind::parse("role", kind));
-        if let (Some(f), Some(t)) = (from, to) {
-            if t < f {
-                v.push("to", "the role ends before it starts");
-            }
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            v.push("to", "the role ends before it starts");
         }
         match (body, kind) {
             (Some(body), Some(kind)) if v.is_ok() => Ok(Self {
@@ -414,10 +414,10 @@ impl TopicInput {
                 .map(|p| Slug::parse("parent", p))
                 .transpose(),
         );
-        if let (Some(s), Some(Some(p))) = (&slug, &parent) {
-            if s == p {
-                v.push("parent", "a topic cannot be its own parent");
-            }
+        if let (Some(s), Some(Some(p))) = (&slug, &parent)
+            && s == p
+        {
+            v.push("parent", "a topic cannot be its own parent");
         }
         match (slug, name, name_fr, description, parent) {
             (Some(slug), Some(name), Some(name_fr), Some(description), Some(parent))

@@ -443,3 +443,119 @@ impl Snapshot {
 fn index<T>(items: &[T], key: impl Fn(&T) -> String) -> HashMap<String, usize> {
     items.iter().enumerate().map(|(i, t)| (key(t), i)).collect()
 }
+
+/// Filters of the body list (the same for the page and the API).
+#[derive(Debug, Default, Clone)]
+pub struct BodyFilter {
+    pub organization: Option<String>,
+    pub kind: Option<String>,
+    pub parent: Option<String>,
+    pub topic: Option<String>,
+    pub q: Option<String>,
+}
+
+/// Filters of the people list.
+#[derive(Debug, Default, Clone)]
+pub struct PersonFilter {
+    pub organization: Option<String>,
+    pub body: Option<String>,
+    pub q: Option<String>,
+}
+
+/// Filters of the topic list.
+#[derive(Debug, Default, Clone)]
+pub struct TopicFilter {
+    pub parent: Option<String>,
+    pub organization: Option<String>,
+    pub body: Option<String>,
+}
+
+fn words(q: Option<&str>) -> Vec<String> {
+    q.unwrap_or("")
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn matches_words(words: &[String], fields: &[Option<&str>]) -> bool {
+    words.iter().all(|w| {
+        fields
+            .iter()
+            .flatten()
+            .any(|f| f.to_lowercase().contains(w.as_str()))
+    })
+}
+
+fn blank(o: &Option<String>) -> Option<&str> {
+    o.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl Snapshot {
+    pub fn find_bodies(&self, f: &BodyFilter) -> Vec<&Body> {
+        let org = blank(&f.organization).map(str::to_ascii_uppercase);
+        let parent = blank(&f.parent).map(str::to_ascii_uppercase);
+        let kind = blank(&f.kind);
+        let topic = blank(&f.topic);
+        let w = words(f.q.as_deref());
+        self.bodies
+            .iter()
+            .filter(|b| org.as_deref().is_none_or(|o| b.belongs_to(o)))
+            .filter(|b| kind.is_none_or(|k| b.kind == k))
+            .filter(|b| {
+                parent
+                    .as_deref()
+                    .is_none_or(|p| b.parent.as_deref() == Some(p))
+            })
+            .filter(|b| topic.is_none_or(|t| b.topics.iter().any(|x| x == t)))
+            .filter(|b| matches_words(&w, &[Some(&b.code), Some(&b.name), b.name_fr.as_deref()]))
+            .collect()
+    }
+
+    pub fn find_people(&self, f: &PersonFilter) -> Vec<&Person> {
+        let org = blank(&f.organization).map(str::to_ascii_uppercase);
+        let body = blank(&f.body).map(str::to_ascii_uppercase);
+        let w = words(f.q.as_deref());
+        let mut people: Vec<&Person> = self
+            .people
+            .iter()
+            .filter(|p| org.is_none() || p.organization == org)
+            .filter(|p| {
+                body.as_deref()
+                    .is_none_or(|b| p.roles.iter().any(|r| r.body == b))
+            })
+            .filter(|p| matches_words(&w, &[Some(&p.name), p.affiliation.as_deref()]))
+            .collect();
+        people.sort_by_key(|p| p.name.to_lowercase());
+        people
+    }
+
+    pub fn find_topics(&self, f: &TopicFilter) -> Vec<&Topic> {
+        let org = blank(&f.organization).map(str::to_ascii_uppercase);
+        let body = blank(&f.body).map(str::to_ascii_uppercase);
+        let parent = blank(&f.parent);
+        self.topics
+            .iter()
+            .filter(|t| parent.is_none_or(|p| t.parent.as_deref() == Some(p)))
+            .filter(|t| {
+                body.as_deref()
+                    .is_none_or(|b| t.bodies.iter().any(|x| x == b))
+            })
+            .filter(|t| {
+                org.as_deref().is_none_or(|o| {
+                    t.bodies
+                        .iter()
+                        .filter_map(|b| self.body(b))
+                        .any(|b| b.belongs_to(o))
+                })
+            })
+            .collect()
+    }
+
+    /// The default pair of the matrix: the first two organizations registered.
+    pub fn default_pair(&self) -> (String, String) {
+        let mut it = self.organizations.iter().map(|o| o.code.clone());
+        let a = it.next().unwrap_or_default();
+        let b = it.next().unwrap_or_default();
+        (a, b)
+    }
+}

@@ -1,1 +1,55 @@
+//! The liaise web application: HTML pages for people, a JSON API for programs, operations
+//! endpoints for operators.
+//!
+//! Invariant: no SQL; every read and write goes through liaise-service. Wire formats (DTOs,
+//! problem details, templates) live here and nowhere else.
 
+pub mod api;
+mod error;
+pub mod html;
+mod i18n;
+mod ops;
+mod startup;
+
+use std::sync::Arc;
+
+use axum::Router;
+use liaise_service::Liaise;
+use metrics_exporter_prometheus::PrometheusHandle;
+
+pub use startup::{Application, Settings, StartError};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub liaise: Liaise,
+    metrics: Option<PrometheusHandle>,
+    openapi: Arc<String>,
+}
+
+impl AppState {
+    pub fn new(liaise: Liaise) -> Self {
+        Self {
+            liaise,
+            metrics: ops::metrics_handle(),
+            openapi: Arc::new(String::new()),
+        }
+    }
+}
+
+/// The whole application as one router, so tests run exactly what production serves.
+pub fn app(state: AppState) -> Router {
+    let (api_router, openapi) = api::router().split_for_parts();
+    let openapi_json = openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned());
+    let state = AppState {
+        openapi: Arc::new(openapi_json),
+        ..state
+    };
+    let router = Router::new()
+        .merge(html::router())
+        .nest("/api/v1", api_router.merge(api::extra_router()))
+        .merge(ops::router());
+    #[cfg(feature = "bench-baseline")]
+    let router = router.route("/bench/baseline", axum::routing::get(|| async { "ok" }));
+    ops::layers(router.with_state(state))
+}

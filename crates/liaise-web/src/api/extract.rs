@@ -1,0 +1,205 @@
+//! Extractors whose rejections speak problem+json and name the field at fault.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{StatusCode, header, request::Parts},
+};
+use liaise_service::domain::Viewer;
+use serde::de::DeserializeOwned;
+
+use crate::{AppState, error::ApiError};
+
+/// A JSON body: 415 without `application/json`, 413 over the limit, 400 for broken JSON,
+/// 422 naming the field for missing, unknown or mistyped fields.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(str::trim)
+            .is_some_and(|m| {
+                m.eq_ignore_ascii_case("application/json")
+                    || m.eq_ignore_ascii_case("application/merge-patch+json")
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as JSON with `Content-Type: application/json`",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            let status = e.status();
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    status,
+                    format!(
+                        "the body is larger than the limit of {} bytes",
+                        super::BODY_LIMIT
+                    ),
+                )
+            } else {
+                ApiError::new(status, format!("the body could not be read: {e}"))
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = strip_position(&inner.to_string());
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let field = field_of(&path, &message);
+                ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, message)
+            }
+            _ => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not valid JSON: {}", inner),
+            ),
+        }
+    })?;
+    Ok(value)
+}
+
+/// serde says "missing field `name` at line 1 column 20": keep the first part.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The field a serde message is about: the path, or for a missing or unknown field its name.
+fn field_of(path: &str, message: &str) -> String {
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))
+        .and_then(|rest| rest.split('`').next());
+    match (named, path) {
+        (Some(name), "." | "") => name.to_owned(),
+        (Some(name), p) => format!("{p}.{name}"),
+        (None, "." | "") => String::new(),
+        (None, p) => p.to_owned(),
+    }
+}
+
+/// Query parameters: 400 naming the parameter that could not be read.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let message = e.into_inner().to_string();
+                let field = field_of(&path, &message);
+                ApiError::field(StatusCode::BAD_REQUEST, field, message)
+            })
+    }
+}
+
+/// Who calls: anonymous without a token, the token's viewer with a valid one, and a 401 for a
+/// token that is unknown or revoked (never silently anonymous).
+pub struct ApiViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for ApiViewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Self(Viewer::anonymous()));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                let (scheme, rest) = v.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+            })
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "the Authorization header must be `Bearer <token>`",
+                )
+            })?;
+        let viewer = state
+            .liaise
+            .viewer_for_token(token)
+            .await
+            .map_err(|e| match e {
+                liaise_service::ServiceError::Unauthenticated => ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "the bearer token is unknown or revoked",
+                ),
+                other => ApiError::from(other),
+            })?;
+        Ok(Self(viewer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        name: String,
+        n: Option<u32>,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        code: String,
+    }
+
+    fn check(body: &str, status: u16, field: &str) {
+        let e = parse_json::<T>(body.as_bytes()).unwrap_err();
+        assert_eq!(e.status.as_u16(), status, "{body}: {e:?}");
+        assert_eq!(
+            e.errors.first().map(|f| f.field.as_str()).unwrap_or(""),
+            field,
+            "{body}: {e:?}"
+        );
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        check("{", 400, "");
+        check("not json", 400, "");
+        check("{}", 422, "name");
+        check(r#"{"name": "x", "colour": 1}"#, 422, "colour");
+        check(r#"{"name": 5}"#, 422, "name");
+        check(r#"{"name": "x", "n": -1}"#, 422, "n");
+        check(r#"{"name": "x", "inner": {}}"#, 422, "inner.code");
+        check(
+            r#"{"name": "x", "inner": {"code": "a", "x": 1}}"#,
+            422,
+            "inner.x",
+        );
+        assert!(parse_json::<T>(br#"{"name": "x"}"#).is_ok());
+    }
+}

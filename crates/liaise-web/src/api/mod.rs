@@ -1,0 +1,92 @@
+//! The JSON API under `/api/v1`: one list shape everywhere, problem details for errors,
+//! bearer tokens for writes, an OpenAPI document of every route.
+
+mod dto;
+mod extract;
+mod registry;
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, State},
+    http::header,
+    response::IntoResponse,
+};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::AppState;
+
+pub use dto::*;
+
+/// The largest JSON body accepted.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "liaise API",
+        description = "The collaboration hub of standards organizations: registry of organizations, bodies, people and topics of common interest.",
+        version = "1"
+    ),
+    servers((url = "/api/v1")),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "registry", description = "Organizations, bodies, people, roles, topics"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The documented routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(
+            registry::list_organizations,
+            registry::create_organization
+        ))
+        .routes(routes!(
+            registry::get_organization,
+            registry::update_organization
+        ))
+        .routes(routes!(registry::list_bodies, registry::create_body))
+        .routes(routes!(registry::get_body, registry::update_body))
+        .routes(routes!(registry::link_topic, registry::unlink_topic))
+        .routes(routes!(registry::list_people, registry::create_person))
+        .routes(routes!(registry::get_person, registry::update_person))
+        .routes(routes!(registry::add_role))
+        .routes(routes!(registry::remove_role))
+        .routes(routes!(registry::list_topics, registry::create_topic))
+        .routes(routes!(registry::get_topic, registry::update_topic))
+        .routes(routes!(registry::get_matrix))
+        .routes(routes!(openapi_json))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// Routes outside the document (none yet besides the fallback for unknown API paths).
+pub fn extra_router() -> Router<AppState> {
+    Router::new()
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json")))]
+async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi.as_str().to_owned(),
+    )
+}

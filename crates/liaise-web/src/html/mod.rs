@@ -1,0 +1,673 @@
+//! Pages for people: server-rendered, complete without JavaScript, in English or French.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::get,
+};
+use liaise_service::{
+    domain::{PageRequest, registry::BodyKind},
+    snapshot::{
+        Body, BodyFilter, Matrix, Organization, Person, PersonFilter, Role, Snapshot, Topic,
+    },
+};
+use serde::Deserialize;
+
+use crate::{
+    AppState,
+    error::PageError,
+    i18n::{self, Lang},
+};
+
+const STYLE: &str = include_str!("../../static/style.css");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/organizations/{code}", get(organization))
+        .route("/bodies", get(bodies))
+        .route("/bodies/{code}", get(body))
+        .route("/topics", get(topics))
+        .route("/topics/{slug}", get(topic))
+        .route("/matrix", get(matrix))
+        .route("/people", get(people))
+        .route("/people/{id}", get(person))
+        .route("/lang/{code}", get(switch_language))
+        .route("/static/style.css", get(stylesheet))
+}
+
+fn render(t: &impl Template, lang: Lang) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            error_page(StatusCode::INTERNAL_SERVER_ERROR, "", lang)
+        }
+    }
+}
+
+async fn snapshot(state: &AppState, lang: Lang) -> Result<std::sync::Arc<Snapshot>, PageError> {
+    state
+        .liaise
+        .registry()
+        .await
+        .map_err(|e| PageError::from_service(e, lang))
+}
+
+// ---- error page ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: &'a str,
+    title: String,
+    message: String,
+}
+
+/// The page shown for any error, in the reader's language.
+pub fn error_page(status: StatusCode, detail: &str, lang: Lang) -> Response {
+    let message = if status == StatusCode::NOT_FOUND || detail.is_empty() {
+        lang.t("error-not-found")
+    } else {
+        detail.to_owned()
+    };
+    let page = ErrorPage {
+        i: lang,
+        langs: Lang::ALL,
+        path: "/",
+        title: if status == StatusCode::NOT_FOUND {
+            status.canonical_reason().unwrap_or("Not Found").to_owned()
+        } else {
+            lang.t("error-title")
+        },
+        message,
+    };
+    let html = page.render().unwrap_or_else(|_| "error".to_owned());
+    (status, Html(html)).into_response()
+}
+
+// ---- home -------------------------------------------------------------------------------
+
+struct TopicSummary<'a> {
+    topic: &'a Topic,
+    counts: Vec<(&'a str, usize)>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: String,
+    intro: String,
+    organizations: Vec<(&'a Organization, usize)>,
+    topics: Vec<TopicSummary<'a>>,
+}
+
+async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let organizations: Vec<(&Organization, usize)> = snap
+        .organizations
+        .iter()
+        .map(|o| {
+            (
+                o,
+                snap.bodies.iter().filter(|b| b.belongs_to(&o.code)).count(),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = snap.organizations.iter().map(|o| o.code.as_str()).collect();
+    let joined = match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!(
+            "{} {} {last}",
+            rest.join(", "),
+            if lang == Lang::Fr { "et" } else { "and" }
+        ),
+    };
+    let topics = snap
+        .topics
+        .iter()
+        .filter(|t| t.parent.is_none())
+        .map(|t| TopicSummary {
+            topic: t,
+            counts: snap
+                .topic_bodies_by_organization(t)
+                .into_iter()
+                .map(|(o, bodies)| (o.code.as_str(), bodies.len()))
+                .collect(),
+        })
+        .collect();
+    let page = HomePage {
+        i: lang,
+        langs: Lang::ALL,
+        path: "/".to_owned(),
+        intro: lang.t_args("home-intro", &[("organizations", joined)]),
+        organizations,
+        topics,
+    };
+    Ok(render(&page, lang))
+}
+
+// ---- organization -----------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "organization.html")]
+struct OrganizationPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: String,
+    org: &'a Organization,
+    tree: Vec<(usize, &'a Body)>,
+}
+
+/// The bodies of an organization in hierarchy order, each with its depth.
+fn tree<'a>(snap: &'a Snapshot, org: &str) -> Vec<(usize, &'a Body)> {
+    fn walk<'a>(
+        snap: &'a Snapshot,
+        org: &str,
+        b: &'a Body,
+        depth: usize,
+        out: &mut Vec<(usize, &'a Body)>,
+    ) {
+        if out.iter().any(|(_, x)| x.code == b.code) || depth > 16 {
+            return;
+        }
+        out.push((depth, b));
+        for c in &b.children {
+            if let Some(child) = snap.body(c).filter(|c| c.belongs_to(org)) {
+                walk(snap, org, child, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let roots = snap.bodies.iter().filter(|b| {
+        b.belongs_to(org)
+            && b.parent
+                .as_deref()
+                .and_then(|p| snap.body(p))
+                .is_none_or(|p| !p.belongs_to(org))
+    });
+    for r in roots {
+        walk(snap, org, r, 0, &mut out);
+    }
+    out
+}
+
+async fn organization(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let org = snap.organization(&code).ok_or(PageError::not_found(lang))?;
+    let page = OrganizationPage {
+        i: lang,
+        langs: Lang::ALL,
+        path: format!("/organizations/{}", org.code),
+        org,
+        tree: tree(&snap, &org.code),
+    };
+    Ok(render(&page, lang))
+}
+
+// ---- body -------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "body.html")]
+struct BodyPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: String,
+    body: &'a Body,
+    ancestors: Vec<&'a Body>,
+    children: Vec<&'a Body>,
+    topics: Vec<&'a Topic>,
+    people: Vec<(&'a Person, &'a Role)>,
+    counterparts: Vec<(&'a Body, Vec<&'a Topic>)>,
+}
+
+async fn body(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let body = snap.body(&code).ok_or(PageError::not_found(lang))?;
+    let mut ancestors = snap.ancestors(&body.code);
+    ancestors.reverse();
+    let counterparts: Vec<(&Body, Vec<&Topic>)> = snap
+        .bodies
+        .iter()
+        .filter(|b| !b.organizations.iter().any(|o| body.belongs_to(o)))
+        .filter_map(|b| {
+            let shared: Vec<&Topic> = body
+                .topics
+                .iter()
+                .filter(|t| b.topics.contains(t))
+                .filter_map(|t| snap.topic(t))
+                .collect();
+            (!shared.is_empty()).then_some((b, shared))
+        })
+        .collect();
+    let page = BodyPage {
+        i: lang,
+        langs: Lang::ALL,
+        path: format!("/bodies/{}", body.code),
+        body,
+        ancestors,
+        children: body.children.iter().filter_map(|c| snap.body(c)).collect(),
+        topics: body.topics.iter().filter_map(|t| snap.topic(t)).collect(),
+        people: snap.people_in(&body.code),
+        counterparts,
+    };
+    Ok(render(&page, lang))
+}
+
+// ---- topics -----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "topic.html")]
+struct TopicPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: String,
+    topic: &'a Topic,
+    parent: Option<&'a Topic>,
+    children: Vec<&'a Topic>,
+    by_org: Vec<(&'a Organization, Vec<&'a Body>)>,
+}
+
+async fn topic(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let topic = snap.topic(&slug).ok_or(PageError::not_found(lang))?;
+    let page = TopicPage {
+        i: lang,
+        langs: Lang::ALL,
+        path: format!("/topics/{}", topic.slug),
+        topic,
+        parent: topic.parent.as_deref().and_then(|p| snap.topic(p)),
+        children: topic
+            .children
+            .iter()
+            .filter_map(|c| snap.topic(c))
+            .collect(),
+        by_org: snap.topic_bodies_by_organization(topic),
+    };
+    Ok(render(&page, lang))
+}
+
+struct TopicRow<'a> {
+    topic: &'a Topic,
+    /// Body codes per organization, in the order of `organizations`.
+    bodies: Vec<Vec<&'a str>>,
+}
+
+#[derive(Template)]
+#[template(path = "topics.html")]
+struct TopicsPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: String,
+    organizations: &'a [Organization],
+    rows: Vec<TopicRow<'a>>,
+}
+
+/// Topics in taxonomy order: each parent followed by its subtopics.
+fn topics_in_order(snap: &Snapshot) -> Vec<&Topic> {
+    let mut out: Vec<&Topic> = Vec::new();
+    for t in snap.topics.iter().filter(|t| t.parent.is_none()) {
+        out.push(t);
+        out.extend(t.children.iter().filter_map(|c| snap.topic(c)));
+    }
+    for t in &snap.topics {
+        if !out.iter().any(|o| o.slug == t.slug) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+async fn topics(State(state): State<AppState>, lang: Lang) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let rows = topics_in_order(&snap)
+        .into_iter()
+        .map(|t| TopicRow {
+            topic: t,
+            bodies: snap
+                .topic_bodies_by_organization(t)
+                .into_iter()
+                .map(|(_, bodies)| bodies.iter().map(|b| b.code.as_str()).collect())
+                .collect(),
+        })
+        .collect();
+    let page = TopicsPage {
+        i: lang,
+        langs: Lang::ALL,
+        path: "/topics".to_owned(),
+        organizations: &snap.organizations,
+        rows,
+    };
+    Ok(render(&page, lang))
+}
+
+// ---- matrix -----------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct MatrixParams {
+    rows: Option<String>,
+    columns: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "matrix.html")]
+struct MatrixPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: String,
+    snap: &'a Snapshot,
+    organizations: &'a [Organization],
+    matrix: Matrix,
+}
+
+impl MatrixPage<'_> {
+    fn body_name(&self, code: &str) -> String {
+        self.snap
+            .body(code)
+            .map(|b| self.i.pick(&b.name, b.name_fr.as_deref()).to_owned())
+            .unwrap_or_default()
+    }
+
+    fn topic_name(&self, slug: &str) -> String {
+        self.snap
+            .topic(slug)
+            .map(|t| self.i.pick(&t.name, t.name_fr.as_deref()).to_owned())
+            .unwrap_or_else(|| slug.to_owned())
+    }
+}
+
+async fn matrix(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(params): Query<MatrixParams>,
+) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let (default_rows, default_columns) = snap.default_pair();
+    let rows = params
+        .rows
+        .as_deref()
+        .and_then(|c| snap.organization(c))
+        .map_or(default_rows, |o| o.code.clone());
+    let columns = params
+        .columns
+        .as_deref()
+        .and_then(|c| snap.organization(c))
+        .map_or(default_columns, |o| o.code.clone());
+    let page = MatrixPage {
+        i: lang,
+        langs: Lang::ALL,
+        path: "/matrix".to_owned(),
+        snap: &snap,
+        organizations: &snap.organizations,
+        matrix: snap.matrix(&rows, &columns),
+    };
+    Ok(render(&page, lang))
+}
+
+// ---- lists ------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+struct ListParams {
+    organization: Option<String>,
+    kind: Option<String>,
+    topic: Option<String>,
+    body: Option<String>,
+    q: Option<String>,
+    page: Option<String>,
+}
+
+impl ListParams {
+    fn page_request(&self) -> PageRequest {
+        let page = self.page.as_deref().and_then(|p| p.parse().ok());
+        PageRequest::parse(page, None).unwrap_or_default()
+    }
+
+    /// The query string of these filters at another page.
+    fn link(&self, base: &str, page: u64) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("organization", &self.organization),
+            ("kind", &self.kind),
+            ("topic", &self.topic),
+            ("body", &self.body),
+            ("q", &self.q),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
+        }
+        q.append_pair("page", &page.to_string());
+        format!("{base}?{}", q.finish())
+    }
+}
+
+fn pages(total: usize, p: PageRequest) -> u64 {
+    (total as u64).div_ceil(p.per_page()).max(1)
+}
+
+#[derive(Template)]
+#[template(path = "bodies.html")]
+struct BodiesPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: String,
+    params: &'a ListParams,
+    organizations: &'a [Organization],
+    topics: &'a [Topic],
+    kinds: Vec<&'static str>,
+    filter_org: String,
+    filter_kind: String,
+    filter_topic: String,
+    filter_q: String,
+    bodies: Vec<&'a Body>,
+    total: usize,
+    page: u64,
+    pages: u64,
+}
+
+impl BodiesPage<'_> {
+    fn page_link(&self, page: u64) -> String {
+        self.params.link("/bodies", page)
+    }
+}
+
+async fn bodies(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(params): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let found = snap.find_bodies(&BodyFilter {
+        organization: params.organization.clone(),
+        kind: params.kind.clone(),
+        parent: None,
+        topic: params.topic.clone(),
+        q: params.q.clone(),
+    });
+    let p = params.page_request();
+    let page = BodiesPage {
+        i: lang,
+        langs: Lang::ALL,
+        path: params.link("/bodies", p.page()),
+        params: &params,
+        organizations: &snap.organizations,
+        topics: &snap.topics,
+        kinds: BodyKind::ALL.iter().map(|k| k.as_str()).collect(),
+        filter_org: params
+            .organization
+            .clone()
+            .unwrap_or_default()
+            .to_ascii_uppercase(),
+        filter_kind: params.kind.clone().unwrap_or_default(),
+        filter_topic: params.topic.clone().unwrap_or_default(),
+        filter_q: params.q.clone().unwrap_or_default(),
+        bodies: p.slice(&found).to_vec(),
+        total: found.len(),
+        page: p.page(),
+        pages: pages(found.len(), p),
+    };
+    Ok(render(&page, lang))
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: String,
+    params: &'a ListParams,
+    people: Vec<&'a Person>,
+    page: u64,
+    pages: u64,
+}
+
+impl PeoplePage<'_> {
+    fn page_link(&self, page: u64) -> String {
+        self.params.link("/people", page)
+    }
+}
+
+async fn people(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(params): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let found = snap.find_people(&PersonFilter {
+        organization: params.organization.clone(),
+        body: params.body.clone(),
+        q: params.q.clone(),
+    });
+    let p = params.page_request();
+    let page = PeoplePage {
+        i: lang,
+        langs: Lang::ALL,
+        path: params.link("/people", p.page()),
+        params: &params,
+        people: p.slice(&found).to_vec(),
+        page: p.page(),
+        pages: pages(found.len(), p),
+    };
+    Ok(render(&page, lang))
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    path: String,
+    snap: &'a Snapshot,
+    person: &'a Person,
+    /// E-mail addresses are for signed-in readers; pages have no sign-in yet.
+    show_email: bool,
+}
+
+impl PersonPage<'_> {
+    fn body_name(&self, code: &str) -> String {
+        self.snap
+            .body(code)
+            .map(|b| self.i.pick(&b.name, b.name_fr.as_deref()).to_owned())
+            .unwrap_or_default()
+    }
+}
+
+async fn person(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let person = id
+        .parse::<i32>()
+        .ok()
+        .and_then(|id| snap.person(id))
+        .ok_or(PageError::not_found(lang))?;
+    let page = PersonPage {
+        i: lang,
+        langs: Lang::ALL,
+        path: format!("/people/{}", person.id),
+        snap: &snap,
+        person,
+        show_email: false,
+    };
+    Ok(render(&page, lang))
+}
+
+// ---- language and assets ----------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct SwitchParams {
+    next: Option<String>,
+}
+
+/// Remembers the reader's language for a year and goes back to the page. Only local paths
+/// are followed, so the switch cannot be used to send readers elsewhere.
+async fn switch_language(Path(code): Path<String>, Query(params): Query<SwitchParams>) -> Response {
+    let Some(lang) = Lang::from_code(&code) else {
+        return error_page(StatusCode::NOT_FOUND, "", Lang::En);
+    };
+    let next = params
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        i18n::COOKIE,
+        lang.code()
+    );
+    let mut res = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_links_keep_the_filters() {
+        let p = ListParams {
+            organization: Some("UPU".into()),
+            q: Some("a&b".into()),
+            ..ListParams::default()
+        };
+        assert_eq!(
+            p.link("/bodies", 2),
+            "/bodies?organization=UPU&q=a%26b&page=2"
+        );
+    }
+}
