@@ -190,11 +190,19 @@ impl Liaise {
             to_confirm: patch.to_confirm.unwrap_or(current.to_confirm),
         };
         let input = BodyInput::parse(&fields)?;
-        let mut owners: Vec<Code> = input.organizations.clone();
-        for o in &current_orgs {
-            owners.push(Code::parse("organizations", o)?);
-        }
+        // The viewer must hold rights on the body as it is and as it will be, so a
+        // secretariat cannot hand a body over to another organization alone.
+        let owners: Vec<Code> = current_orgs
+            .iter()
+            .map(|o| Code::parse("organizations", o))
+            .collect::<Result<_, _>>()?;
         authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        authorize(
+            viewer,
+            &Action::EditRegistry {
+                owners: &input.organizations,
+            },
+        )?;
         let organization_ids = resolve_organizations(&tx, &input.organizations).await?;
         let parent_id = resolve_parent(&tx, input.parent.as_ref()).await?;
         if let Some(pid) = parent_id {
@@ -262,11 +270,13 @@ impl Liaise {
             affiliation.as_deref(),
             email.as_deref(),
         )?;
-        let mut owners: Vec<Code> = input.organization.iter().cloned().collect();
-        if let Some(o) = current_org {
-            owners.push(Code::parse("organization", &o)?);
-        }
-        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        let old_owner: Vec<Code> = current_org
+            .iter()
+            .map(|o| Code::parse("organization", o))
+            .collect::<Result<_, _>>()?;
+        let new_owner: Vec<Code> = input.organization.iter().cloned().collect();
+        authorize(viewer, &Action::EditRegistry { owners: &old_owner })?;
+        authorize(viewer, &Action::EditRegistry { owners: &new_owner })?;
         check_email_free(&tx, input.email.as_ref().map(|e| e.as_str()), Some(id)).await?;
         let organization_id = resolve_organization(&tx, input.organization.as_ref()).await?;
         q::update_person(&tx, id, &person_row(&input, organization_id), now()).await?;

@@ -236,7 +236,6 @@ impl Snapshot {
             .collect();
         for b in &mut bodies {
             b.organizations.sort();
-            b.topics.sort();
         }
         let people: Vec<Person> = rows
             .people
@@ -292,9 +291,12 @@ impl Snapshot {
             .map(|(i, p)| (p.id, i))
             .collect();
         s.topic_index = index(&s.topics, |t| t.slug.clone());
-        // Topics list their bodies in registry order, as the bodies do their topics.
+        // Topics list their bodies in registry order, and bodies their topics.
         for t in &mut s.topics {
             t.bodies.sort_by_key(|b| s.body_index.get(b).copied());
+        }
+        for b in &mut s.bodies {
+            b.topics.sort_by_key(|t| s.topic_index.get(t).copied());
         }
         s
     }

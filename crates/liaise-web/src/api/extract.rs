@@ -80,17 +80,17 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// The field a serde message is about: the path, or for a missing or unknown field its name.
+/// The field a serde message is about. For a missing field serde's path is the parent
+/// object, so the name is appended; otherwise the path is the field itself.
 fn field_of(path: &str, message: &str) -> String {
-    let named = ["missing field `", "unknown field `"]
-        .iter()
-        .find_map(|p| message.strip_prefix(p))
+    let path = if path == "." { "" } else { path };
+    let missing = message
+        .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next());
-    match (named, path) {
-        (Some(name), "." | "") => name.to_owned(),
-        (Some(name), p) => format!("{p}.{name}"),
-        (None, "." | "") => String::new(),
-        (None, p) => p.to_owned(),
+    match missing {
+        Some(name) if path.is_empty() => name.to_owned(),
+        Some(name) => format!("{path}.{name}"),
+        None => path.to_owned(),
     }
 }
 
