@@ -32,6 +32,36 @@ pub fn connect_options(backend: Backend, url: &str, timeout: Duration) -> Connec
     o
 }
 
+/// One direct connection attempt, so an unreachable database fails fast with the real cause
+/// (refused, unknown host, bad password, unwritable file) instead of a pool timeout.
+pub async fn probe(backend: Backend, url: &str, timeout: Duration) -> Result<(), String> {
+    use sea_orm::sqlx::Connection;
+    let attempt = async {
+        match backend {
+            Backend::Sqlite => {
+                let opts: sea_orm::sqlx::sqlite::SqliteConnectOptions = url
+                    .parse()
+                    .map_err(|e: sea_orm::sqlx::Error| e.to_string())?;
+                let c =
+                    sea_orm::sqlx::SqliteConnection::connect_with(&opts.create_if_missing(true))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                c.close().await.map_err(|e| e.to_string())
+            }
+            Backend::Postgres => {
+                let c = sea_orm::sqlx::PgConnection::connect(url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                c.close().await.map_err(|e| e.to_string())
+            }
+        }
+    };
+    match tokio::time::timeout(timeout, attempt).await {
+        Ok(r) => r,
+        Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
+    }
+}
+
 /// The SQLite URL of a database file, created if missing.
 pub fn sqlite_url(path: &std::path::Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())

@@ -81,6 +81,14 @@ impl Store {
     #[tracing::instrument(skip(url), fields(url = %redact_url(url)))]
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let backend = Backend::from_url(url)?;
+        dialect::probe(backend, url, Duration::from_secs(5))
+            .await
+            .map_err(|e| {
+                StoreError::Unavailable(format!(
+                    "cannot open the database at {}: {e}",
+                    redact_url(url)
+                ))
+            })?;
         let options = dialect::connect_options(backend, url, Duration::from_secs(5));
         let db = Database::connect(options)
             .await
