@@ -2,7 +2,10 @@
 //! resolved to codes, indexed for the pages and the API. Built from the store's rows in one
 //! pass; rebuilt whenever the registry's revision moves.
 
-use std::collections::{BTreeSet, HashMap};
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::{Arc, Mutex},
+};
 
 use liaise_domain::{Code, Slug};
 use liaise_store::queries::registry::RegistryRows;
@@ -129,6 +132,8 @@ pub struct Snapshot {
     body_index: HashMap<String, usize>,
     person_index: HashMap<i32, usize>,
     topic_index: HashMap<String, usize>,
+    /// Matrices already computed at this revision, by (rows, columns) organization.
+    matrices: Mutex<HashMap<(String, String), Arc<Matrix>>>,
 }
 
 impl Snapshot {
@@ -302,17 +307,24 @@ impl Snapshot {
     }
 
     pub fn organization(&self, code: &str) -> Option<&Organization> {
-        let code = Code::parse("code", code).ok()?;
-        self.organization_index
-            .get(code.as_str())
-            .and_then(|&i| self.organizations.get(i))
+        let i = match self.organization_index.get(code) {
+            Some(&i) => i,
+            None => *self
+                .organization_index
+                .get(Code::parse("code", code).ok()?.as_str())?,
+        };
+        self.organizations.get(i)
     }
 
+    /// A body by code, in any letter case.
     pub fn body(&self, code: &str) -> Option<&Body> {
-        let code = Code::parse("code", code).ok()?;
-        self.body_index
-            .get(code.as_str())
-            .and_then(|&i| self.bodies.get(i))
+        let i = match self.body_index.get(code) {
+            Some(&i) => i,
+            None => *self
+                .body_index
+                .get(Code::parse("code", code).ok()?.as_str())?,
+        };
+        self.bodies.get(i)
     }
 
     pub fn person(&self, id: i32) -> Option<&Person> {
@@ -320,10 +332,13 @@ impl Snapshot {
     }
 
     pub fn topic(&self, slug: &str) -> Option<&Topic> {
-        let slug = Slug::parse("slug", slug).ok()?;
-        self.topic_index
-            .get(slug.as_str())
-            .and_then(|&i| self.topics.get(i))
+        let i = match self.topic_index.get(slug) {
+            Some(&i) => i,
+            None => *self
+                .topic_index
+                .get(Slug::parse("slug", slug).ok()?.as_str())?,
+        };
+        self.topics.get(i)
     }
 
     /// The chain of parents above a body, nearest first.
@@ -372,8 +387,20 @@ impl Snapshot {
             .collect()
     }
 
-    /// The collaboration matrix of two organizations.
-    pub fn matrix(&self, rows_org: &str, columns_org: &str) -> Matrix {
+    /// The collaboration matrix of two organizations, computed once per revision.
+    pub fn matrix(&self, rows_org: &str, columns_org: &str) -> Arc<Matrix> {
+        let key = (rows_org.to_owned(), columns_org.to_owned());
+        let mut cache = self
+            .matrices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry(key)
+            .or_insert_with(|| Arc::new(self.compute_matrix(rows_org, columns_org)))
+            .clone()
+    }
+
+    fn compute_matrix(&self, rows_org: &str, columns_org: &str) -> Matrix {
         let on_topics = |org: &str| -> Vec<&Body> {
             self.bodies
                 .iter()

@@ -481,5 +481,5 @@ pub async fn get_matrix(
     let columns = snap
         .organization(&columns)
         .ok_or_else(|| ApiError::not_found(format!("no organization `{columns}`")))?;
-    Ok(Json((&snap.matrix(&rows.code, &columns.code)).into()))
+    Ok(Json(snap.matrix(&rows.code, &columns.code).as_ref().into()))
 }

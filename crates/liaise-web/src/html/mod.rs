@@ -377,22 +377,23 @@ struct MatrixPage<'a> {
     path: String,
     snap: &'a Snapshot,
     organizations: &'a [Organization],
-    matrix: Matrix,
+    matrix: std::sync::Arc<Matrix>,
 }
 
-impl MatrixPage<'_> {
-    fn body_name(&self, code: &str) -> String {
+impl<'a> MatrixPage<'a> {
+    fn body_name(&self, code: &str) -> &'a str {
         self.snap
             .body(code)
-            .map(|b| self.i.pick(&b.name, b.name_fr.as_deref()).to_owned())
-            .unwrap_or_default()
+            .map_or("", |b| self.i.pick(&b.name, b.name_fr.as_deref()))
     }
 
-    fn topic_name(&self, slug: &str) -> String {
+    fn topic_name<'s>(&self, slug: &'s str) -> &'s str
+    where
+        'a: 's,
+    {
         self.snap
             .topic(slug)
-            .map(|t| self.i.pick(&t.name, t.name_fr.as_deref()).to_owned())
-            .unwrap_or_else(|| slug.to_owned())
+            .map_or(slug, |t| self.i.pick(&t.name, t.name_fr.as_deref()))
     }
 }
 
