@@ -1,0 +1,9 @@
+//! Integration tests of liaise-import (one test binary, modules inside).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod bad_input;
+mod fixture;
+mod generated;
+mod props;
+mod text_import;
+mod util;
