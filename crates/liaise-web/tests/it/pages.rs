@@ -140,6 +140,13 @@ async fn french_from_the_browser_and_from_the_switch(app: TestApp) {
         html.contains("Organes de l&#39;UPU") || html.contains("Organes de l&#x27;UPU"),
         "French column heading"
     );
+    let r = app.get_lang("/bodies/POC", "fr").await;
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Conseil d&#39;exploitation postale")
+            || html.contains("Conseil d&#x27;exploitation postale"),
+        "French body name"
+    );
     // The switch wins over the browser and is remembered.
     let r = app.get("/lang/en?next=/topics/dfs").await;
     assert_eq!(r.status(), 303);
