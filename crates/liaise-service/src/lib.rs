@@ -4,6 +4,7 @@
 //!
 //! Invariant: knows no HTTP status and no template; writes no SQL (calls liaise-store).
 
+pub mod audit;
 mod error;
 pub mod reference;
 pub mod registry;
@@ -19,7 +20,7 @@ use liaise_store::{Store, queries};
 
 pub use error::ServiceError;
 pub use liaise_domain as domain;
-pub use liaise_store::{Backend, StoreError, dialect, redact_url};
+pub use liaise_store::{Backend, StoreError, dialect, queries::audit::AuditFilter, redact_url};
 pub use snapshot::Snapshot;
 
 /// How often a reader checks whether another process changed the registry.

@@ -16,7 +16,11 @@ use liaise_store::{
 };
 use time::OffsetDateTime;
 
-use crate::{Liaise, ServiceError, snapshot};
+use crate::{
+    Liaise, ServiceError,
+    audit::{self, Fields, diff},
+    snapshot,
+};
 
 /// Changes to an organization; `None` keeps a field.
 #[derive(Debug, Default, Clone)]
@@ -99,6 +103,16 @@ impl Liaise {
             ));
         }
         q::insert_organization(&tx, &org_row(&input), now()).await?;
+        let changes = diff(&Vec::new(), &org_fields(&org_row(&input)));
+        audit::record(
+            &tx,
+            viewer,
+            "create",
+            "organization",
+            input.code.as_str(),
+            changes,
+        )
+        .await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.organization(input.code.as_str()).cloned())
     }
@@ -119,11 +133,28 @@ impl Liaise {
         let input = OrganizationInput::parse(
             &current.code,
             patch.name.as_deref().unwrap_or(&current.name),
-            merge(patch.name_fr, current.name_fr).as_deref(),
-            merge(patch.url, current.url).as_deref(),
+            merge(patch.name_fr, current.name_fr.clone()).as_deref(),
+            merge(patch.url, current.url.clone()).as_deref(),
             patch.to_confirm.unwrap_or(current.to_confirm),
         )?;
         q::update_organization(&tx, current.id, &org_row(&input), now()).await?;
+        let before = org_fields(&OrganizationRow {
+            code: &current.code,
+            name: &current.name,
+            name_fr: current.name_fr.as_deref(),
+            url: current.url.as_deref(),
+            to_confirm: current.to_confirm,
+        });
+        let changes = diff(&before, &org_fields(&org_row(&input)));
+        audit::record(
+            &tx,
+            viewer,
+            "update",
+            "organization",
+            &current.code,
+            changes,
+        )
+        .await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.organization(&current.code).cloned())
     }
@@ -152,6 +183,8 @@ impl Liaise {
         let organization_ids = resolve_organizations(&tx, &input.organizations).await?;
         let parent_id = resolve_parent(&tx, input.parent.as_ref()).await?;
         q::insert_body(&tx, &body_row(&input, parent_id, &organization_ids), now()).await?;
+        let changes = diff(&Vec::new(), &body_input_fields(&input));
+        audit::record(&tx, viewer, "create", "body", input.code.as_str(), changes).await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.body(input.code.as_str()).cloned())
     }
@@ -177,7 +210,19 @@ impl Liaise {
         let period = merge(patch.period, current_period(&current));
         let name_fr = merge(patch.name_fr, current.name_fr.clone());
         let mandate = merge(patch.mandate, current.mandate.clone());
+        let current_parent_code = current_parent.clone();
         let parent = merge(patch.parent, current_parent);
+        let before = body_fields(
+            &current.code,
+            &current.name,
+            current.name_fr.as_deref(),
+            &current.kind,
+            current.mandate.as_deref(),
+            current_parent_code.as_deref(),
+            current_period(&current),
+            &current_orgs,
+            current.to_confirm,
+        );
         let fields = BodyFields {
             code: &current.code,
             name: patch.name.as_deref().unwrap_or(&current.name),
@@ -220,6 +265,8 @@ impl Liaise {
             now(),
         )
         .await?;
+        let changes = diff(&before, &body_input_fields(&input));
+        audit::record(&tx, viewer, "update", "body", &current.code, changes).await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.body(&current.code).cloned())
     }
@@ -239,6 +286,21 @@ impl Liaise {
         let organization_id = resolve_organization(&tx, input.organization.as_ref()).await?;
         let row = person_row(&input, organization_id);
         let person = q::insert_person(&tx, &row, now()).await?;
+        let after = person_fields(
+            &input.name,
+            input.organization.as_ref().map(|c| c.as_str()),
+            input.affiliation.as_deref(),
+            input.email.as_ref().map(|e| e.as_str()),
+        );
+        audit::record(
+            &tx,
+            viewer,
+            "create",
+            "person",
+            &person.id.to_string(),
+            diff(&Vec::new(), &after),
+        )
+        .await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.person(person.id).cloned())
     }
@@ -261,6 +323,7 @@ impl Liaise {
         .await?
         .into_iter()
         .next();
+        let current_org_code = current_org.clone();
         let organization = merge(patch.organization, current_org.clone());
         let affiliation = merge(patch.affiliation, current.affiliation.clone());
         let email = merge(patch.email, current.email.clone());
@@ -280,6 +343,27 @@ impl Liaise {
         check_email_free(&tx, input.email.as_ref().map(|e| e.as_str()), Some(id)).await?;
         let organization_id = resolve_organization(&tx, input.organization.as_ref()).await?;
         q::update_person(&tx, id, &person_row(&input, organization_id), now()).await?;
+        let before = person_fields(
+            &current.name,
+            current_org_code.as_deref(),
+            current.affiliation.as_deref(),
+            current.email.as_deref(),
+        );
+        let after = person_fields(
+            &input.name,
+            input.organization.as_ref().map(|c| c.as_str()),
+            input.affiliation.as_deref(),
+            input.email.as_ref().map(|e| e.as_str()),
+        );
+        audit::record(
+            &tx,
+            viewer,
+            "update",
+            "person",
+            &id.to_string(),
+            diff(&before, &after),
+        )
+        .await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.person(id).cloned())
     }
@@ -312,6 +396,22 @@ impl Liaise {
             now(),
         )
         .await?;
+        let after: Fields = vec![
+            ("person", Some(person_id.to_string())),
+            ("body", Some(input.body.to_string())),
+            ("role", Some(input.kind.as_str().to_owned())),
+            ("from", input.from.map(|d| d.to_string())),
+            ("to", input.to.map(|d| d.to_string())),
+        ];
+        audit::record(
+            &tx,
+            viewer,
+            "create",
+            "role",
+            &role.id.to_string(),
+            diff(&Vec::new(), &after),
+        )
+        .await?;
         let snap = self.commit_registry(tx).await?;
         found(
             snap.person(person_id)
@@ -329,6 +429,19 @@ impl Liaise {
         let owners = body_owners(&tx, role.body_id).await?;
         authorize(viewer, &Action::EditRegistry { owners: &owners })?;
         q::delete_role(&tx, role_id).await?;
+        let before: Fields = vec![
+            ("person", Some(role.person_id.to_string())),
+            ("role", Some(role.kind.clone())),
+        ];
+        audit::record(
+            &tx,
+            viewer,
+            "delete",
+            "role",
+            &role_id.to_string(),
+            diff(&before, &Vec::new()).or_else(|| Some(String::from("{}"))),
+        )
+        .await?;
         self.commit_registry(tx).await?;
         Ok(())
     }
@@ -352,6 +465,16 @@ impl Liaise {
         let parent_id =
             resolve_topic_parent(&tx, input.parent.as_ref().map(|p| p.as_str())).await?;
         q::insert_topic(&tx, &topic_row(&input, parent_id, false), now()).await?;
+        let after = topic_fields(&input, false);
+        audit::record(
+            &tx,
+            viewer,
+            "create",
+            "topic",
+            input.slug.as_str(),
+            diff(&Vec::new(), &after),
+        )
+        .await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.topic(input.slug.as_str()).cloned())
     }
@@ -374,6 +497,7 @@ impl Liaise {
         };
         let name_fr = merge(patch.name_fr, current.name_fr.clone());
         let description = merge(patch.description, current.description.clone());
+        let current_parent_slug = current_parent.clone();
         let parent = merge(patch.parent, current_parent);
         let input = TopicInput::parse(
             &current.slug,
@@ -400,6 +524,16 @@ impl Liaise {
             now(),
         )
         .await?;
+        let before: Fields = vec![
+            ("slug", Some(current.slug.clone())),
+            ("name", Some(current.name.clone())),
+            ("name_fr", current.name_fr.clone()),
+            ("description", current.description.clone()),
+            ("parent", current_parent_slug),
+            ("to_confirm", Some(current.to_confirm.to_string())),
+        ];
+        let changes = diff(&before, &topic_fields(&input, to_confirm));
+        audit::record(&tx, viewer, "update", "topic", &current.slug, changes).await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.topic(&current.slug).cloned())
     }
@@ -417,6 +551,17 @@ impl Liaise {
         let owners = body_owners(&tx, body_id).await?;
         authorize(viewer, &Action::EditRegistry { owners: &owners })?;
         let created = q::link_body_topic(&tx, body_id, topic_id).await?;
+        if created {
+            audit::record(
+                &tx,
+                viewer,
+                "link",
+                "body-topic",
+                &format!("{}:{}", normalize_code(body), topic.trim()),
+                None,
+            )
+            .await?;
+        }
         self.commit_registry(tx).await?;
         Ok(created)
     }
@@ -438,6 +583,15 @@ impl Liaise {
                 "body {body} is not linked to topic {topic}"
             )));
         }
+        audit::record(
+            &tx,
+            viewer,
+            "unlink",
+            "body-topic",
+            &format!("{}:{}", normalize_code(body), topic.trim()),
+            None,
+        )
+        .await?;
         self.commit_registry(tx).await?;
         Ok(())
     }
@@ -564,6 +718,81 @@ async fn check_email_free(
         )),
         _ => Ok(()),
     }
+}
+
+fn org_fields(r: &OrganizationRow<'_>) -> Fields {
+    vec![
+        ("code", Some(r.code.to_owned())),
+        ("name", Some(r.name.to_owned())),
+        ("name_fr", r.name_fr.map(str::to_owned)),
+        ("url", r.url.map(str::to_owned)),
+        ("to_confirm", Some(r.to_confirm.to_string())),
+    ]
+}
+
+#[allow(clippy::too_many_arguments)]
+fn body_fields(
+    code: &str,
+    name: &str,
+    name_fr: Option<&str>,
+    kind: &str,
+    mandate: Option<&str>,
+    parent: Option<&str>,
+    period: Option<String>,
+    organizations: &[String],
+    to_confirm: bool,
+) -> Fields {
+    vec![
+        ("code", Some(code.to_owned())),
+        ("name", Some(name.to_owned())),
+        ("name_fr", name_fr.map(str::to_owned)),
+        ("kind", Some(kind.to_owned())),
+        ("mandate", mandate.map(str::to_owned)),
+        ("parent", parent.map(str::to_owned)),
+        ("period", period),
+        ("organizations", Some(organizations.join(","))),
+        ("to_confirm", Some(to_confirm.to_string())),
+    ]
+}
+
+fn body_input_fields(i: &BodyInput) -> Fields {
+    let orgs: Vec<String> = i.organizations.iter().map(ToString::to_string).collect();
+    body_fields(
+        i.code.as_str(),
+        &i.name,
+        i.name_fr.as_deref(),
+        i.kind.as_str(),
+        i.mandate.as_deref(),
+        i.parent.as_ref().map(|p| p.as_str()),
+        i.period.map(|p| p.to_string()),
+        &orgs,
+        i.to_confirm,
+    )
+}
+
+fn person_fields(
+    name: &str,
+    organization: Option<&str>,
+    affiliation: Option<&str>,
+    email: Option<&str>,
+) -> Fields {
+    vec![
+        ("name", Some(name.to_owned())),
+        ("organization", organization.map(str::to_owned)),
+        ("affiliation", affiliation.map(str::to_owned)),
+        ("email", email.map(str::to_owned)),
+    ]
+}
+
+fn topic_fields(i: &TopicInput, to_confirm: bool) -> Fields {
+    vec![
+        ("slug", Some(i.slug.to_string())),
+        ("name", Some(i.name.clone())),
+        ("name_fr", i.name_fr.clone()),
+        ("description", i.description.clone()),
+        ("parent", i.parent.as_ref().map(ToString::to_string)),
+        ("to_confirm", Some(to_confirm.to_string())),
+    ]
 }
 
 fn org_row(i: &OrganizationInput) -> OrganizationRow<'_> {

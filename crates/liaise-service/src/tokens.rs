@@ -66,6 +66,13 @@ impl Liaise {
             OffsetDateTime::now_utc(),
         )
         .await?;
+        let after: crate::audit::Fields = vec![
+            ("name", Some(name.clone())),
+            ("role", Some(role_str.to_owned())),
+            ("organization", org.map(str::to_owned)),
+        ];
+        let changes = crate::audit::diff(&Vec::new(), &after);
+        crate::audit::record(&tx, viewer, "create", "token", &row.id.to_string(), changes).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         Ok((
             secret,
@@ -115,6 +122,7 @@ impl Liaise {
                 "no live token with id {id}"
             )));
         }
+        crate::audit::record(&tx, viewer, "revoke", "token", &id.to_string(), None).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         Ok(())
     }

@@ -133,10 +133,21 @@ pub async fn fallback(lang: crate::i18n::Lang, req: Request) -> Response {
     }
 }
 
+/// Answers a known path with a method it does not take.
+async fn method_not_allowed(req: Request) -> Response {
+    let detail = format!("{} is not allowed on {}", req.method(), req.uri().path());
+    if req.uri().path().starts_with("/api/") {
+        problem_response(StatusCode::METHOD_NOT_ALLOWED, detail, Vec::new())
+    } else {
+        (StatusCode::METHOD_NOT_ALLOWED, detail).into_response()
+    }
+}
+
 pub fn layers(router: Router) -> Router {
     const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     router
         .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(track))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

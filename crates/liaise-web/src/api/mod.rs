@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: one list shape everywhere, problem details for errors,
 //! bearer tokens for writes, an OpenAPI document of every route.
 
+mod audit;
 mod dto;
 mod extract;
 mod registry;
@@ -72,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(registry::list_topics, registry::create_topic))
         .routes(routes!(registry::get_topic, registry::update_topic))
         .routes(routes!(registry::get_matrix))
+        .routes(routes!(audit::list_audit))
         .routes(routes!(openapi_json))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

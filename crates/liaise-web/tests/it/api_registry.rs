@@ -312,3 +312,106 @@ async fn secretariat_tokens_edit_only_their_organization(app: TestApp) {
         Value::Null
     );
 }
+
+mod audit {
+    use liaise_testkit::{TestApp, backend_tests, items, json};
+
+    backend_tests!(every_write_is_audited_with_before_and_after);
+
+    async fn every_write_is_audited_with_before_and_after(app: TestApp) {
+        let token = app.admin_token().await;
+        let (s, _) = app
+            .patch_json(
+                "/api/v1/bodies/SG12",
+                &json!({"name_fr": "Commission d'études 12"}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (s, _) = app
+            .post_json(
+                "/api/v1/topics",
+                &json!({"slug": "audited", "name": "Audited"}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 201);
+        // A refused write leaves no entry.
+        let (s, _) = app
+            .post_json(
+                "/api/v1/topics",
+                &json!({"slug": "audited", "name": "Again"}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 409);
+
+        let r = app
+            .client
+            .get(app.url("/api/v1/audit?entity=body&key=SG12"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let page: serde_json::Value = r.json().await.unwrap();
+        let entries = items(&page);
+        assert_eq!(entries.len(), 1, "{page}");
+        let e = &entries[0];
+        assert_eq!(e["action"], "update");
+        assert_eq!(e["actor"], "token:test");
+        assert_eq!(
+            e["changes"],
+            json!({"name_fr": {"before": null, "after": "Commission d'études 12"}})
+        );
+
+        let r = app
+            .client
+            .get(app.url("/api/v1/audit?entity=topic"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let page: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(page["total"], 1, "{page}");
+        assert_eq!(items(&page)[0]["changes"]["name"]["after"], "Audited");
+        // Token creation is audited too.
+        let r = app
+            .client
+            .get(app.url("/api/v1/audit?entity=token&action=create"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let page: serde_json::Value = r.json().await.unwrap();
+        assert!(page["total"].as_u64().unwrap() >= 1);
+
+        // Only administrators read it; nobody can change it through the API.
+        assert_eq!(app.get("/api/v1/audit").await.status(), 401);
+        let member = app.token(liaise_service::domain::Role::Member).await;
+        let r = app
+            .client
+            .get(app.url("/api/v1/audit"))
+            .bearer_auth(&member)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        for method in [
+            reqwest::Method::POST,
+            reqwest::Method::PUT,
+            reqwest::Method::PATCH,
+            reqwest::Method::DELETE,
+        ] {
+            let r = app
+                .client
+                .request(method.clone(), app.url("/api/v1/audit"))
+                .bearer_auth(&token)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 405, "{method} /api/v1/audit");
+        }
+    }
+}
