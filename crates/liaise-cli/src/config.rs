@@ -16,6 +16,8 @@ pub struct Config {
     pub database_url: Option<String>,
     pub log_format: String,
     pub log_level: Option<String>,
+    /// The address people use; `https://…` makes cookies Secure.
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -48,6 +50,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub log_format: Option<String>,
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -84,6 +87,7 @@ impl Config {
         b = set(b, "data_dir", o.data_dir.map(|p| p.display().to_string()))?;
         b = set(b, "database_url", o.database_url)?;
         b = set(b, "log_format", o.log_format)?;
+        b = set(b, "public_url", o.public_url)?;
         let built = b.build().map_err(|e| match file {
             Some(p) => format!("{}: {e}", p.display()),
             None => e.to_string(),
@@ -102,6 +106,13 @@ impl Config {
             return Err(format!(
                 "log_format must be text or json (got `{}`)",
                 self.log_format
+            ));
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(format!(
+                "public_url must start with http:// or https:// (got `{url}`)"
             ));
         }
         if let Some(url) = &self.database_url {

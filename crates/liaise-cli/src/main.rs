@@ -46,6 +46,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, value_name = "ADDR")]
         bind: Option<String>,
+        /// The address people use, e.g. https://liaise.example.org (https makes cookies Secure).
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -58,6 +61,50 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input when it is not a terminal;
+    /// otherwise one is generated and printed once.
+    Add {
+        email: String,
+        /// admin, secretariat or member.
+        #[arg(long)]
+        role: String,
+        /// The organization of a secretariat account (e.g. ITU or UPU).
+        #[arg(long)]
+        organization: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a new password (from standard input, or generated and printed) and end the
+    /// account's sessions.
+    Passwd {
+        email: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Disable an account: its sessions end and its tokens stop working.
+    Disable {
+        email: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -162,8 +209,18 @@ fn main() -> ExitCode {
 }
 
 fn load_config(cli: &Cli, db: Option<&DbArgs>, bind: Option<&String>) -> Result<Config, Failure> {
+    load_config_with(cli, db, bind, None)
+}
+
+fn load_config_with(
+    cli: &Cli,
+    db: Option<&DbArgs>,
+    bind: Option<&String>,
+    public_url: Option<&String>,
+) -> Result<Config, Failure> {
     let overrides = Overrides {
         bind: bind.cloned(),
+        public_url: public_url.cloned(),
         data_dir: db.and_then(|d| d.data_dir.clone()),
         database_url: db.and_then(|d| d.database_url.clone()),
         log_format: cli.log_format.map(|f| match f {
@@ -179,8 +236,12 @@ fn load_config(cli: &Cli, db: Option<&DbArgs>, bind: Option<&String>) -> Result<
 
 async fn run(cli: Cli, started: Instant) -> Result<(), Failure> {
     match &cli.command {
-        Command::Serve { bind, db } => {
-            let config = load_config(&cli, Some(db), bind.as_ref())?;
+        Command::Serve {
+            bind,
+            public_url,
+            db,
+        } => {
+            let config = load_config_with(&cli, Some(db), bind.as_ref(), public_url.as_ref())?;
             config::init_tracing(&config, "info");
             serve(config, started).await
         }
@@ -193,6 +254,7 @@ async fn run(cli: Cli, started: Instant) -> Result<(), Failure> {
             Ok(())
         }
         Command::Token { command } => token(&cli, command).await,
+        Command::User { command } => user(&cli, command).await,
     }
 }
 
@@ -264,10 +326,100 @@ async fn token(cli: &Cli, command: &TokenCommand) -> Result<(), Failure> {
     }
 }
 
+/// A password from standard input when it is piped, or `None` to have one generated.
+fn password_from_stdin() -> Result<Option<String>, Failure> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(|e| Failure {
+        code: exit::FAILURE,
+        message: format!("standard input: {e}"),
+    })?;
+    let p = line.trim_end_matches(['\n', '\r']).to_owned();
+    Ok((!p.is_empty()).then_some(p))
+}
+
+async fn user(cli: &Cli, command: &UserCommand) -> Result<(), Failure> {
+    let system = Viewer::system();
+    let db = match command {
+        UserCommand::Add { db, .. }
+        | UserCommand::Passwd { db, .. }
+        | UserCommand::Disable { db, .. }
+        | UserCommand::List { db, .. } => db,
+    };
+    let config = load_config(cli, Some(db), None)?;
+    config::init_tracing(&config, "warn");
+    let liaise = open(&config).await?;
+    let result = match command {
+        UserCommand::Add {
+            email,
+            role,
+            organization,
+            name,
+            ..
+        } => {
+            let role = liaise_service::accounts::parse_role(role, organization.as_deref())?;
+            let password = password_from_stdin()?;
+            let (user, generated) = liaise
+                .add_user(&system, email, name.as_deref(), role, password)
+                .await?;
+            match generated {
+                Some(p) => println!("{} created; password (shown once): {p}", user.email),
+                None => println!("{} created", user.email),
+            }
+            Ok(())
+        }
+        UserCommand::Passwd { email, .. } => {
+            let password = password_from_stdin()?;
+            match liaise.set_password(&system, email, password).await? {
+                Some(p) => println!("password of {email} changed (shown once): {p}"),
+                None => println!("password of {email} changed"),
+            }
+            Ok(())
+        }
+        UserCommand::Disable { email, .. } => {
+            liaise.disable_user(&system, email).await?;
+            println!("{email} disabled");
+            Ok(())
+        }
+        UserCommand::List { json, .. } => {
+            let users = liaise.list_users(&system).await?;
+            if *json {
+                let items: Vec<_> = users
+                    .iter()
+                    .map(|u| serde_json::json!({"id": u.id, "email": u.email, "role": u.role, "organization": u.organization, "disabled": u.disabled}))
+                    .collect();
+                println!("{}", serde_json::Value::Array(items));
+            } else {
+                for u in &users {
+                    println!(
+                        "{}\t{}\t{}{}",
+                        u.email,
+                        u.role,
+                        u.organization.as_deref().unwrap_or("-"),
+                        if u.disabled { "\tdisabled" } else { "" }
+                    );
+                }
+            }
+            Ok(())
+        }
+    };
+    liaise.close().await?;
+    result
+}
+
 async fn serve(config: Config, started: Instant) -> Result<(), Failure> {
     let bind = config.bind_addr().map_err(config_failure)?;
     let database_url = config.database_url().map_err(config_failure)?;
-    let app = Application::build(Settings { bind, database_url }).await?;
+    let app = Application::build(Settings {
+        bind,
+        database_url,
+        public_url: config.public_url.clone(),
+    })
+    .await?;
     tracing::info!(
         address = %app.addr(),
         backend = app.liaise().backend().as_str(),

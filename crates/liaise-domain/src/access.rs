@@ -24,6 +24,8 @@ pub struct Viewer {
     /// Who: a user's e-mail or a token's name; `None` for the public.
     pub principal: Option<String>,
     pub role: Role,
+    /// The account behind the request, when there is one.
+    pub user_id: Option<i32>,
 }
 
 impl Viewer {
@@ -31,6 +33,7 @@ impl Viewer {
         Self {
             principal: None,
             role: Role::Public,
+            user_id: None,
         }
     }
 
@@ -38,7 +41,21 @@ impl Viewer {
         Self {
             principal: Some(principal.into()),
             role,
+            user_id: None,
         }
+    }
+
+    /// A signed-in user (or a personal token acting for one).
+    pub fn user(user_id: i32, principal: impl Into<String>, role: Role) -> Self {
+        Self {
+            principal: Some(principal.into()),
+            role,
+            user_id: Some(user_id),
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
     }
 
     /// The system itself (reference data loading, command line administration).

@@ -17,6 +17,9 @@ pub enum ServiceError {
     Unauthenticated,
     #[error("not allowed")]
     Forbidden,
+    /// Too many failed attempts; try again after this many seconds.
+    #[error("too many attempts; try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
     /// The database cannot be reached.
     #[error("{0}")]
     Unavailable(String),

@@ -4,6 +4,7 @@
 //!
 //! Invariant: knows no HTTP status and no template; writes no SQL (calls liaise-store).
 
+pub mod accounts;
 pub mod audit;
 mod error;
 pub mod reference;
@@ -31,6 +32,7 @@ const REFRESH_EVERY: Duration = Duration::from_secs(1);
 pub struct Liaise {
     store: Store,
     cache: Arc<RegistryCache>,
+    security: Arc<accounts::Security>,
 }
 
 #[derive(Debug)]
@@ -55,6 +57,7 @@ impl Liaise {
         Ok(Self {
             store,
             cache: Arc::new(cache),
+            security: Arc::new(accounts::Security::new()),
         })
     }
 

@@ -1,12 +1,18 @@
-//! API tokens: a random secret shown once, stored as its SHA-256.
+//! API tokens: a random secret shown once, stored as its SHA-256. A personal token belongs to
+//! an account and acts with that account's rights as they are at each request (a disabled
+//! account's tokens stop working); tokens made on the command line are administrators'.
 
-use liaise_domain::{Action, Code, Role, Viewer, authorize, text};
-use liaise_store::queries::tokens as q;
+use liaise_domain::{Action, Role, Viewer, authorize, text};
+use liaise_store::queries::{tokens as q, users};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::{Liaise, ServiceError};
+use crate::{
+    Liaise, ServiceError,
+    accounts::{role_from_parts, role_to_parts},
+    audit,
+};
 
 const PREFIX: &str = "lsk_";
 
@@ -16,6 +22,7 @@ pub struct TokenInfo {
     pub id: i32,
     pub name: String,
     pub role: String,
+    pub user_id: Option<i32>,
     pub created_at: OffsetDateTime,
     pub revoked: bool,
 }
@@ -24,38 +31,30 @@ fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-fn role_name(role: &Role) -> (&'static str, Option<&str>) {
-    match role {
-        Role::Public => ("public", None),
-        Role::Member => ("member", None),
-        Role::Secretariat(org) => ("secretariat", Some(org.as_str())),
-        Role::Admin => ("admin", None),
-    }
-}
-
-fn role_from(name: &str, organization: Option<&str>) -> Option<Role> {
-    match (name, organization) {
-        ("admin", _) => Some(Role::Admin),
-        ("member", _) => Some(Role::Member),
-        ("secretariat", Some(org)) => Code::parse("organization", org).ok().map(Role::Secretariat),
-        _ => None,
+fn info(t: liaise_store::entity::api_token::Model) -> TokenInfo {
+    TokenInfo {
+        id: t.id,
+        name: t.name,
+        role: t.role,
+        user_id: t.user_id,
+        created_at: t.created_at,
+        revoked: t.revoked_at.is_some(),
     }
 }
 
 impl Liaise {
-    /// Creates a token; the secret is in the answer and nowhere else.
-    pub async fn create_token(
+    async fn insert_token(
         &self,
         viewer: &Viewer,
         name: &str,
-        role: Role,
+        role: &Role,
+        user_id: Option<i32>,
     ) -> Result<(String, TokenInfo), ServiceError> {
-        authorize(viewer, &Action::Administer)?;
         let name = text::line("name", name, 100)?;
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         let secret = format!("{PREFIX}{}", hex::encode(bytes));
-        let (role_str, org) = role_name(&role);
+        let (role_str, org) = role_to_parts(role);
         let tx = self.store.begin().await?;
         let row = q::insert(
             &tx,
@@ -63,27 +62,42 @@ impl Liaise {
             &hash(&secret),
             role_str,
             org,
+            user_id,
             OffsetDateTime::now_utc(),
         )
         .await?;
-        let after: crate::audit::Fields = vec![
+        let after: audit::Fields = vec![
             ("name", Some(name.clone())),
             ("role", Some(role_str.to_owned())),
             ("organization", org.map(str::to_owned)),
+            ("user", user_id.map(|u| u.to_string())),
         ];
-        let changes = crate::audit::diff(&Vec::new(), &after);
-        crate::audit::record(&tx, viewer, "create", "token", &row.id.to_string(), changes).await?;
+        let changes = audit::diff(&Vec::new(), &after);
+        audit::record(&tx, viewer, "create", "token", &row.id.to_string(), changes).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        Ok((
-            secret,
-            TokenInfo {
-                id: row.id,
-                name: row.name,
-                role: row.role,
-                created_at: row.created_at,
-                revoked: false,
-            },
-        ))
+        Ok((secret, info(row)))
+    }
+
+    /// Creates a token with a given role (administrators, e.g. from the command line).
+    pub async fn create_token(
+        &self,
+        viewer: &Viewer,
+        name: &str,
+        role: Role,
+    ) -> Result<(String, TokenInfo), ServiceError> {
+        authorize(viewer, &Action::Administer)?;
+        self.insert_token(viewer, name, &role, None).await
+    }
+
+    /// Creates a token for the signed-in user, acting with that user's rights.
+    pub async fn create_personal_token(
+        &self,
+        viewer: &Viewer,
+        name: &str,
+    ) -> Result<(String, TokenInfo), ServiceError> {
+        let user_id = viewer.user_id.ok_or(ServiceError::Unauthenticated)?;
+        self.insert_token(viewer, name, &viewer.role.clone(), Some(user_id))
+            .await
     }
 
     /// The viewer a bearer token stands for, or `Unauthenticated` for an unknown or revoked one.
@@ -94,35 +108,59 @@ impl Liaise {
         let row = q::active_by_hash(self.store.conn(), &hash(secret))
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
-        let role = role_from(&row.role, row.organization.as_deref())
-            .ok_or(ServiceError::Unauthenticated)?;
-        Ok(Viewer::new(format!("token:{}", row.name), role))
+        match row.user_id {
+            Some(user_id) => {
+                let user = users::by_id(self.store.conn(), user_id)
+                    .await?
+                    .filter(|u| !u.disabled)
+                    .ok_or(ServiceError::Unauthenticated)?;
+                let role = role_from_parts(&user.role, user.organization.as_deref())
+                    .ok_or(ServiceError::Unauthenticated)?;
+                Ok(Viewer::user(user.id, user.email, role))
+            }
+            None => {
+                let role = role_from_parts(&row.role, row.organization.as_deref())
+                    .ok_or(ServiceError::Unauthenticated)?;
+                Ok(Viewer::new(format!("token:{}", row.name), role))
+            }
+        }
     }
 
+    /// Every token (administrators) or the viewer's own.
     pub async fn list_tokens(&self, viewer: &Viewer) -> Result<Vec<TokenInfo>, ServiceError> {
-        authorize(viewer, &Action::Administer)?;
-        Ok(q::list(self.store.conn())
+        let scope = if viewer.is_admin() && viewer.user_id.is_none() {
+            None
+        } else {
+            Some(viewer.user_id.ok_or(ServiceError::Unauthenticated)?)
+        };
+        Ok(q::list(self.store.conn(), scope)
             .await?
             .into_iter()
-            .map(|t| TokenInfo {
-                id: t.id,
-                name: t.name,
-                role: t.role,
-                created_at: t.created_at,
-                revoked: t.revoked_at.is_some(),
-            })
+            .map(info)
             .collect())
     }
 
+    /// Revokes a token: any, for an administrator; one's own, for a user.
     pub async fn revoke_token(&self, viewer: &Viewer, id: i32) -> Result<(), ServiceError> {
-        authorize(viewer, &Action::Administer)?;
+        if viewer.is_anonymous() {
+            return Err(ServiceError::Unauthenticated);
+        }
         let tx = self.store.begin().await?;
+        let token = q::by_id(&tx, id).await?;
+        let mine = token
+            .as_ref()
+            .is_some_and(|t| t.user_id.is_some() && t.user_id == viewer.user_id);
+        if !(mine || viewer.is_admin()) || token.is_none() {
+            return Err(ServiceError::NotFound(format!(
+                "no live token with id {id}"
+            )));
+        }
         if !q::revoke(&tx, id, OffsetDateTime::now_utc()).await? {
             return Err(ServiceError::NotFound(format!(
                 "no live token with id {id}"
             )));
         }
-        crate::audit::record(&tx, viewer, "revoke", "token", &id.to_string(), None).await?;
+        audit::record(&tx, viewer, "revoke", "token", &id.to_string(), None).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         Ok(())
     }

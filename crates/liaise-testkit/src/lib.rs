@@ -133,6 +133,7 @@ impl TestApp {
         let settings = Settings {
             bind: "127.0.0.1:0".parse().expect("address"),
             database_url: db.url().to_owned(),
+            public_url: None,
         };
         let app = Application::build(settings).await.expect("build the app");
         let addr = app.addr();
@@ -187,6 +188,72 @@ impl TestApp {
             .await
             .expect("token");
         secret
+    }
+
+    /// Creates an account with this role; answers its e-mail and password.
+    pub async fn user(&self, role: Role) -> (String, String) {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let email = format!("user{n}-{}@example.org", rand::random::<u32>());
+        let password = format!("correct horse battery {n}");
+        self.liaise
+            .add_user(
+                &Viewer::system(),
+                &email,
+                None,
+                role,
+                Some(password.clone()),
+            )
+            .await
+            .expect("add user");
+        (email, password)
+    }
+
+    /// Signs in through the login form like a browser; answers the `Cookie` header value of
+    /// the session, or the status of the refusal.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<String, StatusCode> {
+        let form = self.get("/login").await;
+        let csrf_cookie =
+            set_cookie(&form, "liaise_csrf").expect("the login form sets a CSRF cookie");
+        let html = form.text().await.expect("body");
+        let csrf = hidden_field(&html, "csrf").expect("the login form has a csrf field");
+        let r = self
+            .client
+            .post(self.url("/login"))
+            .header("cookie", format!("liaise_csrf={csrf_cookie}"))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("csrf", csrf.as_str()),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("POST /login");
+        if r.status() != StatusCode::SEE_OTHER {
+            return Err(r.status());
+        }
+        let session = set_cookie(&r, "liaise_session").expect("a session cookie");
+        Ok(format!("liaise_session={session}"))
+    }
+
+    /// A signed-in session of a new account with this role.
+    pub async fn session_as(&self, role: Role) -> String {
+        let (email, password) = self.user(role).await;
+        self.sign_in(&email, &password).await.expect("sign in")
+    }
+
+    /// GET with a session cookie; status and body.
+    pub async fn page_as(&self, path: &str, cookie: &str) -> (StatusCode, String) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("GET");
+        let status = r.status();
+        (status, r.text().await.expect("body"))
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -255,6 +322,26 @@ impl TestApp {
         self.send_json(reqwest::Method::PATCH, path, body, token)
             .await
     }
+}
+
+/// The value a response sets for a cookie.
+pub fn set_cookie(r: &Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The value of a hidden form field in a page.
+pub fn hidden_field(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
 }
 
 /// Status and JSON body of a response, checking that errors are problem+json.

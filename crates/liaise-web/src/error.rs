@@ -88,6 +88,14 @@ fn classify(e: ServiceError) -> (StatusCode, String, Vec<FieldError>) {
             "your token does not allow this change".to_owned(),
             Vec::new(),
         ),
+        ServiceError::RateLimited { retry_after } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many failed attempts; try again in {} minute(s)",
+                retry_after.div_ceil(60)
+            ),
+            Vec::new(),
+        ),
         ServiceError::Unavailable(m) => {
             tracing::error!(error = %m, "database unavailable");
             (

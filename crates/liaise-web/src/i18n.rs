@@ -155,8 +155,12 @@ impl Lang {
 
 /// Reads a cookie from the request headers.
 pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+    header_cookie(&parts.headers, name)
+}
+
+/// Reads a cookie from a header map.
+pub fn header_cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

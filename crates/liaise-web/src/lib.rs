@@ -25,6 +25,8 @@ pub struct AppState {
     pub liaise: Liaise,
     metrics: Option<PrometheusHandle>,
     openapi: Arc<String>,
+    /// Cookies carry `Secure` when the public URL is https.
+    secure_cookies: bool,
 }
 
 impl AppState {
@@ -33,7 +35,14 @@ impl AppState {
             liaise,
             metrics: ops::metrics_handle(),
             openapi: Arc::new(String::new()),
+            secure_cookies: false,
         }
+    }
+
+    #[must_use]
+    pub fn with_secure_cookies(mut self, secure: bool) -> Self {
+        self.secure_cookies = secure;
+        self
     }
 }
 

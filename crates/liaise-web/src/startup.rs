@@ -10,6 +10,8 @@ use tokio::net::TcpListener;
 pub struct Settings {
     pub bind: SocketAddr,
     pub database_url: String,
+    /// The address people use (e.g. `https://liaise.example.org`); https makes cookies Secure.
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -41,6 +43,7 @@ pub struct Application {
     listener: TcpListener,
     liaise: Liaise,
     addr: SocketAddr,
+    secure_cookies: bool,
 }
 
 impl Application {
@@ -58,10 +61,15 @@ impl Application {
             addr: settings.bind,
             source,
         })?;
+        let secure_cookies = settings
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
         Ok(Self {
             listener,
             liaise,
             addr,
+            secure_cookies,
         })
     }
 
@@ -83,10 +91,30 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = crate::app(crate::AppState::new(self.liaise.clone()));
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let state =
+            crate::AppState::new(self.liaise.clone()).with_secure_cookies(self.secure_cookies);
+        let app = crate::app(state);
+        // Expired sessions are swept every ten minutes.
+        let sweeper = {
+            let liaise = self.liaise.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = liaise.sweep_sessions().await {
+                        tracing::warn!(error = %e, "sweeping sessions");
+                    }
+                }
+            })
+        };
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        sweeper.abort();
+        served?;
         if let Err(e) = self.liaise.close().await {
             tracing::warn!(error = %e, "closing the database");
         }

@@ -164,6 +164,7 @@ pub mod api_token {
         pub created_at: TimeDateTimeWithTimeZone,
         pub last_used_at: Option<TimeDateTimeWithTimeZone>,
         pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+        pub user_id: Option<i32>,
     }
 
     no_relations!();

@@ -45,6 +45,12 @@ enum Sessions {
 }
 
 #[derive(DeriveIden)]
+enum ApiTokens {
+    Table,
+    UserId,
+}
+
+#[derive(DeriveIden)]
 enum People {
     Table,
     Id,
@@ -127,6 +133,14 @@ impl MigrationTrait for Migration {
                         .to(Users::Table, Users::Id)
                         .on_delete(ForeignKeyAction::Cascade),
                 )
+                .to_owned(),
+        )
+        .await?;
+        // Personal tokens belong to a user and carry that user's rights.
+        m.alter_table(
+            Table::alter()
+                .table(ApiTokens::Table)
+                .add_column(integer_null(ApiTokens::UserId))
                 .to_owned(),
         )
         .await?;

@@ -5,3 +5,4 @@ pub mod audit;
 pub mod reference;
 pub mod registry;
 pub mod tokens;
+pub mod users;

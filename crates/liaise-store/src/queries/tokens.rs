@@ -13,6 +13,7 @@ pub async fn insert(
     token_hash: &str,
     role: &str,
     organization: Option<&str>,
+    user_id: Option<i32>,
     now: OffsetDateTime,
 ) -> Result<api_token::Model, StoreError> {
     Ok(api_token::ActiveModel {
@@ -21,6 +22,7 @@ pub async fn insert(
         role: Set(role.to_owned()),
         organization: Set(organization.map(str::to_owned)),
         created_at: Set(now),
+        user_id: Set(user_id),
         ..Default::default()
     }
     .insert(c)
@@ -39,11 +41,23 @@ pub async fn active_by_hash(
         .await?)
 }
 
-pub async fn list(c: &impl ConnectionTrait) -> Result<Vec<api_token::Model>, StoreError> {
-    Ok(api_token::Entity::find()
-        .order_by_asc(api_token::Column::Id)
-        .all(c)
-        .await?)
+/// Every token, or those of one user.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    user_id: Option<i32>,
+) -> Result<Vec<api_token::Model>, StoreError> {
+    let mut q = api_token::Entity::find().order_by_asc(api_token::Column::Id);
+    if let Some(u) = user_id {
+        q = q.filter(api_token::Column::UserId.eq(u));
+    }
+    Ok(q.all(c).await?)
+}
+
+pub async fn by_id(
+    c: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<api_token::Model>, StoreError> {
+    Ok(api_token::Entity::find_by_id(id).one(c).await?)
 }
 
 /// Revokes a token; `false` if no live token has this id.

@@ -34,6 +34,23 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
                 "send the body as JSON with `Content-Type: application/json`",
             ));
         }
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > super::BODY_LIMIT as u64) {
+            // Read and drop what the client is sending, so it receives the answer instead of
+            // a reset connection (up to a cap; beyond it the connection closes).
+            drain(req.into_body(), 64 * 1024 * 1024).await;
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the body is larger than the limit of {} bytes",
+                    super::BODY_LIMIT
+                ),
+            ));
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             let status = e.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -49,6 +66,18 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             }
         })?;
         parse_json(&bytes).map(ApiJson)
+    }
+}
+
+async fn drain(body: axum::body::Body, cap: usize) {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut seen = 0usize;
+    while let Some(Ok(frame)) = body.frame().await {
+        seen += frame.data_ref().map_or(0, |d| d.len());
+        if seen > cap {
+            break;
+        }
     }
 }
 

@@ -22,6 +22,11 @@ use crate::{
     i18n::{self, Lang},
 };
 
+mod account;
+mod session;
+
+pub use session::{Me, PageViewer};
+
 const STYLE: &str = include_str!("../../static/style.css");
 
 pub fn router() -> Router<AppState> {
@@ -36,6 +41,9 @@ pub fn router() -> Router<AppState> {
         .route("/people", get(people))
         .route("/people/{id}", get(person))
         .route("/lang/{code}", get(switch_language))
+        .merge(account::router())
+        .layer(axum::middleware::from_fn(session::same_origin))
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .route("/static/style.css", get(stylesheet))
 }
 
@@ -64,6 +72,7 @@ async fn snapshot(state: &AppState, lang: Lang) -> Result<std::sync::Arc<Snapsho
 struct ErrorPage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: &'a str,
     title: String,
     message: String,
@@ -79,6 +88,7 @@ pub fn error_page(status: StatusCode, detail: &str, lang: Lang) -> Response {
     let page = ErrorPage {
         i: lang,
         langs: Lang::ALL,
+        me: Me::default(),
         path: "/",
         title: if status == StatusCode::NOT_FOUND {
             status.canonical_reason().unwrap_or("Not Found").to_owned()
@@ -103,13 +113,18 @@ struct TopicSummary<'a> {
 struct HomePage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: String,
     intro: String,
     organizations: Vec<(&'a Organization, usize)>,
     topics: Vec<TopicSummary<'a>>,
 }
 
-async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response, PageError> {
+async fn home(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
     let organizations: Vec<(&Organization, usize)> = snap
         .organizations
@@ -147,6 +162,7 @@ async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response, Pag
     let page = HomePage {
         i: lang,
         langs: Lang::ALL,
+        me: viewer.me(),
         path: "/".to_owned(),
         intro: lang.t_args("home-intro", &[("organizations", joined)]),
         organizations,
@@ -162,6 +178,7 @@ async fn home(State(state): State<AppState>, lang: Lang) -> Result<Response, Pag
 struct OrganizationPage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: String,
     org: &'a Organization,
     tree: Vec<(usize, &'a Body)>,
@@ -203,6 +220,7 @@ fn tree<'a>(snap: &'a Snapshot, org: &str) -> Vec<(usize, &'a Body)> {
 async fn organization(
     State(state): State<AppState>,
     lang: Lang,
+    viewer: PageViewer,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
@@ -210,6 +228,7 @@ async fn organization(
     let page = OrganizationPage {
         i: lang,
         langs: Lang::ALL,
+        me: viewer.me(),
         path: format!("/organizations/{}", org.code),
         org,
         tree: tree(&snap, &org.code),
@@ -224,6 +243,7 @@ async fn organization(
 struct BodyPage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: String,
     body: &'a Body,
     ancestors: Vec<&'a Body>,
@@ -236,6 +256,7 @@ struct BodyPage<'a> {
 async fn body(
     State(state): State<AppState>,
     lang: Lang,
+    viewer: PageViewer,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
@@ -259,6 +280,7 @@ async fn body(
     let page = BodyPage {
         i: lang,
         langs: Lang::ALL,
+        me: viewer.me(),
         path: format!("/bodies/{}", body.code),
         body,
         ancestors,
@@ -277,6 +299,7 @@ async fn body(
 struct TopicPage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: String,
     topic: &'a Topic,
     parent: Option<&'a Topic>,
@@ -287,6 +310,7 @@ struct TopicPage<'a> {
 async fn topic(
     State(state): State<AppState>,
     lang: Lang,
+    viewer: PageViewer,
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
@@ -294,6 +318,7 @@ async fn topic(
     let page = TopicPage {
         i: lang,
         langs: Lang::ALL,
+        me: viewer.me(),
         path: format!("/topics/{}", topic.slug),
         topic,
         parent: topic.parent.as_deref().and_then(|p| snap.topic(p)),
@@ -318,6 +343,7 @@ struct TopicRow<'a> {
 struct TopicsPage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: String,
     organizations: &'a [Organization],
     rows: Vec<TopicRow<'a>>,
@@ -338,7 +364,11 @@ fn topics_in_order(snap: &Snapshot) -> Vec<&Topic> {
     out
 }
 
-async fn topics(State(state): State<AppState>, lang: Lang) -> Result<Response, PageError> {
+async fn topics(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
     let rows = topics_in_order(&snap)
         .into_iter()
@@ -354,6 +384,7 @@ async fn topics(State(state): State<AppState>, lang: Lang) -> Result<Response, P
     let page = TopicsPage {
         i: lang,
         langs: Lang::ALL,
+        me: viewer.me(),
         path: "/topics".to_owned(),
         organizations: &snap.organizations,
         rows,
@@ -374,6 +405,7 @@ struct MatrixParams {
 struct MatrixPage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: String,
     snap: &'a Snapshot,
     organizations: &'a [Organization],
@@ -400,6 +432,7 @@ impl<'a> MatrixPage<'a> {
 async fn matrix(
     State(state): State<AppState>,
     lang: Lang,
+    viewer: PageViewer,
     Query(params): Query<MatrixParams>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
@@ -417,6 +450,7 @@ async fn matrix(
     let page = MatrixPage {
         i: lang,
         langs: Lang::ALL,
+        me: viewer.me(),
         path: "/matrix".to_owned(),
         snap: &snap,
         organizations: &snap.organizations,
@@ -471,6 +505,7 @@ fn pages(total: usize, p: PageRequest) -> u64 {
 struct BodiesPage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: String,
     params: &'a ListParams,
     organizations: &'a [Organization],
@@ -495,6 +530,7 @@ impl BodiesPage<'_> {
 async fn bodies(
     State(state): State<AppState>,
     lang: Lang,
+    viewer: PageViewer,
     Query(params): Query<ListParams>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
@@ -509,6 +545,7 @@ async fn bodies(
     let page = BodiesPage {
         i: lang,
         langs: Lang::ALL,
+        me: viewer.me(),
         path: params.link("/bodies", p.page()),
         params: &params,
         organizations: &snap.organizations,
@@ -535,6 +572,7 @@ async fn bodies(
 struct PeoplePage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: String,
     params: &'a ListParams,
     people: Vec<&'a Person>,
@@ -551,6 +589,7 @@ impl PeoplePage<'_> {
 async fn people(
     State(state): State<AppState>,
     lang: Lang,
+    viewer: PageViewer,
     Query(params): Query<ListParams>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
@@ -563,6 +602,7 @@ async fn people(
     let page = PeoplePage {
         i: lang,
         langs: Lang::ALL,
+        me: viewer.me(),
         path: params.link("/people", p.page()),
         params: &params,
         people: p.slice(&found).to_vec(),
@@ -577,10 +617,11 @@ async fn people(
 struct PersonPage<'a> {
     i: Lang,
     langs: [Lang; 2],
+    me: Me,
     path: String,
     snap: &'a Snapshot,
     person: &'a Person,
-    /// E-mail addresses are for signed-in readers; pages have no sign-in yet.
+    /// E-mail addresses are for signed-in readers only.
     show_email: bool,
 }
 
@@ -596,6 +637,7 @@ impl PersonPage<'_> {
 async fn person(
     State(state): State<AppState>,
     lang: Lang,
+    viewer: PageViewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
@@ -607,10 +649,11 @@ async fn person(
     let page = PersonPage {
         i: lang,
         langs: Lang::ALL,
+        me: viewer.me(),
         path: format!("/people/{}", person.id),
         snap: &snap,
         person,
-        show_email: false,
+        show_email: !viewer.viewer.is_anonymous(),
     };
     Ok(render(&page, lang))
 }

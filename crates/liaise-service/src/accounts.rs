@@ -1,0 +1,582 @@
+//! Accounts, sign-in and sessions.
+//!
+//! Passwords are hashed with Argon2id (OWASP parameters) on blocking threads, at most
+//! `HASHING_PERMITS` at a time so sign-ins cannot starve page requests of CPU or memory.
+//! Sessions live in the database (servers sharing one PostgreSQL share them); the cookie holds
+//! a random secret, the database only its SHA-256. A server caches a session for
+//! `SESSION_CACHE` so pages do not pay a query each; sign-out on this server takes effect at
+//! once, sign-out on another within that time.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::{Mutex, OnceLock},
+    time::{Duration, Instant},
+};
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use liaise_domain::{Action, Code, Email, Role, Viewer, authorize, text};
+use liaise_store::queries::{registry as reg, users as q};
+use rand::{Rng, RngCore};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::{Liaise, ServiceError, audit};
+
+/// A session ends after this long without a request …
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(2 * 3600);
+/// … and in any case this long after sign-in.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 3600);
+/// How long a server trusts its cached copy of a session.
+const SESSION_CACHE: Duration = Duration::from_secs(5);
+/// How often a session's last-seen time is written.
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+/// Failed sign-ins allowed per account, and per client address, within `FAILURE_WINDOW`.
+pub const ACCOUNT_FAILURES: usize = 5;
+pub const CLIENT_FAILURES: usize = 30;
+pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Password length bounds (OWASP ASVS 2.1.1 and 2.1.2).
+pub const PASSWORD_MIN: usize = 12;
+pub const PASSWORD_MAX: usize = 128;
+
+/// A signed-in session.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub viewer: Viewer,
+    pub user_id: i32,
+    pub email: String,
+    /// The synchronizer token that every form of this session must carry.
+    pub csrf_token: String,
+}
+
+/// A new session: the secret goes into the cookie and nowhere else.
+#[derive(Debug)]
+pub struct NewSession {
+    pub secret: String,
+    pub info: SessionInfo,
+}
+
+/// An account as listed.
+#[derive(Debug, Clone)]
+pub struct UserInfo {
+    pub id: i32,
+    pub email: String,
+    pub name: Option<String>,
+    pub role: String,
+    pub organization: Option<String>,
+    pub disabled: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Security {
+    hashing: tokio::sync::Semaphore,
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    sessions: Mutex<HashMap<String, (SessionInfo, Instant)>>,
+    dummy_hash: OnceLock<String>,
+}
+
+impl Security {
+    pub(crate) fn new() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            hashing: tokio::sync::Semaphore::new((cores / 2).max(1)),
+            failures: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
+            dummy_hash: OnceLock::new(),
+        }
+    }
+
+    fn lock_failures(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
+        self.failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn lock_sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, (SessionInfo, Instant)>> {
+        self.sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Seconds until `key` may try again, if it is over `max` failures.
+    fn blocked(&self, key: &str, max: usize) -> Option<u64> {
+        let mut map = self.lock_failures();
+        let q = map.get_mut(key)?;
+        while q.front().is_some_and(|t| t.elapsed() > FAILURE_WINDOW) {
+            q.pop_front();
+        }
+        if q.len() >= max {
+            let oldest = q.front()?;
+            Some(
+                FAILURE_WINDOW
+                    .saturating_sub(oldest.elapsed())
+                    .as_secs()
+                    .max(1),
+            )
+        } else {
+            None
+        }
+    }
+
+    fn fail(&self, key: String) {
+        let mut map = self.lock_failures();
+        if map.len() > 100_000 {
+            map.retain(|_, q| q.back().is_some_and(|t| t.elapsed() < FAILURE_WINDOW));
+        }
+        map.entry(key).or_default().push_back(Instant::now());
+    }
+
+    fn clear(&self, key: &str) {
+        self.lock_failures().remove(key);
+    }
+}
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// A password people can type: 20 letters and digits (about 119 bits).
+fn generate_password() -> String {
+    const CHARS: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..20)
+        .map(|_| {
+            let i = rng.random_range(0..CHARS.len());
+            char::from(CHARS.get(i).copied().unwrap_or(b'x'))
+        })
+        .collect()
+}
+
+fn check_password(p: &str) -> Result<(), ServiceError> {
+    let n = p.chars().count();
+    if n < PASSWORD_MIN {
+        return Err(ServiceError::invalid(
+            "password",
+            format!("must be at least {PASSWORD_MIN} characters"),
+        ));
+    }
+    if n > PASSWORD_MAX {
+        return Err(ServiceError::invalid(
+            "password",
+            format!("must be at most {PASSWORD_MAX} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// The role stored for a user, and back.
+pub fn role_to_parts(role: &Role) -> (&'static str, Option<&str>) {
+    match role {
+        Role::Public => ("public", None),
+        Role::Member => ("member", None),
+        Role::Secretariat(org) => ("secretariat", Some(org.as_str())),
+        Role::Admin => ("admin", None),
+    }
+}
+
+pub fn role_from_parts(role: &str, organization: Option<&str>) -> Option<Role> {
+    match (role, organization) {
+        ("admin", _) => Some(Role::Admin),
+        ("member", _) => Some(Role::Member),
+        ("secretariat", Some(org)) => Code::parse("organization", org).ok().map(Role::Secretariat),
+        _ => None,
+    }
+}
+
+/// Parses `admin`, `member` or `secretariat` (which needs an organization).
+pub fn parse_role(role: &str, organization: Option<&str>) -> Result<Role, ServiceError> {
+    match (
+        role.trim(),
+        organization.map(str::trim).filter(|o| !o.is_empty()),
+    ) {
+        ("admin", _) => Ok(Role::Admin),
+        ("member", _) => Ok(Role::Member),
+        ("secretariat", Some(org)) => Ok(Role::Secretariat(Code::parse("organization", org)?)),
+        ("secretariat", None) => Err(ServiceError::invalid(
+            "organization",
+            "a secretariat role needs an organization (e.g. ITU or UPU)",
+        )),
+        (other, _) => Err(ServiceError::invalid(
+            "role",
+            format!(
+                "`{}` is not one of admin, secretariat, member",
+                text::preview(other)
+            ),
+        )),
+    }
+}
+
+fn user_info(u: liaise_store::entity::user::Model) -> UserInfo {
+    UserInfo {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        organization: u.organization,
+        disabled: u.disabled,
+    }
+}
+
+impl Liaise {
+    async fn hash(&self, password: String) -> Result<String, ServiceError> {
+        let _permit = self
+            .security
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            Argon2::default()
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| ServiceError::Internal(format!("password hashing: {e}")))
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+    }
+
+    async fn verify(&self, password: String, hash: String) -> Result<bool, ServiceError> {
+        let _permit = self
+            .security
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            Argon2::default()
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok()
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+
+    /// A hash to verify against when the account does not exist, so both answers take as long.
+    async fn dummy_hash(&self) -> Result<String, ServiceError> {
+        if let Some(h) = self.security.dummy_hash.get() {
+            return Ok(h.clone());
+        }
+        let h = self.hash(random_hex(16)).await?;
+        Ok(self.security.dummy_hash.get_or_init(|| h).clone())
+    }
+
+    /// Creates an account. Without a password, one is generated and returned (shown once).
+    pub async fn add_user(
+        &self,
+        viewer: &Viewer,
+        email: &str,
+        name: Option<&str>,
+        role: Role,
+        password: Option<String>,
+    ) -> Result<(UserInfo, Option<String>), ServiceError> {
+        authorize(viewer, &Action::Administer)?;
+        let email = Email::parse("email", email)?;
+        let email = email.as_str().to_lowercase();
+        let name = text::optional_line("name", name, 300)?;
+        let generated = password.is_none().then(generate_password);
+        let password = password.or_else(|| generated.clone()).unwrap_or_default();
+        check_password(&password)?;
+        let hash = self.hash(password).await?;
+        let (role_str, org) = role_to_parts(&role);
+        let tx = self.store.begin().await?;
+        if q::by_email(&tx, &email).await?.is_some() {
+            return Err(ServiceError::conflict(
+                "email",
+                format!("an account with the e-mail {email} already exists"),
+            ));
+        }
+        if let Some(org) = org
+            && reg::organization_by_code(&tx, org).await?.is_none()
+        {
+            return Err(ServiceError::invalid(
+                "organization",
+                format!("no organization has the code `{org}`"),
+            ));
+        }
+        let person_id = reg::person_by_email(&tx, &email).await?.map(|p| p.id);
+        let user = q::insert(
+            &tx,
+            &q::NewUser {
+                email: &email,
+                name: name.as_deref(),
+                person_id,
+                role: role_str,
+                organization: org,
+                password_hash: &hash,
+            },
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+        let after: audit::Fields = vec![
+            ("email", Some(email.clone())),
+            ("role", Some(role_str.to_owned())),
+            ("organization", org.map(str::to_owned)),
+            ("person", person_id.map(|p| p.to_string())),
+        ];
+        audit::record(
+            &tx,
+            viewer,
+            "create",
+            "user",
+            &email,
+            audit::diff(&Vec::new(), &after),
+        )
+        .await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        Ok((user_info(user), generated))
+    }
+
+    /// Sets a new password (generated if none is given) and ends the user's sessions.
+    pub async fn set_password(
+        &self,
+        viewer: &Viewer,
+        email: &str,
+        password: Option<String>,
+    ) -> Result<Option<String>, ServiceError> {
+        authorize(viewer, &Action::Administer)?;
+        let generated = password.is_none().then(generate_password);
+        let password = password.or_else(|| generated.clone()).unwrap_or_default();
+        check_password(&password)?;
+        let hash = self.hash(password).await?;
+        let tx = self.store.begin().await?;
+        let user = q::by_email(&tx, &email.trim().to_lowercase())
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no account {email}")))?;
+        q::set_password(&tx, user.id, &hash, OffsetDateTime::now_utc()).await?;
+        let hashes = q::session_hashes_of_user(&tx, user.id).await?;
+        q::delete_user_sessions(&tx, user.id).await?;
+        audit::record(&tx, viewer, "password", "user", &user.email, None).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.forget_sessions(&hashes);
+        Ok(generated)
+    }
+
+    /// Disables an account: its sessions end and its tokens stop working.
+    pub async fn disable_user(&self, viewer: &Viewer, email: &str) -> Result<(), ServiceError> {
+        authorize(viewer, &Action::Administer)?;
+        let tx = self.store.begin().await?;
+        let user = q::by_email(&tx, &email.trim().to_lowercase())
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no account {email}")))?;
+        q::set_disabled(&tx, user.id, true, OffsetDateTime::now_utc()).await?;
+        let hashes = q::session_hashes_of_user(&tx, user.id).await?;
+        q::delete_user_sessions(&tx, user.id).await?;
+        let changes = audit::diff(
+            &vec![("disabled", Some("false".to_owned()))],
+            &vec![("disabled", Some("true".to_owned()))],
+        );
+        audit::record(&tx, viewer, "disable", "user", &user.email, changes).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.forget_sessions(&hashes);
+        Ok(())
+    }
+
+    pub async fn list_users(&self, viewer: &Viewer) -> Result<Vec<UserInfo>, ServiceError> {
+        authorize(viewer, &Action::Administer)?;
+        Ok(q::list(self.store.conn())
+            .await?
+            .into_iter()
+            .map(user_info)
+            .collect())
+    }
+
+    /// Signs in. Unknown account and wrong password give the same error after the same work;
+    /// repeated failures per account and per client address are refused for a while.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<NewSession, ServiceError> {
+        let email = email.trim().to_lowercase();
+        let account_key = format!("account:{email}");
+        let client_key = format!("client:{client}");
+        let blocked = self
+            .security
+            .blocked(&account_key, ACCOUNT_FAILURES)
+            .or_else(|| self.security.blocked(&client_key, CLIENT_FAILURES));
+        if let Some(retry_after) = blocked {
+            return Err(ServiceError::RateLimited { retry_after });
+        }
+        let password = password.chars().take(PASSWORD_MAX + 1).collect::<String>();
+        let user = if email.len() <= 254 {
+            q::by_email(self.store.conn(), &email).await?
+        } else {
+            None
+        };
+        let (hash, usable) = match &user {
+            Some(u) if !u.disabled => (u.password_hash.clone(), true),
+            _ => (self.dummy_hash().await?, false),
+        };
+        let ok = self.verify(password, hash).await? && usable;
+        let Some(user) = user.filter(|_| ok) else {
+            self.security.fail(account_key);
+            self.security.fail(client_key);
+            let tx = self.store.begin().await?;
+            let who = Viewer::new(format!("client:{client}"), Role::Public);
+            audit::record(&tx, &who, "login-failed", "session", &email, None).await?;
+            tx.commit().await.map_err(liaise_store::StoreError::from)?;
+            return Err(ServiceError::Unauthenticated);
+        };
+        self.security.clear(&account_key);
+        let role = role_from_parts(&user.role, user.organization.as_deref()).ok_or_else(|| {
+            ServiceError::Internal(format!("account {} has no valid role", user.email))
+        })?;
+        let secret = random_hex(32);
+        let csrf = random_hex(32);
+        let now = OffsetDateTime::now_utc();
+        let tx = self.store.begin().await?;
+        q::insert_session(
+            &tx,
+            &sha256_hex(&secret),
+            user.id,
+            &csrf,
+            now,
+            now + ABSOLUTE_TIMEOUT,
+        )
+        .await?;
+        let viewer = Viewer::user(user.id, user.email.clone(), role);
+        audit::record(&tx, &viewer, "login", "session", &user.email, None).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        Ok(NewSession {
+            secret,
+            info: SessionInfo {
+                viewer,
+                user_id: user.id,
+                email: user.email,
+                csrf_token: csrf,
+            },
+        })
+    }
+
+    /// The session a cookie's secret stands for, if it is live.
+    pub async fn session(&self, secret: &str) -> Result<Option<SessionInfo>, ServiceError> {
+        if secret.len() != 64 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let hash = sha256_hex(secret);
+        if let Some((info, at)) = self.security.lock_sessions().get(&hash)
+            && at.elapsed() < SESSION_CACHE
+        {
+            return Ok(Some(info.clone()));
+        }
+        let Some((s, u)) = q::session_with_user(self.store.conn(), &hash).await? else {
+            self.security.lock_sessions().remove(&hash);
+            return Ok(None);
+        };
+        let now = OffsetDateTime::now_utc();
+        let idle = now - s.last_seen_at;
+        if s.expires_at <= now || idle > IDLE_TIMEOUT || u.disabled {
+            q::delete_session(self.store.conn(), &hash).await?;
+            self.security.lock_sessions().remove(&hash);
+            return Ok(None);
+        }
+        if idle > TOUCH_EVERY {
+            q::touch_session(self.store.conn(), s.id, now).await?;
+        }
+        let Some(role) = role_from_parts(&u.role, u.organization.as_deref()) else {
+            return Ok(None);
+        };
+        let info = SessionInfo {
+            viewer: Viewer::user(u.id, u.email.clone(), role),
+            user_id: u.id,
+            email: u.email,
+            csrf_token: s.csrf_token,
+        };
+        let mut cache = self.security.lock_sessions();
+        if cache.len() > 50_000 {
+            cache.retain(|_, (_, at)| at.elapsed() < SESSION_CACHE);
+        }
+        cache.insert(hash, (info.clone(), Instant::now()));
+        Ok(Some(info))
+    }
+
+    /// Ends one session.
+    pub async fn logout(&self, secret: &str, viewer: &Viewer) -> Result<(), ServiceError> {
+        let hash = sha256_hex(secret);
+        let tx = self.store.begin().await?;
+        if q::delete_session(&tx, &hash).await? > 0 {
+            audit::record(&tx, viewer, "logout", "session", viewer.actor(), None).await?;
+        }
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.security.lock_sessions().remove(&hash);
+        Ok(())
+    }
+
+    /// Ends every session of the viewer's account ("sign out everywhere").
+    pub async fn logout_everywhere(&self, viewer: &Viewer) -> Result<u64, ServiceError> {
+        let user_id = viewer.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let tx = self.store.begin().await?;
+        let hashes = q::session_hashes_of_user(&tx, user_id).await?;
+        let n = q::delete_user_sessions(&tx, user_id).await?;
+        audit::record(
+            &tx,
+            viewer,
+            "logout-everywhere",
+            "session",
+            viewer.actor(),
+            None,
+        )
+        .await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.forget_sessions(&hashes);
+        Ok(n)
+    }
+
+    fn forget_sessions(&self, hashes: &[String]) {
+        let mut cache = self.security.lock_sessions();
+        for h in hashes {
+            cache.remove(h);
+        }
+    }
+
+    /// Deletes expired and idle sessions (called periodically by the server).
+    pub async fn sweep_sessions(&self) -> Result<u64, ServiceError> {
+        let now = OffsetDateTime::now_utc();
+        Ok(q::delete_stale_sessions(self.store.conn(), now, now - IDLE_TIMEOUT).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_and_round_trip() {
+        assert_eq!(parse_role("admin", None).unwrap(), Role::Admin);
+        let sec = parse_role("secretariat", Some("upu")).unwrap();
+        let (r, o) = role_to_parts(&sec);
+        assert_eq!(role_from_parts(r, o), Some(sec));
+        assert!(parse_role("secretariat", None).is_err());
+        assert!(parse_role("king", None).is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(check_password("short").is_err());
+        assert!(check_password(&"x".repeat(129)).is_err());
+        let g = generate_password();
+        assert_eq!(g.len(), 20);
+        assert!(check_password(&g).is_ok());
+        assert_ne!(g, generate_password());
+    }
+
+    #[test]
+    fn failures_block_then_expire() {
+        let s = Security::new();
+        for _ in 0..ACCOUNT_FAILURES {
+            assert!(s.blocked("a", ACCOUNT_FAILURES).is_none());
+            s.fail("a".into());
+        }
+        let wait = s.blocked("a", ACCOUNT_FAILURES).unwrap();
+        assert!(wait > 0 && wait <= FAILURE_WINDOW.as_secs());
+        assert!(s.blocked("b", ACCOUNT_FAILURES).is_none());
+        s.clear("a");
+        assert!(s.blocked("a", ACCOUNT_FAILURES).is_none());
+    }
+}

@@ -1,0 +1,475 @@
+//! Sign-in, sign-out, the account page with personal API tokens, and the audit log page.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::{
+    Form, Router,
+    extract::{ConnectInfo, Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use liaise_service::{AuditFilter, ServiceError, domain::PageRequest};
+use serde::Deserialize;
+
+use super::{
+    Me, PageViewer, error_page, render,
+    session::{CSRF_COOKIE, clear_session_cookie, csrf_cookie, session_cookie, tokens_match},
+};
+use crate::{
+    AppState,
+    api::rfc3339,
+    i18n::{self, Lang},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(account))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/admin/audit", get(audit))
+}
+
+/// Only local paths are followed after sign-in.
+fn local_path(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+fn with_cookie(mut res: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+// ---- sign-in ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    form_csrf: String,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextParam {
+    next: Option<String>,
+}
+
+fn login_page(
+    lang: Lang,
+    status: StatusCode,
+    csrf: &str,
+    next: &str,
+    email: &str,
+    error: Option<String>,
+    secure: bool,
+) -> Response {
+    let page = LoginPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: Me::default(),
+        path: format!(
+            "/login?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        ),
+        form_csrf: csrf.to_owned(),
+        next: next.to_owned(),
+        email: email.to_owned(),
+        error,
+    };
+    let mut res = render(&page, lang);
+    *res.status_mut() = status;
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    with_cookie(res, &csrf_cookie(csrf, secure))
+}
+
+async fn login_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Query(q): Query<NextParam>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let next = local_path(q.next.as_deref());
+    if viewer.session.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    let csrf = i18n::header_cookie(&headers, CSRF_COOKIE)
+        .filter(|c| c.len() == 64)
+        .map_or_else(random_token, str::to_owned);
+    login_page(
+        lang,
+        StatusCode::OK,
+        &csrf,
+        &next,
+        "",
+        None,
+        state.secure_cookies,
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let secure = state.secure_cookies;
+    let next = local_path(form.next.as_deref());
+    let cookie_csrf = i18n::header_cookie(&headers, CSRF_COOKIE).unwrap_or("");
+    if !tokens_match(cookie_csrf, &form.csrf) {
+        return error_page(StatusCode::FORBIDDEN, &lang.t("error-csrf"), lang);
+    }
+    match state
+        .liaise
+        .login(&form.email, &form.password, &peer.ip().to_string())
+        .await
+    {
+        Ok(session) => {
+            // A new session id at every sign-in; the old session, if any, ends.
+            if let Some(old) = &viewer.secret {
+                let _ = state.liaise.logout(old, &viewer.viewer).await;
+            }
+            let res = Redirect::to(&next).into_response();
+            let res = with_cookie(res, &session_cookie(&session.secret, secure));
+            with_cookie(res, &format!("{CSRF_COOKIE}=; Path=/; Max-Age=0"))
+        }
+        Err(ServiceError::Unauthenticated) => login_page(
+            lang,
+            StatusCode::UNAUTHORIZED,
+            cookie_csrf,
+            &next,
+            &form.email,
+            Some(lang.t("login-failed")),
+            secure,
+        ),
+        Err(ServiceError::RateLimited { retry_after }) => {
+            let mut res = login_page(
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                cookie_csrf,
+                &next,
+                &form.email,
+                Some(lang.t_args(
+                    "login-rate-limited",
+                    &[("minutes", retry_after.div_ceil(60).to_string())],
+                )),
+                secure,
+            );
+            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
+        Err(e) => crate::error::PageError::from_service(e, lang).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+/// The session's CSRF check for forms of signed-in readers: the page to answer instead, if
+/// the form is refused.
+fn refuse_session_form(viewer: &PageViewer, csrf: &str, lang: Lang) -> Option<Response> {
+    match &viewer.session {
+        None => Some(Redirect::to("/login").into_response()),
+        Some(s) if tokens_match(&s.csrf_token, csrf) => None,
+        Some(_) => Some(error_page(
+            StatusCode::FORBIDDEN,
+            &lang.t("error-csrf"),
+            lang,
+        )),
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
+        return res;
+    }
+    if let Some(secret) = &viewer.secret
+        && let Err(e) = state.liaise.logout(secret, &viewer.viewer).await
+    {
+        return crate::error::PageError::from_service(e, lang).into_response();
+    }
+    with_cookie(
+        Redirect::to("/").into_response(),
+        &clear_session_cookie(state.secure_cookies),
+    )
+}
+
+// ---- account ----------------------------------------------------------------------------
+
+struct TokenRow {
+    id: i32,
+    name: String,
+    created: String,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    email: String,
+    role: String,
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
+}
+
+fn role_label(viewer: &liaise_service::domain::Viewer, lang: Lang) -> String {
+    use liaise_service::domain::Role;
+    match &viewer.role {
+        Role::Admin => lang.t("role-name-admin"),
+        Role::Member | Role::Public => lang.t("role-name-member"),
+        Role::Secretariat(org) => lang.t_args(
+            "role-name-secretariat",
+            &[("organization", org.to_string())],
+        ),
+    }
+}
+
+async fn account_page(
+    state: &AppState,
+    lang: Lang,
+    viewer: &PageViewer,
+    new_token: Option<String>,
+) -> Response {
+    let Some(session) = &viewer.session else {
+        return Redirect::to("/login?next=/account").into_response();
+    };
+    let tokens = match state.liaise.list_tokens(&viewer.viewer).await {
+        Ok(t) => t,
+        Err(e) => return crate::error::PageError::from_service(e, lang).into_response(),
+    };
+    let page = AccountPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: "/account".to_owned(),
+        email: session.email.clone(),
+        role: role_label(&viewer.viewer, lang),
+        tokens: tokens
+            .into_iter()
+            .filter(|t| t.user_id == Some(session.user_id))
+            .map(|t| TokenRow {
+                id: t.id,
+                name: t.name,
+                created: rfc3339(t.created_at),
+                revoked: t.revoked,
+            })
+            .collect(),
+        new_token,
+    };
+    let mut res = render(&page, lang);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+async fn account(State(state): State<AppState>, lang: Lang, viewer: PageViewer) -> Response {
+    account_page(&state, lang, &viewer, None).await
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    csrf: String,
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
+        return res;
+    }
+    match state
+        .liaise
+        .create_personal_token(&viewer.viewer, &form.name)
+        .await
+    {
+        Ok((secret, _)) => account_page(&state, lang, &viewer, Some(secret)).await,
+        Err(e) => crate::error::PageError::from_service(e, lang).into_response(),
+    }
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
+        return res;
+    }
+    let Ok(id) = id.parse::<i32>() else {
+        return error_page(StatusCode::NOT_FOUND, "", lang);
+    };
+    match state.liaise.revoke_token(&viewer.viewer, id).await {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => crate::error::PageError::from_service(e, lang).into_response(),
+    }
+}
+
+async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
+        return res;
+    }
+    match state.liaise.logout_everywhere(&viewer.viewer).await {
+        Ok(_) => with_cookie(
+            Redirect::to("/").into_response(),
+            &clear_session_cookie(state.secure_cookies),
+        ),
+        Err(e) => crate::error::PageError::from_service(e, lang).into_response(),
+    }
+}
+
+// ---- audit ------------------------------------------------------------------------------
+
+struct AuditRow {
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    key: String,
+    changes: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    filter_entity: String,
+    filter_actor: String,
+    filter_action: String,
+    entries: Vec<AuditRow>,
+    total: u64,
+    page: u64,
+    pages: u64,
+}
+
+impl AuditPage {
+    fn page_link(&self, page: u64) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("entity", &self.filter_entity),
+            ("actor", &self.filter_actor),
+            ("action", &self.filter_action),
+        ] {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        q.append_pair("page", &page.to_string());
+        format!("/admin/audit?{}", q.finish())
+    }
+}
+
+#[derive(Deserialize)]
+struct AuditParams {
+    entity: Option<String>,
+    actor: Option<String>,
+    action: Option<String>,
+    page: Option<String>,
+}
+
+/// For administrators; anyone else gets the page that does not exist.
+async fn audit(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Query(p): Query<AuditParams>,
+) -> Response {
+    if !viewer.viewer.is_admin() {
+        return error_page(StatusCode::NOT_FOUND, "", lang);
+    }
+    let blank = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    let filter = AuditFilter {
+        entity: blank(&p.entity),
+        entity_key: None,
+        actor: blank(&p.actor),
+        action: blank(&p.action),
+    };
+    let page = PageRequest::parse(p.page.as_deref().and_then(|x| x.parse().ok()), Some(100))
+        .unwrap_or_default();
+    let (entries, total) = match state.liaise.audit_log(&viewer.viewer, &filter, page).await {
+        Ok(r) => r,
+        Err(e) => return crate::error::PageError::from_service(e, lang).into_response(),
+    };
+    let view = AuditPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: "/admin/audit".to_owned(),
+        filter_entity: filter.entity.unwrap_or_default(),
+        filter_actor: filter.actor.unwrap_or_default(),
+        filter_action: filter.action.unwrap_or_default(),
+        entries: entries
+            .into_iter()
+            .map(|e| AuditRow {
+                at: rfc3339(e.at),
+                actor: e.actor,
+                action: e.action,
+                entity: e.entity,
+                key: e.entity_key,
+                changes: e.changes.unwrap_or_default(),
+            })
+            .collect(),
+        total,
+        page: page.page(),
+        pages: total.div_ceil(page.per_page()).max(1),
+    };
+    render(&view, lang)
+}

@@ -1,0 +1,349 @@
+//! Accounts, sign-in, sessions, CSRF, rate limiting, personal tokens.
+
+use liaise_service::domain::{Code, Role};
+use liaise_testkit::{TestApp, backend_tests, hidden_field, json, set_cookie};
+use reqwest::StatusCode;
+
+backend_tests!(
+    sign_in_shows_members_only_data_and_sign_out_hides_it,
+    wrong_password_and_unknown_user_look_the_same_and_are_rate_limited,
+    forms_without_a_valid_csrf_token_are_refused,
+    sessions_end_everywhere_and_foreign_cookies_are_ignored,
+    personal_tokens_act_with_the_users_rights,
+    audit_page_is_for_administrators,
+);
+
+async fn person_with_email(app: &TestApp) -> (i64, String) {
+    let token = app.admin_token().await;
+    let email = format!("delegate{}@example.org", rand_suffix());
+    let (s, p) = app
+        .post_json(
+            "/api/v1/people",
+            &json!({"name": "Delegate", "email": email}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(s, 201);
+    (p["id"].as_i64().unwrap(), email)
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+}
+
+async fn sign_in_shows_members_only_data_and_sign_out_hides_it(app: TestApp) {
+    let (id, email) = person_with_email(&app).await;
+    let path = format!("/people/{id}");
+    let (_, public) = app.page(&path).await;
+    assert!(!public.contains(&email), "e-mail shown to the public");
+    let cookie = app.session_as(Role::Member).await;
+    let (_, member) = app.page_as(&path, &cookie).await;
+    assert!(member.contains(&email), "a member sees the e-mail");
+    assert!(member.contains("Signed in as"));
+    // Sign out with the session's CSRF token.
+    let csrf = hidden_field(&member, "csrf").unwrap();
+    let r = app
+        .client
+        .post(app.url("/logout"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(set_cookie(&r, "liaise_session").as_deref(), Some(""));
+    let (_, after) = app.page_as(&path, &cookie).await;
+    assert!(
+        !after.contains(&email),
+        "the old cookie still works after sign-out"
+    );
+    assert!(after.contains("href=\"/login"));
+}
+
+async fn wrong_password_and_unknown_user_look_the_same_and_are_rate_limited(app: TestApp) {
+    let (email, password) = app.user(Role::Member).await;
+    let wrong = app.sign_in(&email, "not the password at all").await;
+    let unknown = app
+        .sign_in("nobody@example.org", "not the password at all")
+        .await;
+    assert_eq!(wrong, Err(StatusCode::UNAUTHORIZED));
+    assert_eq!(unknown, Err(StatusCode::UNAUTHORIZED));
+    // Four more failures for the account make five.
+    for _ in 0..4 {
+        assert_eq!(
+            app.sign_in(&email, "still wrong password").await,
+            Err(StatusCode::UNAUTHORIZED)
+        );
+    }
+    // Five failures for the account: now refused even with the right password.
+    assert_eq!(
+        app.sign_in(&email, &password).await,
+        Err(StatusCode::TOO_MANY_REQUESTS)
+    );
+    // Failed sign-ins are audited.
+    let admin = app.admin_token().await;
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/audit?action=login-failed&key={email}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["total"], 5, "{v}");
+    // Another account is unaffected.
+    let (other, other_pw) = app.user(Role::Member).await;
+    assert!(app.sign_in(&other, &other_pw).await.is_ok());
+}
+
+async fn forms_without_a_valid_csrf_token_are_refused(app: TestApp) {
+    let (email, password) = app.user(Role::Member).await;
+    // Login without the CSRF cookie.
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", email.as_str()),
+            ("password", password.as_str()),
+            ("csrf", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(set_cookie(&r, "liaise_session").is_none());
+    // Login from another site.
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", "https://evil.example")
+        .header("cookie", "liaise_csrf=abc")
+        .form(&[
+            ("email", email.as_str()),
+            ("password", password.as_str()),
+            ("csrf", "abc"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let cookie = app.sign_in(&email, &password).await.unwrap();
+    // A token form without, with a forged, and with another session's token.
+    let other = app.session_as(Role::Member).await;
+    let (_, other_page) = app.page_as("/account", &other).await;
+    let other_csrf = hidden_field(&other_page, "csrf").unwrap();
+    for csrf in ["", "forged", other_csrf.as_str()] {
+        let r = app
+            .client
+            .post(app.url("/account/tokens"))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf), ("name", "t")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "csrf {csrf:?}");
+    }
+    let r = app
+        .client
+        .post(app.url("/account/tokens"))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf", "x"), ("name", "t")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, account) = app.page_as("/account", &cookie).await;
+    assert!(
+        account.contains("No token yet"),
+        "a refused form created a token"
+    );
+    // An oversized form.
+    let big = "x".repeat(200 * 1024);
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .header("cookie", "liaise_csrf=abc")
+        .form(&[("email", big.as_str()), ("password", "p"), ("csrf", "abc")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+async fn sessions_end_everywhere_and_foreign_cookies_are_ignored(app: TestApp) {
+    let (email, password) = app.user(Role::Member).await;
+    let a = app.sign_in(&email, &password).await.unwrap();
+    let b = app.sign_in(&email, &password).await.unwrap();
+    assert_ne!(a, b, "a new session id at each sign-in");
+    let (_, page) = app.page_as("/account", &a).await;
+    assert!(page.contains(&email));
+    let csrf = hidden_field(&page, "csrf").unwrap();
+    let r = app
+        .client
+        .post(app.url("/account/sign-out-everywhere"))
+        .header("cookie", &a)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for cookie in [&a, &b] {
+        let r = app
+            .client
+            .get(app.url("/account"))
+            .header("cookie", cookie.as_str())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "a session survived");
+    }
+    // A cookie this server never issued reads as the public.
+    let (s, html) = app
+        .page_as("/", &format!("liaise_session={}", "ab".repeat(32)))
+        .await;
+    assert_eq!(s, 200);
+    assert!(html.contains("href=\"/login"));
+    let (s, _) = app.page_as("/", "liaise_session=<script>").await;
+    assert_eq!(s, 200);
+    // A disabled account's session ends.
+    let c = app.sign_in(&email, &password).await.unwrap();
+    app.liaise
+        .disable_user(&liaise_service::domain::Viewer::system(), &email)
+        .await
+        .unwrap();
+    let r = app
+        .client
+        .get(app.url("/account"))
+        .header("cookie", c.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.sign_in(&email, &password).await,
+        Err(StatusCode::UNAUTHORIZED)
+    );
+}
+
+async fn personal_tokens_act_with_the_users_rights(app: TestApp) {
+    let upu = Role::Secretariat(Code::parse("o", "UPU").unwrap());
+    let (email, password) = app.user(upu).await;
+    let cookie = app.sign_in(&email, &password).await.unwrap();
+    let (_, page) = app.page_as("/account", &cookie).await;
+    assert!(page.contains("Secretariat of UPU"));
+    let csrf = hidden_field(&page, "csrf").unwrap();
+    let r = app
+        .client
+        .post(app.url("/account/tokens"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("name", "my script")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let start = html.find("<code id=\"new-token\">").unwrap() + "<code id=\"new-token\">".len();
+    let token = html[start..start + 68].to_owned();
+    assert!(token.starts_with("lsk_"));
+    let (s, _) = app
+        .patch_json(
+            "/api/v1/bodies/POC-C2",
+            &json!({"name_fr": "Commission 2"}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, _) = app
+        .patch_json(
+            "/api/v1/bodies/SG12",
+            &json!({"name_fr": "CE 12"}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(s, 403);
+    // The audit names the person, not the token.
+    let admin = app.admin_token().await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/audit?entity=body&key=POC-C2"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["items"][0]["actor"], email.as_str());
+    // Listed once on the account page, and never shown again.
+    let (_, page) = app.page_as("/account", &cookie).await;
+    assert!(page.contains("my script") && !page.contains(&token));
+    // Revoked from the account page.
+    let id_start = page.find("/account/tokens/").unwrap() + "/account/tokens/".len();
+    let id: String = page[id_start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let csrf = hidden_field(&page, "csrf").unwrap();
+    let r = app
+        .client
+        .post(app.url(&format!("/account/tokens/{id}/revoke")))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, _) = app
+        .patch_json(
+            "/api/v1/bodies/POC-C2",
+            &json!({"name_fr": "C2"}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(s, 401);
+    // A disabled account's tokens stop working.
+    let r = app
+        .client
+        .post(app.url("/account/tokens"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("name", "second")])
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    let start = html.find("<code id=\"new-token\">").unwrap() + "<code id=\"new-token\">".len();
+    let second = html[start..start + 68].to_owned();
+    app.liaise
+        .disable_user(&liaise_service::domain::Viewer::system(), &email)
+        .await
+        .unwrap();
+    let (s, _) = app
+        .patch_json(
+            "/api/v1/bodies/POC-C2",
+            &json!({"name_fr": "C2"}),
+            Some(&second),
+        )
+        .await;
+    assert_eq!(s, 401);
+}
+
+async fn audit_page_is_for_administrators(app: TestApp) {
+    let member = app.session_as(Role::Member).await;
+    let (s, _) = app.page_as("/admin/audit", &member).await;
+    assert_eq!(s, 404);
+    let (s, _) = app.page("/admin/audit").await;
+    assert_eq!(s, 404);
+    let admin = app.session_as(Role::Admin).await;
+    let (s, html) = app.page_as("/admin/audit", &admin).await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("login") && html.contains("session"),
+        "sign-ins are listed"
+    );
+    assert!(
+        html.contains("href=\"/admin/audit\""),
+        "administrators see the link"
+    );
+}
