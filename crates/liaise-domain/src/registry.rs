@@ -15,33 +15,6 @@ pub const TEXT_MAX: usize = 20_000;
 /// Longest URL.
 pub const URL_MAX: usize = 500;
 
-macro_rules! kebab_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-
-            pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
-                let wanted = raw.trim();
-                Self::ALL.iter().copied().find(|k| k.as_str() == wanted).ok_or_else(|| {
-                    let names: Vec<&str> = Self::ALL.iter().map(|k| k.as_str()).collect();
-                    DomainError::invalid(
-                        field,
-                        format!("`{}` is not one of: {}", text::preview(wanted), names.join(", ")),
-                    )
-                })
-            }
-        }
-    };
-}
-
 kebab_enum! {
     /// What kind of organ a body is.
     BodyKind {

@@ -5,6 +5,7 @@
 //! Invariant: knows no HTTP status and no template; writes no SQL (calls liaise-store).
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 mod error;
 pub mod reference;

@@ -7,11 +7,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use liaise_domain::registry::{BodyFields, BodyInput, OrganizationInput, TopicInput};
+use liaise_domain::{
+    activity::{ActivityFields, ActivityInput},
+    registry::{BodyFields, BodyInput, OrganizationInput, TopicInput},
+};
 use liaise_store::{
     Store, Tx,
     queries::{
-        reference as r,
+        activities, reference as r,
         registry::{self as q, BodyRow, OrganizationRow, TopicRow},
     },
 };
@@ -31,6 +34,38 @@ pub struct ReferenceData {
     pub bodies: Vec<BodyEntry>,
     #[serde(default, rename = "topic")]
     pub topics: Vec<TopicEntry>,
+    #[serde(default, rename = "fact")]
+    pub facts: Vec<FactEntry>,
+}
+
+/// A recorded fact; those with an `id` and a `title` are loaded as public activities.
+#[derive(Debug, Deserialize)]
+pub struct FactEntry {
+    pub kind: String,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<toml::value::Datetime>,
+    pub summary: String,
+    #[serde(default)]
+    pub bodies: Vec<String>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+}
+
+impl FactEntry {
+    fn key(&self) -> Option<String> {
+        self.id.as_ref().map(|id| format!("fact:{id}"))
+    }
+
+    fn date(&self) -> Option<time::Date> {
+        let d = self.date.as_ref()?.date?;
+        time::Date::from_calendar_date(
+            i32::from(d.year),
+            time::Month::try_from(d.month).ok()?,
+            d.day,
+        )
+        .ok()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,6 +146,12 @@ fn pending_keys(data: &ReferenceData, applied: &HashSet<String>) -> Vec<String> 
     for t in &data.topics {
         keys.extend(t.bodies.iter().map(|b| format!("link:{b}:{}", t.slug)));
     }
+    keys.extend(
+        data.facts
+            .iter()
+            .filter(|f| f.title.is_some())
+            .filter_map(FactEntry::key),
+    );
     keys.retain(|k| !applied.contains(k));
     keys
 }
@@ -316,6 +357,55 @@ async fn apply(
             done.push(key);
         }
     }
+
+    // Facts, as public activities owned by their bodies' organizations.
+    for f in &data.facts {
+        let (Some(key), Some(title)) = (f.key(), f.title.as_deref()) else {
+            continue;
+        };
+        if applied.contains(&key) {
+            continue;
+        }
+        let input = ActivityInput::parse(&ActivityFields {
+            kind: &f.kind,
+            title,
+            summary: Some(&f.summary),
+            date: f.date(),
+            access: "public",
+            bodies: &f.bodies,
+            topics: &f.topics,
+            organizations: &[],
+        })
+        .map_err(|e| reference_error(&key, e))?;
+        let codes: Vec<&str> = input.bodies.iter().map(|c| c.as_str()).collect();
+        let bodies = q::bodies_by_codes(tx, &codes).await?;
+        let slugs: Vec<&str> = input.topics.iter().map(|t| t.as_str()).collect();
+        let topics = q::topics_by_slugs(tx, &slugs).await?;
+        let mut owners = Vec::new();
+        for b in &bodies {
+            owners.extend(q::body_organization_ids(tx, b.id).await?);
+        }
+        owners.sort_unstable();
+        owners.dedup();
+        let body_ids: Vec<i32> = bodies.iter().map(|b| b.id).collect();
+        let topic_ids: Vec<i32> = topics.iter().map(|t| t.id).collect();
+        activities::insert(
+            tx,
+            &activities::ActivityRow {
+                kind: input.kind.as_str(),
+                title: &input.title,
+                summary: input.summary.as_deref(),
+                date: input.date,
+                access: input.access.as_str(),
+                body_ids: &body_ids,
+                topic_ids: &topic_ids,
+                organization_ids: &owners,
+            },
+            now,
+        )
+        .await?;
+        done.push(key);
+    }
     Ok(done)
 }
 
@@ -354,6 +444,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn facts_with_a_title_become_activities() {
+        let data = parse(RES11).unwrap();
+        let loaded: Vec<&FactEntry> = data.facts.iter().filter(|f| f.title.is_some()).collect();
+        assert_eq!(loaded.len(), 3);
+        let mou = loaded
+            .iter()
+            .find(|f| f.id.as_deref() == Some("mou-2014"))
+            .unwrap();
+        assert_eq!(
+            mou.date().map(|d| d.to_string()).as_deref(),
+            Some("2014-03-26")
+        );
+        assert!(pending_keys(&data, &HashSet::new()).contains(&"fact:mou-2014".to_owned()));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! pass; rebuilt whenever the registry's revision moves.
 
 use std::{
+    any::Any,
     collections::{BTreeSet, HashMap},
     sync::{Arc, Mutex},
 };
@@ -13,6 +14,8 @@ use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Clone)]
 pub struct Organization {
+    /// The database id (never shown; links between tables use it).
+    pub id: i32,
     pub code: String,
     pub name: String,
     pub name_fr: Option<String>,
@@ -24,6 +27,7 @@ pub struct Organization {
 
 #[derive(Debug, Clone)]
 pub struct Body {
+    pub id: i32,
     pub code: String,
     pub name: String,
     pub name_fr: Option<String>,
@@ -85,6 +89,7 @@ pub struct Person {
 
 #[derive(Debug, Clone)]
 pub struct Topic {
+    pub id: i32,
     pub slug: String,
     pub name: String,
     pub name_fr: Option<String>,
@@ -132,9 +137,16 @@ pub struct Snapshot {
     body_index: HashMap<String, usize>,
     person_index: HashMap<i32, usize>,
     topic_index: HashMap<String, usize>,
+    id_index: HashMap<i32, usize>,
+    topic_id_index: HashMap<i32, usize>,
     /// Matrices already computed at this revision, by (rows, columns) organization.
     matrices: Mutex<HashMap<(String, String), Arc<Matrix>>>,
+    /// Results of viewer-aware content queries at this revision, by query and access scope.
+    memo: Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>,
 }
+
+/// Content queries remembered per snapshot, at most this many.
+const MEMO_MAX: usize = 4096;
 
 impl Snapshot {
     pub fn build(rows: RegistryRows) -> Self {
@@ -207,6 +219,7 @@ impl Snapshot {
             .organizations
             .iter()
             .map(|o| Organization {
+                id: o.id,
                 code: o.code.clone(),
                 name: o.name.clone(),
                 name_fr: o.name_fr.clone(),
@@ -220,6 +233,7 @@ impl Snapshot {
             .bodies
             .iter()
             .map(|b| Body {
+                id: b.id,
                 code: b.code.clone(),
                 name: b.name.clone(),
                 name_fr: b.name_fr.clone(),
@@ -263,6 +277,7 @@ impl Snapshot {
             .topics
             .iter()
             .map(|t| Topic {
+                id: t.id,
                 slug: t.slug.clone(),
                 name: t.name.clone(),
                 name_fr: t.name_fr.clone(),
@@ -296,6 +311,18 @@ impl Snapshot {
             .map(|(i, p)| (p.id, i))
             .collect();
         s.topic_index = index(&s.topics, |t| t.slug.clone());
+        s.id_index = s
+            .bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id, i))
+            .collect();
+        s.topic_id_index = s
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id, i))
+            .collect();
         // Topics list their bodies in registry order, and bodies their topics.
         for t in &mut s.topics {
             t.bodies.sort_by_key(|b| s.body_index.get(b).copied());
@@ -339,6 +366,41 @@ impl Snapshot {
                 .get(Slug::parse("slug", slug).ok()?.as_str())?,
         };
         self.topics.get(i)
+    }
+
+    pub fn organization_by_id(&self, id: i32) -> Option<&Organization> {
+        self.organizations.iter().find(|o| o.id == id)
+    }
+
+    pub fn body_by_id(&self, id: i32) -> Option<&Body> {
+        self.id_index.get(&id).and_then(|&i| self.bodies.get(i))
+    }
+
+    pub fn topic_by_id(&self, id: i32) -> Option<&Topic> {
+        self.topic_id_index
+            .get(&id)
+            .and_then(|&i| self.topics.get(i))
+    }
+
+    /// A remembered result of a content query at this revision.
+    pub fn recall<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        let memo = self
+            .memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        memo.get(key).cloned()?.downcast::<T>().ok()
+    }
+
+    /// Remembers a content query's result until the data revision moves.
+    pub fn remember<T: Any + Send + Sync>(&self, key: String, value: Arc<T>) {
+        let mut memo = self
+            .memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if memo.len() >= MEMO_MAX {
+            memo.clear();
+        }
+        memo.insert(key, value);
     }
 
     /// The chain of parents above a body, nearest first.

@@ -95,6 +95,11 @@ impl Lang {
         self.t(&format!("kind-{kind}"))
     }
 
+    /// The label of an activity kind (`agreement` → "Agreement").
+    pub fn activity_kind(self, kind: &str) -> String {
+        self.t(&format!("activity-kind-{kind}"))
+    }
+
     /// The label of a role (`focal-point` → "Secretariat focal point").
     pub fn role(self, role: &str) -> String {
         self.t(&format!("role-{role}"))

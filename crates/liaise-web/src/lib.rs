@@ -46,6 +46,19 @@ impl AppState {
     }
 }
 
+/// Every route path of the application (page, API and operations), read from the same lists
+/// the router is built from. Path parameters appear as `{name}`.
+pub fn route_paths() -> Vec<String> {
+    let mut paths: Vec<String> = html::routes()
+        .into_iter()
+        .map(|(p, _)| p.to_owned())
+        .collect();
+    let openapi = api::router().into_openapi();
+    paths.extend(openapi.paths.paths.keys().map(|p| format!("/api/v1{p}")));
+    paths.extend(ops::PATHS.iter().map(|p| (*p).to_owned()));
+    paths
+}
+
 /// The whole application as one router, so tests run exactly what production serves.
 pub fn app(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();

@@ -36,11 +36,13 @@ pub fn metrics_handle() -> Option<PrometheusHandle> {
         .clone()
 }
 
+pub const PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics_text))
+        .route(PATHS[0], get(healthz))
+        .route(PATHS[1], get(readyz))
+        .route(PATHS[2], get(metrics_text))
 }
 
 #[derive(Serialize)]

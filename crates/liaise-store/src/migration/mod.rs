@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_registry;
 mod m20261128_000002_accounts;
+mod m20261128_000003_activities;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_registry::Migration),
             Box::new(m20261128_000002_accounts::Migration),
+            Box::new(m20261128_000003_activities::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Queries and writes, grouped by subject. Every function takes a connection or a
 //! transaction chosen by the caller.
 
+pub mod activities;
 pub mod audit;
 pub mod reference;
 pub mod registry;

@@ -17,7 +17,7 @@ pub fn ymd(d: time::Date) -> String {
 }
 
 /// Absent means "keep", `null` means "clear", a value means "set".
-fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+pub(crate) fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,

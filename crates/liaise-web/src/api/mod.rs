@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: one list shape everywhere, problem details for errors,
 //! bearer tokens for writes, an OpenAPI document of every route.
 
+mod activities;
 mod audit;
 mod dto;
 mod extract;
@@ -17,6 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 
+pub use activities::ActivityDto;
 pub use dto::*;
 
 /// The largest JSON body accepted.
@@ -34,6 +36,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
     modifiers(&BearerAuth),
     tags(
         (name = "registry", description = "Organizations, bodies, people, roles, topics"),
+        (name = "activities", description = "Records of the collaboration, each with an access level"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -73,6 +76,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(registry::list_topics, registry::create_topic))
         .routes(routes!(registry::get_topic, registry::update_topic))
         .routes(routes!(registry::get_matrix))
+        .routes(routes!(
+            activities::list_activities,
+            activities::create_activity
+        ))
+        .routes(routes!(
+            activities::get_activity,
+            activities::update_activity
+        ))
         .routes(routes!(audit::list_audit))
         .routes(routes!(openapi_json))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

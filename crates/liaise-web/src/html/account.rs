@@ -4,11 +4,11 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::{
-    Form, Router,
+    Form,
     extract::{ConnectInfo, Path, Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
+    routing::{MethodRouter, get, post},
 };
 use liaise_service::{AuditFilter, ServiceError, domain::PageRequest};
 use serde::Deserialize;
@@ -23,15 +23,16 @@ use crate::{
     i18n::{self, Lang},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(login_form).post(login))
-        .route("/logout", post(logout))
-        .route("/account", get(account))
-        .route("/account/tokens", post(create_token))
-        .route("/account/tokens/{id}/revoke", post(revoke_token))
-        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
-        .route("/admin/audit", get(audit))
+pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/login", get(login_form).post(login)),
+        ("/logout", post(logout)),
+        ("/account", get(account)),
+        ("/account/tokens", post(create_token)),
+        ("/account/tokens/{id}/revoke", post(revoke_token)),
+        ("/account/sign-out-everywhere", post(sign_out_everywhere)),
+        ("/admin/audit", get(audit)),
+    ]
 }
 
 /// Only local paths are followed after sign-in.

@@ -6,10 +6,11 @@ use axum::{
     extract::{Path, Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
-    routing::get,
+    routing::{MethodRouter, get},
 };
 use liaise_service::{
-    domain::{PageRequest, registry::BodyKind},
+    activities::{Activity, ActivityQuery},
+    domain::{PageRequest, activity::ActivityKind, registry::BodyKind},
     snapshot::{
         Body, BodyFilter, Matrix, Organization, Person, PersonFilter, Role, Snapshot, Topic,
     },
@@ -29,22 +30,34 @@ pub use session::{Me, PageViewer};
 
 const STYLE: &str = include_str!("../../static/style.css");
 
+/// Every page route with its handlers; the router is built from this list, and the access
+/// tests read it, so a page added here is covered by them without anyone remembering.
+pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    let mut routes = vec![
+        ("/", get(home)),
+        ("/organizations/{code}", get(organization)),
+        ("/bodies", get(bodies)),
+        ("/bodies/{code}", get(body)),
+        ("/topics", get(topics)),
+        ("/topics/{slug}", get(topic)),
+        ("/matrix", get(matrix)),
+        ("/people", get(people)),
+        ("/people/{id}", get(person)),
+        ("/activities", get(activities)),
+        ("/activities/{id}", get(activity)),
+        ("/lang/{code}", get(switch_language)),
+        ("/static/style.css", get(stylesheet)),
+    ];
+    routes.extend(account::routes());
+    routes
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/organizations/{code}", get(organization))
-        .route("/bodies", get(bodies))
-        .route("/bodies/{code}", get(body))
-        .route("/topics", get(topics))
-        .route("/topics/{slug}", get(topic))
-        .route("/matrix", get(matrix))
-        .route("/people", get(people))
-        .route("/people/{id}", get(person))
-        .route("/lang/{code}", get(switch_language))
-        .merge(account::router())
+    routes()
+        .into_iter()
+        .fold(Router::new(), |r, (path, handler)| r.route(path, handler))
         .layer(axum::middleware::from_fn(session::same_origin))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
-        .route("/static/style.css", get(stylesheet))
 }
 
 fn render(t: &impl Template, lang: Lang) -> Response {
@@ -56,11 +69,26 @@ fn render(t: &impl Template, lang: Lang) -> Response {
         }
     }
 }
-
 async fn snapshot(state: &AppState, lang: Lang) -> Result<std::sync::Arc<Snapshot>, PageError> {
     state
         .liaise
         .registry()
+        .await
+        .map_err(|e| PageError::from_service(e, lang))
+}
+
+/// The activities a reader may see for a filter (the first `n`).
+async fn visible_activities(
+    state: &AppState,
+    viewer: &PageViewer,
+    query: ActivityQuery,
+    n: u64,
+    lang: Lang,
+) -> Result<std::sync::Arc<liaise_service::activities::ActivityPage>, PageError> {
+    let page = PageRequest::parse(Some(1), Some(n)).unwrap_or_default();
+    state
+        .liaise
+        .activities(&viewer.viewer, &query, page)
         .await
         .map_err(|e| PageError::from_service(e, lang))
 }
@@ -118,6 +146,7 @@ struct HomePage<'a> {
     intro: String,
     organizations: Vec<(&'a Organization, usize)>,
     topics: Vec<TopicSummary<'a>>,
+    activities: &'a [Activity],
 }
 
 async fn home(
@@ -159,6 +188,7 @@ async fn home(
                 .collect(),
         })
         .collect();
+    let recent = visible_activities(&state, &viewer, ActivityQuery::default(), 5, lang).await?;
     let page = HomePage {
         i: lang,
         langs: Lang::ALL,
@@ -167,6 +197,7 @@ async fn home(
         intro: lang.t_args("home-intro", &[("organizations", joined)]),
         organizations,
         topics,
+        activities: &recent.items,
     };
     Ok(render(&page, lang))
 }
@@ -251,6 +282,7 @@ struct BodyPage<'a> {
     topics: Vec<&'a Topic>,
     people: Vec<(&'a Person, &'a Role)>,
     counterparts: Vec<(&'a Body, Vec<&'a Topic>)>,
+    activities: &'a [Activity],
 }
 
 async fn body(
@@ -277,6 +309,11 @@ async fn body(
             (!shared.is_empty()).then_some((b, shared))
         })
         .collect();
+    let query = ActivityQuery {
+        body: Some(body.code.clone()),
+        ..ActivityQuery::default()
+    };
+    let acts = visible_activities(&state, &viewer, query, 50, lang).await?;
     let page = BodyPage {
         i: lang,
         langs: Lang::ALL,
@@ -288,6 +325,7 @@ async fn body(
         topics: body.topics.iter().filter_map(|t| snap.topic(t)).collect(),
         people: snap.people_in(&body.code),
         counterparts,
+        activities: &acts.items,
     };
     Ok(render(&page, lang))
 }
@@ -305,6 +343,7 @@ struct TopicPage<'a> {
     parent: Option<&'a Topic>,
     children: Vec<&'a Topic>,
     by_org: Vec<(&'a Organization, Vec<&'a Body>)>,
+    activities: &'a [Activity],
 }
 
 async fn topic(
@@ -315,6 +354,11 @@ async fn topic(
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
     let topic = snap.topic(&slug).ok_or(PageError::not_found(lang))?;
+    let query = ActivityQuery {
+        topic: Some(topic.slug.clone()),
+        ..ActivityQuery::default()
+    };
+    let acts = visible_activities(&state, &viewer, query, 50, lang).await?;
     let page = TopicPage {
         i: lang,
         langs: Lang::ALL,
@@ -328,6 +372,7 @@ async fn topic(
             .filter_map(|c| snap.topic(c))
             .collect(),
         by_org: snap.topic_bodies_by_organization(topic),
+        activities: &acts.items,
     };
     Ok(render(&page, lang))
 }
@@ -468,6 +513,7 @@ struct ListParams {
     topic: Option<String>,
     body: Option<String>,
     q: Option<String>,
+    year: Option<String>,
     page: Option<String>,
 }
 
@@ -486,6 +532,7 @@ impl ListParams {
             ("topic", &self.topic),
             ("body", &self.body),
             ("q", &self.q),
+            ("year", &self.year),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 q.append_pair(k, v);
@@ -654,6 +701,117 @@ async fn person(
         snap: &snap,
         person,
         show_email: !viewer.viewer.is_anonymous(),
+    };
+    Ok(render(&page, lang))
+}
+
+// ---- activities -------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "activities.html")]
+struct ActivitiesPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    params: &'a ListParams,
+    organizations: &'a [Organization],
+    topics: &'a [Topic],
+    kinds: Vec<&'static str>,
+    filter_kind: String,
+    filter_org: String,
+    filter_topic: String,
+    filter_year: String,
+    activities: &'a [Activity],
+    total: u64,
+    page: u64,
+    pages: u64,
+}
+
+impl ActivitiesPage<'_> {
+    fn page_link(&self, page: u64) -> String {
+        self.params.link("/activities", page)
+    }
+}
+
+async fn activities(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Query(params): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let p = params.page_request();
+    let query = ActivityQuery {
+        kind: params.kind.clone(),
+        body: params.body.clone(),
+        topic: params.topic.clone(),
+        organization: params.organization.clone(),
+        year: params.year.as_deref().and_then(|y| y.trim().parse().ok()),
+    };
+    let found = state
+        .liaise
+        .activities(&viewer.viewer, &query, p)
+        .await
+        .map_err(|e| PageError::from_service(e, lang))?;
+    let page = ActivitiesPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: params.link("/activities", p.page()),
+        params: &params,
+        organizations: &snap.organizations,
+        topics: &snap.topics,
+        kinds: ActivityKind::ALL.iter().map(|k| k.as_str()).collect(),
+        filter_kind: params.kind.clone().unwrap_or_default(),
+        filter_org: params
+            .organization
+            .clone()
+            .unwrap_or_default()
+            .to_ascii_uppercase(),
+        filter_topic: params.topic.clone().unwrap_or_default(),
+        filter_year: params.year.clone().unwrap_or_default(),
+        activities: &found.items,
+        total: found.total,
+        page: p.page(),
+        pages: found.total.div_ceil(p.per_page()).max(1),
+    };
+    Ok(render(&page, lang))
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ActivityView<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    act: &'a Activity,
+    topics: Vec<&'a Topic>,
+}
+
+async fn activity(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let Ok(id) = id.parse::<i32>() else {
+        return Err(PageError::not_found(lang));
+    };
+    let snap = snapshot(&state, lang).await?;
+    let a = state
+        .liaise
+        .activity(&viewer.viewer, id)
+        .await
+        .map_err(|e| PageError::from_service(e, lang))?;
+    let page = ActivityView {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: format!("/activities/{id}"),
+        act: &a,
+        topics: a.topics.iter().filter_map(|t| snap.topic(t)).collect(),
     };
     Ok(render(&page, lang))
 }

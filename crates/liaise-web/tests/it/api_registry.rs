@@ -415,3 +415,146 @@ mod audit {
         }
     }
 }
+
+mod activities {
+    use liaise_service::domain::{Code, Role};
+    use liaise_testkit::{TestApp, backend_tests, field_values, items, json};
+
+    backend_tests!(
+        activities_are_recorded_edited_and_listed,
+        reference_facts_are_public_activities
+    );
+
+    async fn activities_are_recorded_edited_and_listed(app: TestApp) {
+        let itu = app
+            .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+            .await;
+        let upu = app
+            .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+            .await;
+        let (s, a) = app
+            .post_json(
+                "/api/v1/activities",
+                &json!({"kind": "meeting", "title": "Joint secretariat meeting on DFS", "date": "2026-02-10",
+                        "access": "members", "bodies": ["TSB", "IB"], "topics": ["dfs"]}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 201, "{a}");
+        assert_eq!(
+            a["organizations"],
+            json!(["ITU", "UPU"]),
+            "owners come from the bodies"
+        );
+        let id = a["id"].as_i64().unwrap();
+        // Either secretariat of a joint item may edit it.
+        let (s, a) = app
+            .patch_json(
+                &format!("/api/v1/activities/{id}"),
+                &json!({"summary": "Minutes to follow."}),
+                Some(&upu),
+            )
+            .await;
+        assert_eq!(s, 200, "{a}");
+        assert_eq!(a["summary"], "Minutes to follow.");
+        // The public does not see it; members do.
+        assert_eq!(
+            app.get(&format!("/api/v1/activities/{id}")).await.status(),
+            404
+        );
+        let member = app.token(Role::Member).await;
+        let r = app
+            .client
+            .get(app.url("/api/v1/activities?topic=dfs&year=2026"))
+            .bearer_auth(&member)
+            .send()
+            .await
+            .unwrap();
+        let page: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            field_values(items(&page), "title"),
+            ["Joint secretariat meeting on DFS"]
+        );
+        // A member may not write; an ITU-only item is not UPU's to edit.
+        let (s, _) = app
+            .post_json(
+                "/api/v1/activities",
+                &json!({"kind": "note", "title": "x", "bodies": ["SG12"]}),
+                Some(&member),
+            )
+            .await;
+        assert_eq!(s, 403);
+        let (s, b) = app.post_json("/api/v1/activities", &json!({"kind": "note", "title": "ITU note", "bodies": ["SG12"], "access": "secretariat"}), Some(&itu)).await;
+        assert_eq!(s, 201);
+        let itu_only = b["id"].as_i64().unwrap();
+        let (s, _) = app
+            .patch_json(
+                &format!("/api/v1/activities/{itu_only}"),
+                &json!({"title": "taken"}),
+                Some(&upu),
+            )
+            .await;
+        assert_eq!(
+            s, 404,
+            "hidden from UPU, so not found rather than forbidden"
+        );
+        // Bad input.
+        for (body, field) in [
+            (
+                json!({"kind": "rumour", "title": "x", "bodies": ["SG12"]}),
+                "kind",
+            ),
+            (json!({"kind": "note", "title": "x"}), "bodies"),
+            (
+                json!({"kind": "note", "title": "x", "bodies": ["SG99"]}),
+                "bodies[0]",
+            ),
+            (
+                json!({"kind": "note", "title": "x", "bodies": ["SG12"], "topics": ["nope"]}),
+                "topics[0]",
+            ),
+            (
+                json!({"kind": "note", "title": "x", "bodies": ["SG12"], "access": "everyone"}),
+                "access",
+            ),
+            (
+                json!({"kind": "note", "title": "x", "bodies": ["SG12"], "date": "2026-13-01"}),
+                "date",
+            ),
+        ] {
+            let (s, e) = app.post_json("/api/v1/activities", &body, Some(&itu)).await;
+            assert_eq!(s, 422, "{body}: {e}");
+            assert_eq!(e["errors"][0]["field"], field, "{body}: {e}");
+        }
+        // The page shows it to a signed-in member, with its restriction.
+        let cookie = app.session_as(Role::Member).await;
+        let (s, html) = app.page_as(&format!("/activities/{id}"), &cookie).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("Joint secretariat meeting on DFS") && html.contains("members only"));
+        let (_, topic) = app.page_as("/topics/dfs", &cookie).await;
+        assert!(topic.contains(&format!("href=\"/activities/{id}\"")));
+        let (s, _) = app.page(&format!("/activities/{id}")).await;
+        assert_eq!(s, 404);
+    }
+
+    async fn reference_facts_are_public_activities(app: TestApp) {
+        let page = app.get_json("/api/v1/activities").await;
+        let titles = field_values(items(&page), "title");
+        assert!(
+            titles.contains(&"Memorandum of understanding between ITU and UPU".to_owned()),
+            "{titles:?}"
+        );
+        let mou = items(&page)
+            .iter()
+            .find(|a| a["kind"] == "agreement")
+            .unwrap();
+        assert_eq!(mou["date"], "2014-03-26");
+        assert_eq!(mou["access"], "public");
+        let dfs = app
+            .get_json("/api/v1/activities?topic=financial-inclusion")
+            .await;
+        assert_eq!(dfs["total"], 1);
+        let (_, html) = app.page("/").await;
+        assert!(html.contains("Memorandum of understanding between ITU and UPU"));
+    }
+}

@@ -1,9 +1,11 @@
 //! Integration tests: the real server on port 0, on SQLite and (when configured) PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
+mod access;
 mod accounts;
 mod api_errors;
 mod api_registry;
+mod browser;
 mod ops;
 mod pages;
 mod reference;

@@ -1,0 +1,233 @@
+//! The access matrix: items of every access level, each with a unique marker, requested on
+//! every route of the application by every kind of viewer. A marker must never reach a viewer
+//! who may not see it. The routes come from the application's own route lists, so a route
+//! added later is covered without anyone remembering.
+
+use liaise_service::domain::{Code, Role};
+use liaise_testkit::{TestApp, backend_tests, json};
+
+backend_tests!(no_marker_reaches_a_viewer_who_may_not_see_it);
+
+struct Item {
+    id: i64,
+    marker: String,
+    access: &'static str,
+    owners: &'static [&'static str],
+}
+
+struct Who {
+    name: &'static str,
+    role: Role,
+    cookie: String,
+    token: String,
+}
+
+fn may_see(role: &Role, item: &Item) -> bool {
+    match (item.access, role) {
+        ("public", _) | (_, Role::Admin) => true,
+        ("members", Role::Member | Role::Secretariat(_)) => true,
+        ("secretariat", Role::Secretariat(org)) => item.owners.contains(&org.as_str()),
+        _ => false,
+    }
+}
+
+async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
+    let admin_token = app.admin_token().await;
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    // Items: every access level × ITU-owned, UPU-owned and joint.
+    let owners: [(&'static [&'static str], &[&str]); 3] = [
+        (&["ITU"], &["SG12"]),
+        (&["UPU"], &["POC-C1"]),
+        (&["ITU", "UPU"], &["SG12", "POC-C1"]),
+    ];
+    let mut items = Vec::new();
+    for access in ["public", "members", "secretariat"] {
+        for (orgs, bodies) in owners {
+            // The end mark keeps one marker from being a prefix of another.
+            let marker = format!("MARK{nonce}x{access}x{}END", orgs.join("-"));
+            let (s, v) = app
+                .post_json(
+                    "/api/v1/activities",
+                    &json!({
+                        "kind": "note",
+                        "title": format!("Title {marker}"),
+                        "summary": format!("Summary {marker}"),
+                        "date": "2026-05-01",
+                        "access": access,
+                        "bodies": bodies,
+                        "topics": ["qos"],
+                    }),
+                    Some(&admin_token),
+                )
+                .await;
+            assert_eq!(s, 201, "{v}");
+            items.push(Item {
+                id: v["id"].as_i64().unwrap(),
+                marker,
+                access,
+                owners: orgs,
+            });
+        }
+    }
+    // A person with a members-only e-mail address.
+    let email = format!("mark{nonce}@example.org");
+    let (_, person) = app
+        .post_json(
+            "/api/v1/people",
+            &json!({"name": "Marked Person", "email": email}),
+            Some(&admin_token),
+        )
+        .await;
+    let person_id = person["id"].as_i64().unwrap();
+
+    let itu = Role::Secretariat(Code::parse("o", "ITU").unwrap());
+    let upu = Role::Secretariat(Code::parse("o", "UPU").unwrap());
+    let mut viewers = vec![Who {
+        name: "anonymous",
+        role: Role::Public,
+        cookie: String::new(),
+        token: String::new(),
+    }];
+    for (name, role) in [
+        ("member", Role::Member),
+        ("secretariat ITU", itu),
+        ("secretariat UPU", upu),
+        ("admin", Role::Admin),
+    ] {
+        let (e, p) = app.user(role.clone()).await;
+        let cookie = app.sign_in(&e, &p).await.unwrap();
+        let (_, account) = app.page_as("/account", &cookie).await;
+        let csrf = liaise_testkit::hidden_field(&account, "csrf").unwrap();
+        let r = app
+            .client
+            .post(app.url("/account/tokens"))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf.as_str()), ("name", "access test")])
+            .send()
+            .await
+            .unwrap();
+        let html = r.text().await.unwrap();
+        let start = html.find("<code id=\"new-token\">").unwrap() + "<code id=\"new-token\">".len();
+        let token = html[start..start + 68].to_owned();
+        viewers.push(Who {
+            name,
+            role,
+            cookie,
+            token,
+        });
+    }
+
+    // Every route, with its parameters filled by every relevant value, and list variants.
+    let ids: Vec<String> = items
+        .iter()
+        .map(|i| i.id.to_string())
+        .chain([person_id.to_string()])
+        .collect();
+    let mut urls = Vec::new();
+    let paths = liaise_web::route_paths();
+    assert!(
+        paths.len() > 30,
+        "the route list looks incomplete: {paths:?}"
+    );
+    for path in &paths {
+        let codes: Vec<&str> = if path.contains("organizations") {
+            vec!["ITU", "UPU"]
+        } else {
+            vec!["SG12", "POC-C1"]
+        };
+        let mut variants = vec![path.clone()];
+        if path.contains("{code}") {
+            variants = variants
+                .iter()
+                .flat_map(|v| codes.iter().map(move |c| v.replace("{code}", c)))
+                .collect();
+        }
+        if path.contains("{slug}") {
+            variants = variants
+                .iter()
+                .map(|v| v.replace("{slug}", "qos"))
+                .collect();
+        }
+        if path.contains("{id}") {
+            variants = variants
+                .iter()
+                .flat_map(|v| ids.iter().map(move |i| v.replace("{id}", i)))
+                .collect();
+        }
+        for v in variants {
+            if !v.contains("per_page")
+                && (v.ends_with("/activities") || v.ends_with("/people") || v.ends_with("/audit"))
+            {
+                urls.push(format!("{v}?per_page=500"));
+                urls.push(format!("{v}?body=SG12"));
+                urls.push(format!("{v}?organization=UPU&topic=qos&year=2026"));
+            }
+            urls.push(v);
+        }
+    }
+    urls.push("/api/v1/activities?access=secretariat".to_owned());
+
+    let mut checked = 0;
+    for who in &viewers {
+        let mut seen_anywhere = std::collections::HashSet::new();
+        for url in &urls {
+            let mut req = app.client.get(app.url(url));
+            if !who.cookie.is_empty() {
+                req = req.header("cookie", &who.cookie).bearer_auth(&who.token);
+            }
+            let r = req.send().await.unwrap();
+            let status = r.status();
+            assert!(status.as_u16() < 500, "{} GET {url}: {status}", who.name);
+            let body = r.text().await.unwrap();
+            for item in &items {
+                let visible = may_see(&who.role, item);
+                if body.contains(&item.marker) {
+                    assert!(
+                        visible,
+                        "{} saw {} ({} item of {:?}) at {url}",
+                        who.name, item.marker, item.access, item.owners
+                    );
+                    seen_anywhere.insert(item.marker.clone());
+                }
+            }
+            let email_visible = !matches!(who.role, Role::Public);
+            assert!(
+                email_visible || !body.contains(&email),
+                "{} saw the members-only e-mail at {url}",
+                who.name
+            );
+            checked += 1;
+        }
+        // The test can fail the other way too: everything a viewer may see does show somewhere.
+        for item in &items {
+            if may_see(&who.role, item) {
+                assert!(
+                    seen_anywhere.contains(&item.marker),
+                    "{} never saw {}",
+                    who.name,
+                    item.marker
+                );
+            }
+        }
+        // A hidden item answers 404, never 403, to a viewer who may not know it exists.
+        for item in items.iter().filter(|i| !may_see(&who.role, i)) {
+            let mut req = app
+                .client
+                .get(app.url(&format!("/api/v1/activities/{}", item.id)));
+            if !who.cookie.is_empty() {
+                req = req.bearer_auth(&who.token);
+            }
+            assert_eq!(
+                req.send().await.unwrap().status(),
+                404,
+                "{} on {}",
+                who.name,
+                item.marker
+            );
+        }
+    }
+    assert!(checked > 500, "only {checked} requests");
+}
