@@ -161,3 +161,4 @@ activity-kind-event = Event
 activity-kind-meeting = Meeting
 activity-kind-publication = Publication
 activity-kind-note = Note
+error-form = This form could not be read. Go back and try again.

@@ -161,3 +161,4 @@ activity-kind-event = Événement
 activity-kind-meeting = Réunion
 activity-kind-publication = Publication
 activity-kind-note = Note
+error-form = Ce formulaire n'a pas pu être lu. Revenez en arrière et réessayez.

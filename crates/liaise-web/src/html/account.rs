@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::{
-    Form,
     extract::{ConnectInfo, Path, Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
@@ -20,6 +19,7 @@ use super::{
 use crate::{
     AppState,
     api::rfc3339,
+    html::form::PageForm,
     i18n::{self, Lang},
 };
 
@@ -130,10 +130,15 @@ async fn login_form(
     )
 }
 
+/// Form fields default to empty, so a form missing one is refused by the checks that follow
+/// (a missing CSRF token is a refused token, not a parse error).
 #[derive(Deserialize)]
 struct LoginForm {
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
+    #[serde(default)]
     csrf: String,
     next: Option<String>,
 }
@@ -144,7 +149,7 @@ async fn login(
     viewer: PageViewer,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: axum::http::HeaderMap,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let secure = state.secure_cookies;
     let next = local_path(form.next.as_deref());
@@ -199,6 +204,7 @@ async fn login(
 
 #[derive(Deserialize)]
 struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 
@@ -220,7 +226,7 @@ async fn logout(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
     if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
         return res;
@@ -314,7 +320,9 @@ async fn account(State(state): State<AppState>, lang: Lang, viewer: PageViewer) 
 
 #[derive(Deserialize)]
 struct TokenForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     name: String,
 }
 
@@ -322,7 +330,7 @@ async fn create_token(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
-    Form(form): Form<TokenForm>,
+    PageForm(form): PageForm<TokenForm>,
 ) -> Response {
     if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
         return res;
@@ -342,7 +350,7 @@ async fn revoke_token(
     lang: Lang,
     viewer: PageViewer,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
     if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
         return res;
@@ -360,7 +368,7 @@ async fn sign_out_everywhere(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
     if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
         return res;

@@ -24,6 +24,7 @@ use crate::{
 };
 
 mod account;
+mod form;
 mod session;
 
 pub use session::{Me, PageViewer};

@@ -116,13 +116,8 @@ async fn a_person_signs_in_sees_members_only_data_and_signs_out() {
         wait_for_url(&browser, |u| u == logout_url).await;
         let status = navigation_status(&browser).await;
         let page = browser.source().await.unwrap();
-        if forgery == "forged" {
-            assert_eq!(status, 403, "{page}");
-            assert!(page.contains(CSRF_REFUSAL), "{page}");
-        } else {
-            // Refused, though (for now) by the form parser's 422 rather than the 403 page.
-            assert!((400..500).contains(&status), "{status}: {page}");
-        }
+        assert_eq!(status, 403, "token {forgery}: {page}");
+        assert!(page.contains(CSRF_REFUSAL), "token {forgery}: {page}");
         assert!(!page.contains("Signed in as"), "{page}");
         browser.goto(&person_url).await.unwrap();
         let still = browser.source().await.unwrap();
