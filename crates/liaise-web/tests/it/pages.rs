@@ -216,6 +216,50 @@ async fn text_is_escaped_everywhere(app: TestApp) {
         assert!(!html.contains("<script>"), "{path} echoes a script tag");
         assert!(!html.contains("<img src=x"), "{path} echoes an element");
     }
+    // Every other text field: organizations, topics, activities.
+    app.post_json(
+        "/api/v1/organizations",
+        &json!({"code": "EVILORG", "name": evil, "name_fr": evil}),
+        Some(&token),
+    )
+    .await;
+    app.post_json(
+        "/api/v1/topics",
+        &json!({"slug": "evil", "name": evil, "name_fr": evil, "description": evil}),
+        Some(&token),
+    )
+    .await;
+    app.client
+        .put(app.url("/api/v1/bodies/EVIL/topics/evil"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let (s, a) = app
+        .post_json("/api/v1/activities", &json!({"kind": "note", "title": evil, "summary": evil, "bodies": ["EVIL"], "topics": ["evil"]}), Some(&token))
+        .await;
+    assert_eq!(s, 201, "{a}");
+    let aid = a["id"].as_i64().unwrap();
+    for path in [
+        "/",
+        "/topics",
+        "/topics/evil",
+        "/activities",
+        &format!("/activities/{aid}"),
+        "/organizations/EVILORG",
+        "/matrix?rows=EVILORG&columns=UPU",
+        "/bodies?organization=EVILORG",
+    ] {
+        for lang in ["en", "fr"] {
+            let r = app.get_lang(path, lang).await;
+            assert_eq!(r.status(), 200, "{path}");
+            let html = r.text().await.unwrap();
+            assert!(
+                !html.contains("<script>") && !html.contains("<img src=x"),
+                "{path} ({lang}) echoes markup"
+            );
+        }
+    }
     let (_, html) = app.page("/bodies/EVIL").await;
     assert!(
         html.contains("alert(1)")
