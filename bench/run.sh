@@ -84,6 +84,46 @@ run baseline /bench/baseline
 run topic /topics/dfs
 run matrix /matrix
 run bodies_api /api/v1/bodies
+
+# A signed-in member: the same topic page through the session and the viewer-aware queries.
+BENCH_EMAIL="bench-member@example.org"
+BENCH_PASSWORD="bench-password-$(date +%s)"
+echo "$BENCH_PASSWORD" | "$BIN" user add "$BENCH_EMAIL" --role member --data-dir "$DATA" >/dev/null
+export BENCH_EMAIL BENCH_PASSWORD
+CSRF=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+SESSION=$(curl -s -o /dev/null -D - -b "liaise_csrf=$CSRF" \
+  --data-urlencode "email=$BENCH_EMAIL" --data-urlencode "password=$BENCH_PASSWORD" \
+  --data-urlencode "csrf=$CSRF" "$BASE/login" | awk -F'[=;]' '/^[Ss]et-[Cc]ookie: liaise_session=/ {print $2}')
+[ -n "$SESSION" ] || { echo "bench: could not sign in" >&2; exit 1; }
+run_member() {
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: liaise_session=$SESSION" "$BASE/topics/dfs")
+  echo "$out" | grep -q "Signed" || true
+  RPS[topic_member]=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
+  P50[topic_member]=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  P99[topic_member]=$(echo "$out" | awk '$1 == "99%" {print $2}')
+}
+curl -fs -o /dev/null -H "Cookie: liaise_session=$SESSION" "$BASE/topics/dfs"
+curl -fs -H "Cookie: liaise_session=$SESSION" "$BASE/topics/dfs" | grep -q "Signed in as" \
+  || { echo "bench: the session cookie does not sign in" >&2; exit 1; }
+run_member
+run topic_again /topics/dfs
+
+# Twenty sign-ins at a time (Argon2id) while pages are read: the pages' p99.
+run_light() {
+  local name=$1 out
+  out=$(wrk -t1 -c4 -d"${DURATION}s" --latency "$BASE/topics/dfs")
+  RPS[$name]=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
+  P50[$name]=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  P99[$name]=$(echo "$out" | awk '$1 == "99%" {print $2}')
+}
+run_light topic_c4
+wrk -t1 -c20 -d"$((DURATION + 2))s" -s bench/login.lua "$BASE" > "$DATA/logins.txt" 2>&1 &
+LOGINS=$!
+sleep 1
+run_light topic_c4_logins
+wait "$LOGINS" || true
+LOGIN_LINE=$(grep '^logins:' "$DATA/logins.txt" || echo "logins: (no summary)")
 run baseline_again /bench/baseline
 rm -f "$DATA/sampling"; wait "$SAMPLER" 2>/dev/null || true
 LOAD_KB=$(cat "$PEAK_FILE")
@@ -97,16 +137,20 @@ NPROC=$(nproc)
   echo "machine: $NPROC cores, $CPU; wrk -t$THREADS -c$CONNS -d${DURATION}s on loopback; SQLite"
   printf '%-16s %12s %10s %10s %12s\n' route req/s p50 p99 "vs baseline"
   base=${RPS[baseline]}
-  for n in baseline topic matrix bodies_api baseline_again; do
+  for n in baseline topic matrix bodies_api topic_member topic_again baseline_again; do
     pct=$(awk -v a="${RPS[$n]}" -v b="$base" 'BEGIN { printf "%.0f%%", 100*a/b }')
     printf '%-16s %12s %10s %10s %12s\n' "$n" "${RPS[$n]}" "${P50[$n]}" "${P99[$n]}" "$pct"
   done
+  member_pct=$(awk -v m="${RPS[topic_member]}" -v a="${RPS[topic]}" -v b="${RPS[topic_again]}" 'BEGIN { printf "%.0f%%", 100*m/((a+b)/2) }')
+  echo "member topic page vs anonymous (mean of the runs before and after): $member_pct"
+  echo "pages at 4 connections, p99: ${P99[topic_c4]} alone, ${P99[topic_c4_logins]} during 20 concurrent sign-ins ($LOGIN_LINE)"
   echo "rss idle: $((IDLE_KB / 1024)) MB ($IDLE_KB kB); rss peak under load: $((LOAD_KB / 1024)) MB ($LOAD_KB kB)"
   echo "start to first answer (existing database, median of 7): ${START_MS} ms (all: ${starts[*]})"
 } | tee "bench/results/$STAMP.txt"
 cat > "bench/results/$STAMP.json" <<JSON
 {"stamp": "$STAMP", "connections": $CONNS, "seconds": $DURATION,
  "rps": {"baseline": ${RPS[baseline]}, "topic": ${RPS[topic]}, "matrix": ${RPS[matrix]}, "bodies_api": ${RPS[bodies_api]}, "baseline_again": ${RPS[baseline_again]}},
- "p99": {"baseline": "${P99[baseline]}", "topic": "${P99[topic]}", "matrix": "${P99[matrix]}", "bodies_api": "${P99[bodies_api]}"},
+ "rps_member_topic": ${RPS[topic_member]}, "rps_topic_again": ${RPS[topic_again]},
+ "p99": {"baseline": "${P99[baseline]}", "topic": "${P99[topic]}", "matrix": "${P99[matrix]}", "bodies_api": "${P99[bodies_api]}", "topic_member": "${P99[topic_member]}", "topic_c4": "${P99[topic_c4]}", "topic_c4_during_logins": "${P99[topic_c4_logins]}"},
  "rss_kb": {"idle": $IDLE_KB, "load_peak": $LOAD_KB}, "start_to_first_answer_ms": $START_MS}
 JSON

@@ -41,6 +41,7 @@ const KEYS: &[&str] = &[
     "database_url",
     "log_format",
     "log_level",
+    "public_url",
 ];
 
 /// What the command line says, winning over everything else.
@@ -186,6 +187,34 @@ mod tests {
         .unwrap();
         assert_eq!(c.bind, "127.0.0.1:9100");
         assert_eq!(c.data_dir, PathBuf::from("./liaise-data"));
+    }
+
+    #[test]
+    fn every_setting_has_its_environment_variable() {
+        // SAFETY of the test: the variable is unique to this test.
+        let got = {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("liaise.toml");
+            std::fs::write(&file, "public_url = \"https://from-file.example\"\n").unwrap();
+            Config::load(Some(&file), Overrides::default())
+                .unwrap()
+                .public_url
+        };
+        assert_eq!(got.as_deref(), Some("https://from-file.example"));
+        for field in [
+            "bind",
+            "data_dir",
+            "database_url",
+            "log_format",
+            "log_level",
+            "public_url",
+        ] {
+            assert!(
+                KEYS.contains(&field),
+                "LIAISE_{} is not read",
+                field.to_uppercase()
+            );
+        }
     }
 
     #[test]

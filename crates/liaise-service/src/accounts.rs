@@ -1,7 +1,10 @@
 //! Accounts, sign-in and sessions.
 //!
-//! Passwords are hashed with Argon2id (OWASP parameters) on blocking threads, at most
-//! `HASHING_PERMITS` at a time so sign-ins cannot starve page requests of CPU or memory.
+//! Passwords are hashed with Argon2id (OWASP parameters: 19 MiB, 2 passes) on a few dedicated
+//! threads (half the cores), never on the async workers, so sign-ins cannot starve page
+//! requests of CPU. Dedicated threads also bound memory: each hash takes 19 MiB, and the
+//! allocator keeps a freed block per thread, so the process holds at most one block per
+//! hashing thread instead of one per blocking thread that ever hashed.
 //! Sessions live in the database (servers sharing one PostgreSQL share them); the cookie holds
 //! a random secret, the database only its SHA-256. A server caches a session for
 //! `SESSION_CACHE` so pages do not pay a query each; sign-out on this server takes effect at
@@ -66,9 +69,71 @@ pub struct UserInfo {
     pub disabled: bool,
 }
 
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// The threads that run Argon2, fed through a channel; they end when this is dropped.
+struct Hashers {
+    jobs: Mutex<std::sync::mpsc::Sender<HashJob>>,
+}
+
+impl std::fmt::Debug for Hashers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hashers")
+    }
+}
+
+impl Hashers {
+    fn new(threads: usize) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
+        let rx = std::sync::Arc::new(Mutex::new(rx));
+        for n in 0..threads {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("liaise-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = {
+                            let guard =
+                                rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                            guard.recv()
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => break,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password hashing thread");
+            }
+        }
+        Self {
+            jobs: Mutex::new(tx),
+        }
+    }
+
+    /// Runs `f` on a hashing thread and waits for its result without blocking the runtime.
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ServiceError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: HashJob = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .send(job)
+            .map_err(|_| ServiceError::Internal("password hashing threads are gone".into()))?;
+        rx.await
+            .map_err(|_| ServiceError::Internal("a password hashing job was lost".into()))
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Security {
-    hashing: tokio::sync::Semaphore,
+    hashers: Hashers,
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
     sessions: Mutex<HashMap<String, (SessionInfo, Instant)>>,
     dummy_hash: OnceLock<String>,
@@ -78,7 +143,7 @@ impl Security {
     pub(crate) fn new() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            hashing: tokio::sync::Semaphore::new((cores / 2).max(1)),
+            hashers: Hashers::new((cores / 2).max(1)),
             failures: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             dummy_hash: OnceLock::new(),
@@ -127,6 +192,13 @@ impl Security {
 
     fn clear(&self, key: &str) {
         self.lock_failures().remove(key);
+    }
+
+    /// Takes back the latest counted attempt of `key`.
+    fn forgive(&self, key: &str) {
+        if let Some(q) = self.lock_failures().get_mut(key) {
+            q.pop_back();
+        }
     }
 }
 
@@ -224,36 +296,26 @@ fn user_info(u: liaise_store::entity::user::Model) -> UserInfo {
 
 impl Liaise {
     async fn hash(&self, password: String) -> Result<String, ServiceError> {
-        let _permit = self
-            .security
-            .hashing
-            .acquire()
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(move || {
-            Argon2::default()
-                .hash_password(password.as_bytes())
-                .map(|h| h.to_string())
-                .map_err(|e| ServiceError::Internal(format!("password hashing: {e}")))
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        self.security
+            .hashers
+            .run(move || {
+                Argon2::default()
+                    .hash_password(password.as_bytes())
+                    .map(|h| h.to_string())
+                    .map_err(|e| ServiceError::Internal(format!("password hashing: {e}")))
+            })
+            .await?
     }
 
     async fn verify(&self, password: String, hash: String) -> Result<bool, ServiceError> {
-        let _permit = self
-            .security
-            .hashing
-            .acquire()
+        self.security
+            .hashers
+            .run(move || {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), hash.as_str())
+                    .is_ok()
+            })
             .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(move || {
-            Argon2::default()
-                .verify_password(password.as_bytes(), hash.as_str())
-                .is_ok()
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))
     }
 
     /// A hash to verify against when the account does not exist, so both answers take as long.
@@ -403,6 +465,10 @@ impl Liaise {
         if let Some(retry_after) = blocked {
             return Err(ServiceError::RateLimited { retry_after });
         }
+        // Count the attempt before the (slow) check, so attempts fired in parallel cannot all
+        // pass the limit; a successful sign-in takes its count back.
+        self.security.fail(account_key.clone());
+        self.security.fail(client_key.clone());
         let password = password.chars().take(PASSWORD_MAX + 1).collect::<String>();
         let user = if email.len() <= 254 {
             q::by_email(self.store.conn(), &email).await?
@@ -415,8 +481,6 @@ impl Liaise {
         };
         let ok = self.verify(password, hash).await? && usable;
         let Some(user) = user.filter(|_| ok) else {
-            self.security.fail(account_key);
-            self.security.fail(client_key);
             let tx = self.store.begin().await?;
             let who = Viewer::new(format!("client:{client}"), Role::Public);
             audit::record(&tx, &who, "login-failed", "session", &email, None).await?;
@@ -424,6 +488,7 @@ impl Liaise {
             return Err(ServiceError::Unauthenticated);
         };
         self.security.clear(&account_key);
+        self.security.forgive(&client_key);
         let role = role_from_parts(&user.role, user.organization.as_deref()).ok_or_else(|| {
             ServiceError::Internal(format!("account {} has no valid role", user.email))
         })?;

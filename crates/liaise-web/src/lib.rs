@@ -61,7 +61,8 @@ pub fn route_paths() -> Vec<String> {
 
 /// The whole application as one router, so tests run exactly what production serves.
 pub fn app(state: AppState) -> Router {
-    let (api_router, openapi) = api::router().split_for_parts();
+    let (api_router, mut openapi) = api::router().split_for_parts();
+    api::finish_openapi(&mut openapi);
     let openapi_json = openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned());
     let state = AppState {
         openapi: Arc::new(openapi_json),

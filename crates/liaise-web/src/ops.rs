@@ -68,11 +68,14 @@ async fn readyz(State(state): State<AppState>) -> Response {
             database: Some(state.liaise.backend().as_str()),
         })
         .into_response(),
-        Err(e) => problem_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("the database does not answer: {e}"),
-            Vec::new(),
-        ),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness: the database does not answer");
+            problem_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database does not answer".to_owned(),
+                Vec::new(),
+            )
+        }
     }
 }
 
@@ -109,6 +112,28 @@ async fn track(req: Request, next: Next) -> Response {
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels)
         .record(start.elapsed().as_secs_f64());
+    res
+}
+
+/// Answers to a request that carries credentials may hold what others must not see: no
+/// shared or browser cache keeps them.
+async fn no_store_for_credentials(req: Request, next: Next) -> Response {
+    let credentialed = req.headers().contains_key(header::AUTHORIZATION)
+        || req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains("liaise_session="));
+    let mut res = next.run(req).await;
+    if credentialed {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res.headers_mut().append(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Authorization"),
+        );
+    }
     res
 }
 
@@ -151,6 +176,7 @@ pub fn layers(router: Router) -> Router {
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(track))
+        .layer(middleware::from_fn(no_store_for_credentials))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

@@ -2,7 +2,7 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{
     dto::{rfc3339, ymd},
-    extract::{ApiJson, ApiQuery, ApiViewer},
+    extract::{ApiJson, ApiPath, ApiQuery, ApiViewer, ApiWriter},
 };
 use crate::{AppState, error::ApiError};
 
@@ -70,6 +70,7 @@ pub struct ActivityPageDto {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ActivitiesQuery {
     pub kind: Option<String>,
     /// Body code.
@@ -80,7 +81,11 @@ pub struct ActivitiesQuery {
     pub organization: Option<String>,
     /// Year of the activity's date.
     pub year: Option<i32>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 
@@ -170,7 +175,7 @@ pub async fn list_activities(
 pub async fn get_activity(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ActivityDto>, ApiError> {
     let id: i32 = id
         .parse()
@@ -184,7 +189,7 @@ pub async fn get_activity(
     responses((status = 201, body = ActivityDto), (status = 422, body = crate::error::Problem)))]
 pub async fn create_activity(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    ApiWriter(viewer): ApiWriter,
     ApiJson(dto): ApiJson<NewActivity>,
 ) -> Result<Response, ApiError> {
     let date = parse_date("date", dto.date.as_deref())?;
@@ -212,8 +217,8 @@ pub async fn create_activity(
     responses((status = 200, body = ActivityDto), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_activity(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Path(id): Path<String>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
     ApiJson(dto): ApiJson<ActivityPatchDto>,
 ) -> Result<Json<ActivityDto>, ApiError> {
     let id: i32 = id

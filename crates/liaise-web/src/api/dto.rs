@@ -166,6 +166,7 @@ pub struct BodyPatchDto {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BodiesQuery {
     /// Organization code: bodies it owns (alone or jointly).
     pub organization: Option<String>,
@@ -177,7 +178,11 @@ pub struct BodiesQuery {
     pub topic: Option<String>,
     /// Words in the code or name (English or French).
     pub q: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 
@@ -274,6 +279,7 @@ pub struct NewRole {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// Organization code.
     pub organization: Option<String>,
@@ -281,7 +287,11 @@ pub struct PeopleQuery {
     pub body: Option<String>,
     /// Words in the name or affiliation.
     pub q: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 
@@ -347,6 +357,7 @@ pub struct TopicPatchDto {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TopicsQuery {
     /// Parent topic slug.
     pub parent: Option<String>,
@@ -354,13 +365,22 @@ pub struct TopicsQuery {
     pub organization: Option<String>,
     /// Body code: topics of this body.
     pub body: Option<String>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 
@@ -420,6 +440,7 @@ impl From<&snapshot::Matrix> for MatrixDto {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MatrixQuery {
     /// Organization of the rows (default: the first registered, e.g. ITU).
     pub rows: Option<String>,

@@ -89,6 +89,67 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
+/// Completes the document: every error is `application/problem+json`, and the errors every
+/// operation can give (unreadable parameters; for writes also missing credentials, refused
+/// rights, body too large or not JSON, invalid fields) are listed where the handler's own
+/// annotation does not.
+pub fn finish_openapi(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        Content, Ref, ResponseBuilder,
+        path::{HttpMethod, Operation},
+    };
+    const PROBLEM: &str = "application/problem+json";
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                PROBLEM,
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
+            .build()
+    };
+    let fix = |op: &mut Operation, write: bool| {
+        for (code, response) in op.responses.responses.iter_mut() {
+            if code.starts_with('4') || code.starts_with('5') {
+                if let utoipa::openapi::RefOr::T(r) = response {
+                    if let Some(c) = r.content.shift_remove("application/json") {
+                        r.content.insert(PROBLEM.to_owned(), c);
+                    }
+                }
+            }
+        }
+        let mut wanted = vec![("400", "A parameter could not be read")];
+        if write {
+            wanted.extend([
+                ("401", "No valid bearer token"),
+                ("403", "The token's rights do not allow this change"),
+                ("413", "The body is larger than 1 MiB"),
+                ("415", "The body is not sent as application/json"),
+                ("422", "A field is missing, unknown or invalid"),
+            ]);
+        }
+        for (code, description) in wanted {
+            op.responses
+                .responses
+                .entry(code.to_owned())
+                .or_insert_with(|| problem(description).into());
+        }
+    };
+    for item in doc.paths.paths.values_mut() {
+        for (method, op) in [
+            (HttpMethod::Get, item.get.as_mut()),
+            (HttpMethod::Post, item.post.as_mut()),
+            (HttpMethod::Put, item.put.as_mut()),
+            (HttpMethod::Patch, item.patch.as_mut()),
+            (HttpMethod::Delete, item.delete.as_mut()),
+        ] {
+            if let Some(op) = op {
+                fix(op, method != HttpMethod::Get);
+            }
+        }
+    }
+}
+
 /// Routes outside the document (none yet besides the fallback for unknown API paths).
 pub fn extra_router() -> Router<AppState> {
     Router::new()

@@ -2,7 +2,7 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -17,7 +17,7 @@ use liaise_service::{
 
 use super::{
     dto::*,
-    extract::{ApiJson, ApiQuery, ApiViewer},
+    extract::{ApiJson, ApiPath, ApiQuery, ApiViewer, ApiWriter},
 };
 use crate::{AppState, error::ApiError};
 
@@ -85,7 +85,7 @@ pub async fn list_organizations(
     responses((status = 200, body = OrganizationDto), (status = 404, body = crate::error::Problem)))]
 pub async fn get_organization(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<OrganizationDto>> {
     let snap = state.liaise.registry().await?;
     let o = snap
@@ -99,7 +99,7 @@ pub async fn get_organization(
     responses((status = 201, body = OrganizationDto), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_organization(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    ApiWriter(viewer): ApiWriter,
     ApiJson(dto): ApiJson<NewOrganization>,
 ) -> ApiResult<Response> {
     let input = OrganizationInput::parse(
@@ -121,8 +121,8 @@ pub async fn create_organization(
     responses((status = 200, body = OrganizationDto), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_organization(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Path(code): Path<String>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(code): ApiPath<String>,
     ApiJson(dto): ApiJson<OrganizationPatchDto>,
 ) -> ApiResult<Json<OrganizationDto>> {
     let patch = OrganizationPatch {
@@ -168,7 +168,7 @@ pub async fn list_bodies(
     responses((status = 200, body = BodyDto), (status = 404, body = crate::error::Problem)))]
 pub async fn get_body(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<BodyDto>> {
     let snap = state.liaise.registry().await?;
     let b = snap
@@ -182,7 +182,7 @@ pub async fn get_body(
     responses((status = 201, body = BodyDto), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_body(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    ApiWriter(viewer): ApiWriter,
     ApiJson(dto): ApiJson<NewBody>,
 ) -> ApiResult<Response> {
     let mut organizations: Vec<String> = dto.organization.into_iter().collect();
@@ -210,8 +210,8 @@ pub async fn create_body(
     responses((status = 200, body = BodyDto), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_body(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Path(code): Path<String>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(code): ApiPath<String>,
     ApiJson(dto): ApiJson<BodyPatchDto>,
 ) -> ApiResult<Json<BodyDto>> {
     let patch = BodyPatch {
@@ -234,8 +234,8 @@ pub async fn update_body(
     responses((status = 201, description = "Linked"), (status = 204, description = "Already linked"), (status = 404, body = crate::error::Problem)))]
 pub async fn link_topic(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Path((code, slug)): Path<(String, String)>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath((code, slug)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let created = state.liaise.link_body_topic(&viewer, &code, &slug).await?;
     Ok(if created {
@@ -251,8 +251,8 @@ pub async fn link_topic(
     responses((status = 204, description = "Unlinked"), (status = 404, body = crate::error::Problem)))]
 pub async fn unlink_topic(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Path((code, slug)): Path<(String, String)>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath((code, slug)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     state
         .liaise
@@ -295,7 +295,7 @@ pub async fn list_people(
 pub async fn get_person(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<PersonDto>> {
     let snap = state.liaise.registry().await?;
     let person = id
@@ -311,7 +311,7 @@ pub async fn get_person(
     responses((status = 201, body = PersonDto), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_person(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    ApiWriter(viewer): ApiWriter,
     ApiJson(dto): ApiJson<NewPerson>,
 ) -> ApiResult<Response> {
     let input = PersonInput::parse(
@@ -332,8 +332,8 @@ pub async fn create_person(
     responses((status = 200, body = PersonDto), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_person(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Path(id): Path<String>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
     ApiJson(dto): ApiJson<PersonPatchDto>,
 ) -> ApiResult<Json<PersonDto>> {
     let id: i32 = id
@@ -354,8 +354,8 @@ pub async fn update_person(
     responses((status = 201, body = RoleDto), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_role(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Path(id): Path<String>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
     ApiJson(dto): ApiJson<NewRole>,
 ) -> ApiResult<Response> {
     let id: i32 = id
@@ -373,8 +373,8 @@ pub async fn add_role(
     responses((status = 204, description = "Removed"), (status = 404, body = crate::error::Problem)))]
 pub async fn remove_role(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Path(id): Path<String>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     let id: i32 = id
         .parse()
@@ -411,7 +411,7 @@ pub async fn list_topics(
     responses((status = 200, body = TopicDto), (status = 404, body = crate::error::Problem)))]
 pub async fn get_topic(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> ApiResult<Json<TopicDto>> {
     let snap = state.liaise.registry().await?;
     let t = snap
@@ -425,7 +425,7 @@ pub async fn get_topic(
     responses((status = 201, body = TopicDto), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_topic(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    ApiWriter(viewer): ApiWriter,
     ApiJson(dto): ApiJson<NewTopic>,
 ) -> ApiResult<Response> {
     let input = TopicInput::parse(
@@ -447,8 +447,8 @@ pub async fn create_topic(
     responses((status = 200, body = TopicDto), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_topic(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    Path(slug): Path<String>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(dto): ApiJson<TopicPatchDto>,
 ) -> ApiResult<Json<TopicDto>> {
     let patch = TopicPatch {

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::{
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{ConnectInfo, Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::{MethodRouter, get, post},
@@ -13,13 +13,13 @@ use liaise_service::{AuditFilter, ServiceError, domain::PageRequest};
 use serde::Deserialize;
 
 use super::{
-    Me, PageViewer, error_page, render,
+    Me, PageViewer, error_page, local_path, render,
     session::{CSRF_COOKIE, clear_session_cookie, csrf_cookie, session_cookie, tokens_match},
 };
 use crate::{
     AppState,
     api::rfc3339,
-    html::form::PageForm,
+    html::form::{PageForm, PagePath},
     i18n::{self, Lang},
 };
 
@@ -33,13 +33,6 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/account/sign-out-everywhere", post(sign_out_everywhere)),
         ("/admin/audit", get(audit)),
     ]
-}
-
-/// Only local paths are followed after sign-in.
-fn local_path(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/")
-        .to_owned()
 }
 
 fn with_cookie(mut res: Response, cookie: &str) -> Response {
@@ -349,7 +342,7 @@ async fn revoke_token(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
     if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {

@@ -36,3 +36,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
         }
     }
 }
+
+/// Path parameters of pages: one that cannot be read is a page that does not exist.
+pub struct PagePath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for PagePath<T>
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(p) => Ok(Self(p.0)),
+            Err(_) => {
+                let lang = Lang::negotiate(crate::i18n::cookie(parts, crate::i18n::COOKIE), None);
+                Err(super::error_page(StatusCode::NOT_FOUND, "", lang))
+            }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{MethodRouter, get},
@@ -27,6 +27,7 @@ mod account;
 mod form;
 mod session;
 
+use form::PagePath;
 pub use session::{Me, PageViewer};
 
 const STYLE: &str = include_str!("../../static/style.css");
@@ -253,7 +254,7 @@ async fn organization(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
     let org = snap.organization(&code).ok_or(PageError::not_found(lang))?;
@@ -290,7 +291,7 @@ async fn body(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
     let body = snap.body(&code).ok_or(PageError::not_found(lang))?;
@@ -351,7 +352,7 @@ async fn topic(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
-    Path(slug): Path<String>,
+    PagePath(slug): PagePath<String>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
     let topic = snap.topic(&slug).ok_or(PageError::not_found(lang))?;
@@ -686,7 +687,7 @@ async fn person(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
     let person = id
@@ -795,7 +796,7 @@ async fn activity(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> Result<Response, PageError> {
     let Ok(id) = id.parse::<i32>() else {
         return Err(PageError::not_found(lang));
@@ -817,6 +818,25 @@ async fn activity(
     Ok(render(&page, lang))
 }
 
+/// A redirect target that stays on this site: a path starting with one `/`, with no
+/// backslash, whitespace or control character (browsers drop tabs and newlines, which would
+/// turn `/\t/evil.example` into `//evil.example`). Anything else is `/`.
+pub(crate) fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+                && n.len() <= 2000 =>
+        {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
 // ---- language and assets ----------------------------------------------------------------
 
 #[derive(Deserialize)]
@@ -826,14 +846,14 @@ struct SwitchParams {
 
 /// Remembers the reader's language for a year and goes back to the page. Only local paths
 /// are followed, so the switch cannot be used to send readers elsewhere.
-async fn switch_language(Path(code): Path<String>, Query(params): Query<SwitchParams>) -> Response {
+async fn switch_language(
+    PagePath(code): PagePath<String>,
+    Query(params): Query<SwitchParams>,
+) -> Response {
     let Some(lang) = Lang::from_code(&code) else {
         return error_page(StatusCode::NOT_FOUND, "", Lang::En);
     };
-    let next = params
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned());
+    let next = local_path(params.next.as_deref());
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
         i18n::COOKIE,
@@ -860,6 +880,23 @@ async fn stylesheet() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_stay_on_the_site() {
+        for (input, expected) in [
+            (Some("/topics/dfs?x=1"), "/topics/dfs?x=1"),
+            (Some("/"), "/"),
+            (None, "/"),
+            (Some("//evil.example"), "/"),
+            (Some("/\\evil.example"), "/"),
+            (Some("/\t/evil.example"), "/"),
+            (Some("/\r\nSet-Cookie: x=1"), "/"),
+            (Some("https://evil.example"), "/"),
+            (Some("topics"), "/"),
+        ] {
+            assert_eq!(local_path(input), expected, "{input:?}");
+        }
+    }
 
     #[test]
     fn list_links_keep_the_filters() {

@@ -134,6 +134,26 @@ async fn bad_input_is_refused_and_nothing_is_written(app: TestApp) {
         .get("/api/v1/bodies?organization=%27%3B%20DROP%20TABLE%20bodies%3B--&q=%27%20OR%201%3D1")
         .await;
     assert_eq!(r.status(), 200);
+    // Path parameters that cannot be read name nothing: 404 problem.
+    for path in [
+        "/api/v1/bodies/%FF%FE",
+        "/api/v1/topics/%C0",
+        "/api/v1/people/%FF",
+        "/api/v1/activities/0.5",
+    ] {
+        let (s, _) = read(app.get(path).await).await;
+        assert_eq!(s, 404, "{path}");
+    }
+    // A JSON array where an object is expected.
+    let got = raw(
+        &app,
+        Method::POST,
+        "/api/v1/topics",
+        r#"["arr-form", "Array form", null, null, null]"#,
+        t,
+    )
+    .await;
+    check("array body", got, 422, None, "must be a JSON object");
     let r = app.get("/api/v1/nothing-here").await;
     let (s, _) = read(r).await;
     assert_eq!(s, 404);
@@ -146,6 +166,24 @@ async fn bad_input_is_refused_and_nothing_is_written(app: TestApp) {
 }
 
 async fn writes_need_a_valid_token(app: TestApp) {
+    // Credentials are checked before the body or the target: an anonymous write learns nothing.
+    for (method, path, body) in [
+        (reqwest::Method::POST, "/api/v1/bodies", json!({"code": ""})),
+        (
+            reqwest::Method::PATCH,
+            "/api/v1/bodies/NOPE",
+            json!({"colour": 1}),
+        ),
+        (reqwest::Method::DELETE, "/api/v1/roles/999999", json!({})),
+        (
+            reqwest::Method::PUT,
+            "/api/v1/bodies/SG13/topics/unknown",
+            json!({}),
+        ),
+    ] {
+        let (s, _) = app.send_json(method.clone(), path, &body, None).await;
+        assert_eq!(s, 401, "{method} {path}");
+    }
     let body = json!({"slug": "x-topic", "name": "X"});
     let (s, v) = app.post_json("/api/v1/topics", &body, None).await;
     assert_eq!(s, 401, "{v}");

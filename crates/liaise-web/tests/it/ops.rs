@@ -116,6 +116,18 @@ async fn openapi_describes_every_api_route(app: TestApp) {
             }
         }
     }
+    // Query parameters are documented as such, and errors as problem+json.
+    let list = &paths["/bodies"]["get"];
+    for p in list["parameters"].as_array().unwrap() {
+        assert_eq!(p["in"], "query", "{p}");
+    }
+    let post = &paths["/bodies"]["post"]["responses"];
+    for code in ["400", "401", "403", "409", "413", "415", "422"] {
+        assert!(
+            post[code]["content"]["application/problem+json"].is_object(),
+            "POST /bodies {code}: {post}"
+        );
+    }
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for s in ["BodyDto", "TopicDto", "MatrixDto", "Problem"] {
         assert!(schemas.contains_key(s), "schema {s} missing");

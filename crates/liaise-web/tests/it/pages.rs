@@ -168,6 +168,16 @@ async fn french_from_the_browser_and_from_the_switch(app: TestApp) {
     assert_eq!(r.headers()["location"], "/");
     let r = app.get("/lang/de").await;
     assert_eq!(r.status(), 404);
+    // Tabs and line breaks cannot smuggle another site or a header through the switch.
+    for next in [
+        "/%09/evil.example",
+        "/%0d%0aSet-Cookie:x=1",
+        "/%5Cevil.example",
+    ] {
+        let r = app.get(&format!("/lang/fr?next={next}")).await;
+        assert_eq!(r.status(), 303, "{next}");
+        assert_eq!(r.headers()["location"], "/", "{next}");
+    }
 }
 
 async fn text_is_escaped_everywhere(app: TestApp) {
