@@ -110,12 +110,11 @@ pub fn finish_openapi(doc: &mut utoipa::openapi::OpenApi) {
     };
     let fix = |op: &mut Operation, write: bool| {
         for (code, response) in op.responses.responses.iter_mut() {
-            if code.starts_with('4') || code.starts_with('5') {
-                if let utoipa::openapi::RefOr::T(r) = response {
-                    if let Some(c) = r.content.shift_remove("application/json") {
-                        r.content.insert(PROBLEM.to_owned(), c);
-                    }
-                }
+            if (code.starts_with('4') || code.starts_with('5'))
+                && let utoipa::openapi::RefOr::T(r) = response
+                && let Some(c) = r.content.shift_remove("application/json")
+            {
+                r.content.insert(PROBLEM.to_owned(), c);
             }
         }
         let mut wanted = vec![("400", "A parameter could not be read")];
