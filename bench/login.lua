@@ -1,13 +1,18 @@
--- wrk script: sign in over and over with valid credentials (double-submit CSRF token).
--- BENCH_EMAIL and BENCH_PASSWORD come from the environment.
-local email = os.getenv("BENCH_EMAIL")
+-- wrk script: twenty people signing in over and over (accounts bench-1 … bench-20, created by
+-- bench/run.sh with the password in BENCH_PASSWORD), with the double-submit CSRF token.
 local password = os.getenv("BENCH_PASSWORD")
 local token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-wrk.method = "POST"
-wrk.path = "/login"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "liaise_csrf=" .. token
-wrk.body = "email=" .. email .. "&password=" .. password .. "&csrf=" .. token .. "&next=%2F"
+local n = 0
+
+request = function()
+  n = n + 1
+  local body = "email=bench-" .. ((n % 20) + 1) .. "%40example.org&password=" .. password
+    .. "&csrf=" .. token .. "&next=%2F"
+  return wrk.format("POST", "/login", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "liaise_csrf=" .. token,
+  }, body)
+end
 
 done = function(summary, latency, requests)
   io.write(string.format("logins: %d in %.1fs, non-3xx: %d\n",

@@ -86,10 +86,12 @@ run matrix /matrix
 run bodies_api /api/v1/bodies
 
 # A signed-in member: the same topic page through the session and the viewer-aware queries.
-BENCH_EMAIL="bench-member@example.org"
 BENCH_PASSWORD="bench-password-$(date +%s)"
-echo "$BENCH_PASSWORD" | "$BIN" user add "$BENCH_EMAIL" --role member --data-dir "$DATA" >/dev/null
-export BENCH_EMAIL BENCH_PASSWORD
+for n in $(seq 1 20); do
+  echo "$BENCH_PASSWORD" | "$BIN" user add "bench-$n@example.org" --role member --data-dir "$DATA" >/dev/null
+done
+BENCH_EMAIL="bench-1@example.org"
+export BENCH_PASSWORD
 CSRF=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 SESSION=$(curl -s -o /dev/null -D - -b "liaise_csrf=$CSRF" \
   --data-urlencode "email=$BENCH_EMAIL" --data-urlencode "password=$BENCH_PASSWORD" \

@@ -69,6 +69,21 @@ pub async fn record(
 }
 
 impl Liaise {
+    /// Records a refused, security-relevant request (a forged form, a revoked token) in its
+    /// own transaction.
+    pub async fn security_event(
+        &self,
+        viewer: &Viewer,
+        action: &str,
+        entity: &str,
+        key: &str,
+    ) -> Result<(), ServiceError> {
+        let tx = self.store.begin().await?;
+        record(&tx, viewer, action, entity, key, None).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        Ok(())
+    }
+
     /// Reads the audit log, newest first (administrators only).
     pub async fn audit_log(
         &self,

@@ -105,9 +105,16 @@ impl Liaise {
         if !secret.starts_with(PREFIX) || secret.len() > 200 {
             return Err(ServiceError::Unauthenticated);
         }
-        let row = q::active_by_hash(self.store.conn(), &hash(secret))
+        let row = q::by_hash(self.store.conn(), &hash(secret))
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
+        if row.revoked_at.is_some() {
+            // Someone still holds a revoked token: worth a line in the audit log.
+            let who = Viewer::new(format!("token:{}", row.name), Role::Public);
+            self.security_event(&who, "revoked-token-used", "token", &row.id.to_string())
+                .await?;
+            return Err(ServiceError::Unauthenticated);
+        }
         match row.user_id {
             Some(user_id) => {
                 let user = users::by_id(self.store.conn(), user_id)

@@ -29,6 +29,17 @@ pub async fn insert(
     .await?)
 }
 
+/// The token with this hash, live or revoked.
+pub async fn by_hash(
+    c: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<api_token::Model>, StoreError> {
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(token_hash))
+        .one(c)
+        .await?)
+}
+
 /// The live (not revoked) token with this hash.
 pub async fn active_by_hash(
     c: &impl ConnectionTrait,

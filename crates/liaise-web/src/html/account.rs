@@ -202,16 +202,30 @@ struct CsrfForm {
 }
 
 /// The session's CSRF check for forms of signed-in readers: the page to answer instead, if
-/// the form is refused.
-fn refuse_session_form(viewer: &PageViewer, csrf: &str, lang: Lang) -> Option<Response> {
+/// the form is refused (and recorded in the audit log: someone may be forging requests).
+async fn refuse_session_form(
+    state: &AppState,
+    viewer: &PageViewer,
+    csrf: &str,
+    lang: Lang,
+) -> Option<Response> {
     match &viewer.session {
         None => Some(Redirect::to("/login").into_response()),
         Some(s) if tokens_match(&s.csrf_token, csrf) => None,
-        Some(_) => Some(error_page(
-            StatusCode::FORBIDDEN,
-            &lang.t("error-csrf"),
-            lang,
-        )),
+        Some(s) => {
+            if let Err(e) = state
+                .liaise
+                .security_event(&viewer.viewer, "csrf-refused", "session", &s.email)
+                .await
+            {
+                tracing::warn!(error = %e, "recording a refused form");
+            }
+            Some(error_page(
+                StatusCode::FORBIDDEN,
+                &lang.t("error-csrf"),
+                lang,
+            ))
+        }
     }
 }
 
@@ -221,7 +235,7 @@ async fn logout(
     viewer: PageViewer,
     PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
+    if let Some(res) = refuse_session_form(&state, &viewer, &form.csrf, lang).await {
         return res;
     }
     if let Some(secret) = &viewer.secret
@@ -325,7 +339,7 @@ async fn create_token(
     viewer: PageViewer,
     PageForm(form): PageForm<TokenForm>,
 ) -> Response {
-    if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
+    if let Some(res) = refuse_session_form(&state, &viewer, &form.csrf, lang).await {
         return res;
     }
     match state
@@ -345,7 +359,7 @@ async fn revoke_token(
     PagePath(id): PagePath<String>,
     PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
+    if let Some(res) = refuse_session_form(&state, &viewer, &form.csrf, lang).await {
         return res;
     }
     let Ok(id) = id.parse::<i32>() else {
@@ -363,7 +377,7 @@ async fn sign_out_everywhere(
     viewer: PageViewer,
     PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    if let Some(res) = refuse_session_form(&viewer, &form.csrf, lang) {
+    if let Some(res) = refuse_session_form(&state, &viewer, &form.csrf, lang).await {
         return res;
     }
     match state.liaise.logout_everywhere(&viewer.viewer).await {

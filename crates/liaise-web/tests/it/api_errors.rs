@@ -215,6 +215,16 @@ async fn writes_need_a_valid_token(app: TestApp) {
         .unwrap();
     let (s, _) = app.post_json("/api/v1/topics", &body, Some(&token)).await;
     assert_eq!(s, 401);
+    let audit = app.admin_token().await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/audit?action=revoked-token-used"))
+        .bearer_auth(&audit)
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["total"], 1, "{v}");
     // A member token may read but not write.
     let member = app.token(liaise_service::domain::Role::Member).await;
     let (s, _) = app.post_json("/api/v1/topics", &body, Some(&member)).await;
