@@ -63,6 +63,8 @@ pub struct NewSession {
 pub struct UserInfo {
     pub id: i32,
     pub email: String,
+    /// The registry person this account is.
+    pub person_id: Option<i32>,
     pub name: Option<String>,
     pub role: String,
     pub organization: Option<String>,
@@ -374,6 +376,7 @@ pub fn parse_role(role: &str, organization: Option<&str>) -> Result<Role, Servic
 fn user_info(u: liaise_store::entity::user::Model) -> UserInfo {
     UserInfo {
         id: u.id,
+        person_id: u.person_id,
         email: u.email,
         name: u.name,
         role: u.role,
@@ -444,7 +447,32 @@ impl Liaise {
                 format!("no organization has the code `{org}`"),
             ));
         }
-        let person_id = reg::person_by_email(&tx, &email).await?.map(|p| p.id);
+        // Every account is a person of the registry: the one with this e-mail, or a new one.
+        let (person_id, new_person) = match reg::person_by_email(&tx, &email).await? {
+            Some(p) => (p.id, false),
+            None => {
+                let org_id = match org {
+                    Some(code) => reg::organization_by_code(&tx, code).await?.map(|o| o.id),
+                    None => None,
+                };
+                let display = name
+                    .clone()
+                    .unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_owned());
+                let person = reg::insert_person(
+                    &tx,
+                    &reg::PersonRow {
+                        name: &display,
+                        organization_id: org_id,
+                        affiliation: None,
+                        email: Some(&email),
+                    },
+                    OffsetDateTime::now_utc(),
+                )
+                .await?;
+                (person.id, true)
+            }
+        };
+        let person_id = Some(person_id);
         let user = q::insert(
             &tx,
             &q::NewUser {
@@ -473,7 +501,13 @@ impl Liaise {
             audit::diff(&Vec::new(), &after),
         )
         .await?;
+        if new_person {
+            reg::bump_revision(&tx).await?;
+        }
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        if new_person {
+            self.reload().await?;
+        }
         Ok((user_info(user), generated))
     }
 

@@ -35,6 +35,39 @@ fn rand_suffix() -> u32 {
 }
 
 async fn sign_in_shows_members_only_data_and_sign_out_hides_it(app: TestApp) {
+    // An account is a person of the registry: the one with its e-mail, else a new one.
+    let (existing_id, existing_email) = person_with_email(&app).await;
+    let (user, _) = app
+        .liaise
+        .add_user(
+            &liaise_service::domain::Viewer::system(),
+            &existing_email,
+            None,
+            Role::Member,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(user.person_id, Some(existing_id as i32));
+    let (user, generated) = app
+        .liaise
+        .add_user(
+            &liaise_service::domain::Viewer::system(),
+            "New.Person@Example.org",
+            Some("New Person"),
+            Role::Member,
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        generated.is_some_and(|p| p.len() == 20),
+        "a password is generated"
+    );
+    let person = app
+        .get_json(&format!("/api/v1/people/{}", user.person_id.unwrap()))
+        .await;
+    assert_eq!(person["name"], "New Person");
     let (id, email) = person_with_email(&app).await;
     let path = format!("/people/{id}");
     let (_, public) = app.page(&path).await;
