@@ -35,6 +35,7 @@ pub mod access;
 pub mod activity;
 pub mod error;
 pub mod ids;
+pub mod liaison;
 pub mod page;
 pub mod registry;
 pub mod text;

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod activities;
 pub mod audit;
 mod error;
+pub mod liaisons;
 pub mod reference;
 pub mod registry;
 pub mod snapshot;

@@ -326,3 +326,82 @@ pub mod activity_organization {
 
     no_relations!();
 }
+
+pub mod liaison {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "liaisons")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub number: Option<String>,
+        pub title: String,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub summary: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub body_text: Option<String>,
+        pub date: TimeDate,
+        pub state: String,
+        pub approval_level: Option<String>,
+        pub other_reference: Option<String>,
+        /// JSON array of strings.
+        #[sea_orm(column_type = "Text")]
+        pub questions: String,
+        /// JSON array of `{name, email, role}`.
+        #[sea_orm(column_type = "Text")]
+        pub contacts: String,
+        pub in_reply_to: Option<i32>,
+        pub access: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod liaison_addressee {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "liaison_addressees")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub liaison_id: i32,
+        pub body_id: i32,
+        pub purpose: String,
+        pub deadline: Option<TimeDate>,
+        pub reply_state: Option<String>,
+        pub replied_by: Option<i32>,
+    }
+
+    no_relations!();
+}
+
+macro_rules! link_entity {
+    ($module:ident, $table:literal, $right:ident) => {
+        pub mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub liaison_id: i32,
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub $right: i32,
+            }
+
+            no_relations!();
+        }
+    };
+}
+
+link_entity!(liaison_source, "liaison_sources", body_id);
+link_entity!(liaison_topic, "liaison_topics", topic_id);
+link_entity!(
+    liaison_organization,
+    "liaison_organizations",
+    organization_id
+);

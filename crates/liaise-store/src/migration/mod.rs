@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261128_000001_registry;
 mod m20261128_000002_accounts;
 mod m20261128_000003_activities;
+mod m20261128_000004_liaisons;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_registry::Migration),
             Box::new(m20261128_000002_accounts::Migration),
             Box::new(m20261128_000003_activities::Migration),
+            Box::new(m20261128_000004_liaisons::Migration),
         ]
     }
 }

@@ -1,54 +1,28 @@
 //! Activities, read through the viewer-aware filter: every list, fetch and count applies
 //! [`visible`] in SQL, so no caller can forget it.
 
-use liaise_domain::{Role, Viewer};
+use liaise_domain::Viewer;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, ExprTrait, Query},
+    QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Query,
 };
 use time::{Date, OffsetDateTime};
 
 use crate::{
     StoreError,
-    entity::{activity, activity_body, activity_organization, activity_topic, organization},
+    entity::{activity, activity_body, activity_organization, activity_topic},
 };
 
-/// The rows of `activities` that `viewer` may see: public ones for everyone, members-only
-/// ones for any signed-in member or secretariat, secretariat-only ones for the secretariat of
-/// an owning organization, everything for administrators.
+/// The rows of `activities` that `viewer` may see (see [`super::access`]).
 pub fn visible(viewer: &Viewer) -> Condition {
-    let access = activity::Column::Access;
-    match &viewer.role {
-        Role::Admin => Condition::all(),
-        Role::Public => Condition::all().add(access.eq("public")),
-        Role::Member => Condition::all().add(access.is_in(["public", "members"])),
-        Role::Secretariat(org) => Condition::any()
-            .add(access.is_in(["public", "members"]))
-            .add(
-                Condition::all().add(access.eq("secretariat")).add(
-                    activity::Column::Id.in_subquery(
-                        Query::select()
-                            .column(activity_organization::Column::ActivityId)
-                            .from(activity_organization::Entity)
-                            .inner_join(
-                                organization::Entity,
-                                Expr::col((organization::Entity, organization::Column::Id)).equals(
-                                    (
-                                        activity_organization::Entity,
-                                        activity_organization::Column::OrganizationId,
-                                    ),
-                                ),
-                            )
-                            .and_where(
-                                Expr::col((organization::Entity, organization::Column::Code))
-                                    .eq(org.as_str()),
-                            )
-                            .to_owned(),
-                    ),
-                ),
-            ),
-    }
+    super::access::visible_condition(
+        viewer,
+        activity::Column::Access,
+        activity::Column::Id,
+        activity_organization::Entity,
+        activity_organization::Column::ActivityId,
+        activity_organization::Column::OrganizationId,
+    )
 }
 
 #[derive(Debug, Default, Clone)]

@@ -1,8 +1,10 @@
 //! Queries and writes, grouped by subject. Every function takes a connection or a
 //! transaction chosen by the caller.
 
+pub mod access;
 pub mod activities;
 pub mod audit;
+pub mod liaisons;
 pub mod reference;
 pub mod registry;
 pub mod tokens;

@@ -5,6 +5,7 @@ mod activities;
 mod audit;
 mod dto;
 mod extract;
+mod liaisons;
 mod registry;
 
 use axum::{
@@ -37,6 +38,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
     tags(
         (name = "registry", description = "Organizations, bodies, people, roles, topics"),
         (name = "activities", description = "Records of the collaboration, each with an access level"),
+        (name = "liaisons", description = "Liaison statements between bodies"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -84,6 +86,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             activities::get_activity,
             activities::update_activity
         ))
+        .routes(routes!(liaisons::list_liaisons, liaisons::create_liaison))
+        .routes(routes!(liaisons::get_liaison, liaisons::update_liaison))
+        .routes(routes!(liaisons::transition_liaison))
         .routes(routes!(audit::list_audit))
         .routes(routes!(openapi_json))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -72,6 +72,33 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
             });
         }
     }
+    // Liaison statements of every access level: within ITU, within UPU, and between them.
+    let routes: [(&'static [&'static str], &str, &str); 3] = [
+        (&["ITU"], "SG12", "SG13"),
+        (&["UPU"], "POC-C1", "POC-C2"),
+        (&["ITU", "UPU"], "SG12", "POC-C1"),
+    ];
+    for access in ["public", "members", "secretariat"] {
+        for (orgs, from, to) in routes {
+            let marker = format!("LSMARK{nonce}x{access}x{}END", orgs.join("-"));
+            let (s, v) = app
+                .post_json(
+                    "/api/v1/liaisons",
+                    &json!({"title": format!("LS {marker}"), "summary": marker, "from": [from],
+                            "addressees": [{"body": to, "purpose": "action", "deadline": "2027-01-01"}],
+                            "topics": ["qos"], "date": "2026-05-01", "access": access, "state": "sent"}),
+                    Some(&admin_token),
+                )
+                .await;
+            assert_eq!(s, 201, "{v}");
+            items.push(Item {
+                id: v["id"].as_i64().unwrap(),
+                marker,
+                access,
+                owners: orgs,
+            });
+        }
+    }
     // A person with a members-only e-mail address.
     let email = format!("mark{nonce}@example.org");
     let (_, person) = app
@@ -214,9 +241,14 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
         }
         // A hidden item answers 404, never 403, to a viewer who may not know it exists.
         for item in items.iter().filter(|i| !may_see(&who.role, i)) {
+            let kind = if item.marker.starts_with("LS") {
+                "liaisons"
+            } else {
+                "activities"
+            };
             let mut req = app
                 .client
-                .get(app.url(&format!("/api/v1/activities/{}", item.id)));
+                .get(app.url(&format!("/api/v1/{kind}/{}", item.id)));
             if !who.cookie.is_empty() {
                 req = req.bearer_auth(&who.token);
             }

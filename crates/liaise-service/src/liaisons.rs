@@ -1,0 +1,745 @@
+//! Liaison statements: recorded, approved and sent by the secretariats (or approved by the
+//! chair of a source body), answered by replies that close the rows they answer. Reads go
+//! through the viewer-aware store queries; list results are remembered per access scope in
+//! the current snapshot, like every content query.
+
+use std::sync::Arc;
+
+use liaise_domain::{
+    AccessLevel, Action, Code, PageRequest, Role, Viewer, authorize,
+    liaison::{self as ls, LiaisonFields, LiaisonInput, LsState, Purpose, ReplyState},
+    registry::RoleKind,
+};
+use liaise_store::queries::{
+    liaisons::{self as q, LiaisonFilter, LiaisonRow},
+    registry as reg, users,
+};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use crate::{
+    Liaise, ServiceError,
+    audit::{self, Fields, diff},
+    snapshot::Snapshot,
+};
+
+/// One addressee row as shown.
+#[derive(Debug, Clone)]
+pub struct AddresseeView {
+    pub body: String,
+    pub purpose: String,
+    pub deadline: Option<Date>,
+    /// `awaiting-reply`, `replied`, `closed`; none for information rows and unsent statements.
+    pub reply_state: Option<String>,
+    pub replied_by: Option<i32>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContactView {
+    pub name: String,
+    pub email: Option<String>,
+    pub role: String,
+}
+
+/// A liaison statement as shown.
+#[derive(Debug, Clone)]
+pub struct Liaison {
+    pub id: i32,
+    pub number: Option<String>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub text: Option<String>,
+    pub date: Date,
+    pub state: String,
+    pub approval_level: Option<String>,
+    pub other_reference: Option<String>,
+    pub questions: Vec<String>,
+    pub contacts: Vec<ContactView>,
+    pub from: Vec<String>,
+    pub addressees: Vec<AddresseeView>,
+    pub topics: Vec<String>,
+    pub organizations: Vec<String>,
+    pub in_reply_to: Option<i32>,
+    pub access: AccessLevel,
+    pub overdue: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl Liaison {
+    /// The number, or `#id` while it has none (a draft).
+    pub fn label(&self) -> String {
+        self.number
+            .clone()
+            .unwrap_or_else(|| format!("#{}", self.id))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LiaisonPage {
+    pub items: Vec<Liaison>,
+    pub total: u64,
+}
+
+/// Filters of the list (the page and the API share them).
+#[derive(Debug, Default, Clone)]
+pub struct LiaisonQuery {
+    pub organization: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub purpose: Option<String>,
+    pub state: Option<String>,
+    pub topic: Option<String>,
+    pub year: Option<i32>,
+    pub awaiting: bool,
+    pub overdue: bool,
+}
+
+/// Changes to a draft; `None` keeps a field.
+#[derive(Debug, Default, Clone)]
+pub struct LiaisonPatch {
+    pub title: Option<String>,
+    pub summary: Option<Option<String>>,
+    pub text: Option<Option<String>>,
+    pub date: Option<Date>,
+    pub addressees: Option<Vec<(String, String, Option<Date>)>>,
+    pub topics: Option<Vec<String>>,
+    pub questions: Option<Vec<String>>,
+    pub other_reference: Option<Option<String>>,
+    pub approval_level: Option<Option<String>>,
+    pub access: Option<String>,
+}
+
+fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+fn scope(viewer: &Viewer) -> String {
+    match &viewer.role {
+        Role::Public => "public".to_owned(),
+        Role::Member => "members".to_owned(),
+        Role::Secretariat(org) => format!("secretariat:{org}"),
+        Role::Admin => "admin".to_owned(),
+    }
+}
+
+fn blank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+async fn assemble(
+    c: &impl liaise_store::Conn,
+    snap: &Snapshot,
+    rows: Vec<liaise_store::entity::liaison::Model>,
+) -> Result<Vec<Liaison>, ServiceError> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let links = q::links(c, &ids).await?;
+    let today = today();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let addressees: Vec<AddresseeView> = links
+                .addressees
+                .iter()
+                .filter(|a| a.liaison_id == r.id)
+                .filter_map(|a| {
+                    let body = snap.body_by_id(a.body_id)?.code.clone();
+                    let purpose = Purpose::parse("purpose", &a.purpose).ok()?;
+                    let reply = a
+                        .reply_state
+                        .as_deref()
+                        .and_then(|s| ReplyState::parse("reply_state", s).ok());
+                    Some(AddresseeView {
+                        body,
+                        purpose: a.purpose.clone(),
+                        deadline: a.deadline,
+                        reply_state: a.reply_state.clone(),
+                        replied_by: a.replied_by,
+                        overdue: ls::is_overdue(purpose, reply, a.deadline, today),
+                    })
+                })
+                .collect();
+            Liaison {
+                id: r.id,
+                number: r.number,
+                title: r.title,
+                summary: r.summary,
+                text: r.body_text,
+                date: r.date,
+                state: r.state,
+                approval_level: r.approval_level,
+                other_reference: r.other_reference,
+                questions: serde_json::from_str(&r.questions).unwrap_or_default(),
+                contacts: serde_json::from_str(&r.contacts).unwrap_or_default(),
+                from: links
+                    .sources
+                    .iter()
+                    .filter(|s| s.liaison_id == r.id)
+                    .filter_map(|s| snap.body_by_id(s.body_id).map(|b| b.code.clone()))
+                    .collect(),
+                overdue: addressees.iter().any(|a| a.overdue),
+                addressees,
+                topics: links
+                    .topics
+                    .iter()
+                    .filter(|t| t.liaison_id == r.id)
+                    .filter_map(|t| snap.topic_by_id(t.topic_id).map(|t| t.slug.clone()))
+                    .collect(),
+                organizations: links
+                    .organizations
+                    .iter()
+                    .filter(|o| o.liaison_id == r.id)
+                    .filter_map(|o| {
+                        snap.organization_by_id(o.organization_id)
+                            .map(|o| o.code.clone())
+                    })
+                    .collect(),
+                in_reply_to: r.in_reply_to,
+                access: AccessLevel::parse("access", &r.access).unwrap_or(AccessLevel::Secretariat),
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            }
+        })
+        .collect())
+}
+
+/// Ids of sources, addressees, topics and owners (the organizations of every source and
+/// addressee body: both sides' secretariats may see a secretariat-only statement).
+struct Resolved {
+    source_ids: Vec<i32>,
+    addressees: Vec<(i32, &'static str, Option<Date>)>,
+    topic_ids: Vec<i32>,
+    owner_ids: Vec<i32>,
+    owners: Vec<Code>,
+}
+
+fn resolve(snap: &Snapshot, i: &LiaisonInput) -> Result<Resolved, ServiceError> {
+    let mut errors = Vec::new();
+    let mut owners: Vec<String> = Vec::new();
+    let mut source_ids = Vec::new();
+    for (n, b) in i.from.iter().enumerate() {
+        match snap.body(b.as_str()) {
+            Some(body) => {
+                source_ids.push(body.id);
+                owners.extend(body.organizations.iter().cloned());
+            }
+            None => errors.push(liaise_domain::FieldError::new(
+                format!("from[{n}]"),
+                format!("no body has the code `{b}`"),
+            )),
+        }
+    }
+    let mut addressees = Vec::new();
+    for (n, a) in i.addressees.iter().enumerate() {
+        match snap.body(a.body.as_str()) {
+            Some(body) => {
+                addressees.push((body.id, a.purpose.as_str(), a.deadline));
+                owners.extend(body.organizations.iter().cloned());
+            }
+            None => errors.push(liaise_domain::FieldError::new(
+                format!("addressees[{n}].body"),
+                format!("no body has the code `{}`", a.body),
+            )),
+        }
+    }
+    let mut topic_ids = Vec::new();
+    for (n, t) in i.topics.iter().enumerate() {
+        match snap.topic(t.as_str()) {
+            Some(topic) => topic_ids.push(topic.id),
+            None => errors.push(liaise_domain::FieldError::new(
+                format!("topics[{n}]"),
+                format!("no topic has the slug `{t}`"),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    owners.sort();
+    owners.dedup();
+    let codes = |v: &[String]| -> Vec<Code> {
+        v.iter()
+            .filter_map(|c| Code::parse("organization", c).ok())
+            .collect()
+    };
+    Ok(Resolved {
+        source_ids,
+        addressees,
+        topic_ids,
+        owner_ids: owners
+            .iter()
+            .filter_map(|c| snap.organization(c).map(|o| o.id))
+            .collect(),
+        owners: codes(&owners),
+    })
+}
+
+fn contacts_json(i: &LiaisonInput) -> String {
+    let contacts: Vec<ContactView> = i
+        .contacts
+        .iter()
+        .map(|c| ContactView {
+            name: c.name.clone(),
+            email: c.email.as_ref().map(ToString::to_string),
+            role: c.role.clone(),
+        })
+        .collect();
+    serde_json::to_string(&contacts).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn fields(i: &LiaisonInput) -> Fields {
+    vec![
+        ("title", Some(i.title.clone())),
+        ("date", Some(i.date.to_string())),
+        (
+            "from",
+            Some(
+                i.from
+                    .iter()
+                    .map(Code::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        ),
+        (
+            "addressees",
+            Some(
+                i.addressees
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{}:{}{}",
+                            a.body,
+                            a.purpose.as_str(),
+                            a.deadline.map(|d| format!(":{d}")).unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        ),
+        ("summary", i.summary.clone()),
+        ("access", Some(i.access.as_str().to_owned())),
+    ]
+}
+
+impl Liaise {
+    /// The statements `viewer` may see, newest first.
+    pub async fn liaisons(
+        &self,
+        viewer: &Viewer,
+        query: &LiaisonQuery,
+        page: PageRequest,
+    ) -> Result<Arc<LiaisonPage>, ServiceError> {
+        let snap = self.registry().await?;
+        let key = format!(
+            "liaisons|{}|{query:?}|{}|{}|{}",
+            scope(viewer),
+            page.page(),
+            page.per_page(),
+            today()
+        );
+        if let Some(hit) = snap.recall::<LiaisonPage>(&key) {
+            return Ok(hit);
+        }
+        let empty = || {
+            Arc::new(LiaisonPage {
+                items: Vec::new(),
+                total: 0,
+            })
+        };
+        let mut filter = LiaisonFilter {
+            purpose: blank(&query.purpose).map(str::to_owned),
+            state: blank(&query.state).map(str::to_owned),
+            year: query.year,
+            awaiting: query.awaiting,
+            overdue_on: query.overdue.then(today),
+            ..LiaisonFilter::default()
+        };
+        if let Some(o) = blank(&query.organization) {
+            let Some(org) = snap.organization(o) else {
+                return Ok(empty());
+            };
+            filter.organization_id = Some(org.id);
+        }
+        if let Some(b) = blank(&query.from) {
+            let Some(body) = snap.body(b) else {
+                return Ok(empty());
+            };
+            filter.from_body_id = Some(body.id);
+        }
+        if let Some(b) = blank(&query.to) {
+            let Some(body) = snap.body(b) else {
+                return Ok(empty());
+            };
+            filter.to_body_id = Some(body.id);
+        }
+        if let Some(t) = blank(&query.topic) {
+            let Some(topic) = snap.topic(t) else {
+                return Ok(empty());
+            };
+            filter.topic_id = Some(topic.id);
+        }
+        let c = self.store.conn();
+        let (rows, total) = q::list(c, viewer, &filter, page.offset(), page.per_page()).await?;
+        let result = Arc::new(LiaisonPage {
+            items: assemble(c, &snap, rows).await?,
+            total,
+        });
+        snap.remember(key, result.clone());
+        Ok(result)
+    }
+
+    /// One statement by id or number (`TSAG-LS12`); `NotFound` when hidden from the viewer.
+    pub async fn liaison(&self, viewer: &Viewer, key: &str) -> Result<Liaison, ServiceError> {
+        let snap = self.registry().await?;
+        let c = self.store.conn();
+        let row = match key.parse::<i32>() {
+            Ok(id) => q::get(c, viewer, id).await?,
+            Err(_) => q::get_by_number(c, viewer, &key.trim().to_ascii_uppercase()).await?,
+        };
+        let row = row.ok_or_else(|| not_found(key))?;
+        assemble(c, &snap, vec![row])
+            .await?
+            .pop()
+            .ok_or_else(|| not_found(key))
+    }
+
+    /// The replies to a statement that `viewer` may see.
+    pub async fn replies(&self, viewer: &Viewer, id: i32) -> Result<Vec<Liaison>, ServiceError> {
+        let snap = self.registry().await?;
+        let c = self.store.conn();
+        let rows = q::replies(c, viewer, id).await?;
+        assemble(c, &snap, rows).await
+    }
+
+    /// Records a statement: a draft to approve, or (for one received or already sent) as
+    /// sent, numbered at once. A reply closes the rows of the statement it answers that were
+    /// addressed to its source bodies.
+    pub async fn create_liaison(
+        &self,
+        viewer: &Viewer,
+        input: LiaisonInput,
+        sent: bool,
+        in_reply_to: Option<i32>,
+    ) -> Result<Liaison, ServiceError> {
+        let snap = self.registry().await?;
+        let r = resolve(&snap, &input)?;
+        authorize(viewer, &Action::EditRegistry { owners: &r.owners })?;
+        if let Some(original) = in_reply_to
+            && q::get(self.store.conn(), viewer, original).await?.is_none()
+        {
+            return Err(ServiceError::invalid(
+                "in_reply_to",
+                format!("no liaison statement {original} to reply to"),
+            ));
+        }
+        let questions = serde_json::to_string(&input.questions).unwrap_or_else(|_| "[]".to_owned());
+        let contacts = contacts_json(&input);
+        let row = LiaisonRow {
+            title: &input.title,
+            summary: input.summary.as_deref(),
+            body_text: input.text.as_deref(),
+            date: input.date,
+            approval_level: input.approval_level.map(|a| a.as_str()),
+            other_reference: input.other_reference.as_deref(),
+            questions: &questions,
+            contacts: &contacts,
+            access: input.access.as_str(),
+            source_ids: &r.source_ids,
+            addressees: &r.addressees,
+            topic_ids: &r.topic_ids,
+            organization_ids: &r.owner_ids,
+        };
+        let now = OffsetDateTime::now_utc();
+        let tx = self.store.begin().await?;
+        let created = q::insert(&tx, &row, in_reply_to, now).await?;
+        audit::record(
+            &tx,
+            viewer,
+            "create",
+            "liaison",
+            &created.id.to_string(),
+            diff(&Vec::new(), &fields(&input)),
+        )
+        .await?;
+        if sent {
+            let number = self.assign_number(&tx, &input).await?;
+            q::set_state(&tx, created.id, LsState::Sent.as_str(), Some(&number), now).await?;
+            q::open_rows(&tx, created.id).await?;
+            audit::record(
+                &tx,
+                viewer,
+                "sent",
+                "liaison",
+                &created.id.to_string(),
+                Some(format!("{{\"number\":{{\"after\":\"{number}\"}}}}")),
+            )
+            .await?;
+            if let Some(original) = in_reply_to {
+                let closed = q::close_rows(&tx, original, &r.source_ids, created.id).await?;
+                if closed > 0 {
+                    audit::record(
+                        &tx,
+                        viewer,
+                        "replied",
+                        "liaison",
+                        &original.to_string(),
+                        None,
+                    )
+                    .await?;
+                }
+            }
+        }
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        self.liaison(viewer, &created.id.to_string()).await
+    }
+
+    async fn assign_number(
+        &self,
+        tx: &liaise_store::Tx,
+        input: &LiaisonInput,
+    ) -> Result<String, ServiceError> {
+        let first = input.from.first().ok_or_else(|| {
+            ServiceError::invalid("from", "a liaison statement comes from at least one body")
+        })?;
+        let prefix = format!("{first}-LS");
+        let n = q::next_sequence(tx, &prefix).await?;
+        Ok(ls::ls_number(first, n))
+    }
+
+    /// Changes a draft (a statement approved or sent is not edited).
+    pub async fn update_liaison(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        patch: LiaisonPatch,
+    ) -> Result<Liaison, ServiceError> {
+        let current = self.liaison(viewer, key).await?;
+        let current_owners: Vec<Code> = current
+            .organizations
+            .iter()
+            .filter_map(|o| Code::parse("organization", o).ok())
+            .collect();
+        authorize(
+            viewer,
+            &Action::EditRegistry {
+                owners: &current_owners,
+            },
+        )?;
+        if current.state != LsState::Draft.as_str() {
+            return Err(ServiceError::conflict(
+                "state",
+                format!(
+                    "a {} liaison statement cannot be edited; only drafts can",
+                    current.state
+                ),
+            ));
+        }
+        let addressees = patch.addressees.unwrap_or_else(|| {
+            current
+                .addressees
+                .iter()
+                .map(|a| (a.body.clone(), a.purpose.clone(), a.deadline))
+                .collect()
+        });
+        let contacts: Vec<(String, Option<String>, Option<String>)> = current
+            .contacts
+            .iter()
+            .map(|c| (c.name.clone(), c.email.clone(), Some(c.role.clone())))
+            .collect();
+        let title = patch.title.unwrap_or_else(|| current.title.clone());
+        let summary = patch.summary.unwrap_or_else(|| current.summary.clone());
+        let text = patch.text.unwrap_or_else(|| current.text.clone());
+        let topics = patch.topics.unwrap_or_else(|| current.topics.clone());
+        let questions = patch.questions.unwrap_or_else(|| current.questions.clone());
+        let other = patch
+            .other_reference
+            .unwrap_or_else(|| current.other_reference.clone());
+        let level = patch
+            .approval_level
+            .unwrap_or_else(|| current.approval_level.clone());
+        let access = patch
+            .access
+            .unwrap_or_else(|| current.access.as_str().to_owned());
+        let input = LiaisonInput::parse(&LiaisonFields {
+            title: &title,
+            summary: summary.as_deref(),
+            text: text.as_deref(),
+            date: Some(patch.date.unwrap_or(current.date)),
+            from: &current.from,
+            addressees: &addressees,
+            questions: &questions,
+            contacts: &contacts,
+            other_reference: other.as_deref(),
+            approval_level: level.as_deref(),
+            topics: &topics,
+            access: &access,
+        })?;
+        let snap = self.registry().await?;
+        let r = resolve(&snap, &input)?;
+        authorize(viewer, &Action::EditRegistry { owners: &r.owners })?;
+        let questions_json =
+            serde_json::to_string(&input.questions).unwrap_or_else(|_| "[]".to_owned());
+        let contacts_json = contacts_json(&input);
+        let row = LiaisonRow {
+            title: &input.title,
+            summary: input.summary.as_deref(),
+            body_text: input.text.as_deref(),
+            date: input.date,
+            approval_level: input.approval_level.map(|a| a.as_str()),
+            other_reference: input.other_reference.as_deref(),
+            questions: &questions_json,
+            contacts: &contacts_json,
+            access: input.access.as_str(),
+            source_ids: &r.source_ids,
+            addressees: &r.addressees,
+            topic_ids: &r.topic_ids,
+            organization_ids: &r.owner_ids,
+        };
+        let tx = self.store.begin().await?;
+        q::update(&tx, current.id, &row, OffsetDateTime::now_utc()).await?;
+        audit::record(
+            &tx,
+            viewer,
+            "update",
+            "liaison",
+            &current.id.to_string(),
+            None,
+        )
+        .await?;
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        self.liaison(viewer, &current.id.to_string()).await
+    }
+
+    /// Moves a statement along its life: approve (it gets its number), send (its action and
+    /// comment rows now await replies), withdraw. Approving and sending take the secretariat of
+    /// a source body's organization, an administrator, or the chair of a source body.
+    pub async fn transition_liaison(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        to: &str,
+    ) -> Result<Liaison, ServiceError> {
+        let to = LsState::parse("to", to)?;
+        let current = self.liaison(viewer, key).await?;
+        let from_state = LsState::parse("state", &current.state)?;
+        if viewer.is_anonymous() {
+            return Err(ServiceError::Unauthenticated);
+        }
+        if !self.may_approve(viewer, &current).await? {
+            return Err(ServiceError::Forbidden);
+        }
+        from_state.check_transition(to)?;
+        let now = OffsetDateTime::now_utc();
+        let tx = self.store.begin().await?;
+        let mut number = None;
+        if to == LsState::Approved && current.number.is_none() {
+            let first = current
+                .from
+                .first()
+                .and_then(|c| Code::parse("from", c).ok())
+                .ok_or_else(|| ServiceError::Internal("a statement without source".into()))?;
+            let n = q::next_sequence(&tx, &format!("{first}-LS")).await?;
+            number = Some(ls::ls_number(&first, n));
+        }
+        q::set_state(&tx, current.id, to.as_str(), number.as_deref(), now).await?;
+        if to == LsState::Sent {
+            q::open_rows(&tx, current.id).await?;
+            if let Some(original) = current.in_reply_to {
+                let snap = self.registry().await?;
+                let sources: Vec<i32> = current
+                    .from
+                    .iter()
+                    .filter_map(|b| snap.body(b).map(|b| b.id))
+                    .collect();
+                if q::close_rows(&tx, original, &sources, current.id).await? > 0 {
+                    audit::record(
+                        &tx,
+                        viewer,
+                        "replied",
+                        "liaison",
+                        &original.to_string(),
+                        None,
+                    )
+                    .await?;
+                }
+            }
+        }
+        let changes = diff(
+            &vec![
+                ("state", Some(current.state.clone())),
+                ("number", current.number.clone()),
+            ],
+            &vec![
+                ("state", Some(to.as_str().to_owned())),
+                ("number", number.clone().or(current.number.clone())),
+            ],
+        );
+        audit::record(
+            &tx,
+            viewer,
+            to.as_str(),
+            "liaison",
+            &current.id.to_string(),
+            changes,
+        )
+        .await?;
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        self.liaison(viewer, &current.id.to_string()).await
+    }
+
+    async fn may_approve(&self, viewer: &Viewer, ls: &Liaison) -> Result<bool, ServiceError> {
+        let snap = self.registry().await?;
+        let source_owners: Vec<Code> = ls
+            .from
+            .iter()
+            .filter_map(|b| snap.body(b))
+            .flat_map(|b| b.organizations.iter())
+            .filter_map(|o| Code::parse("organization", o).ok())
+            .collect();
+        if authorize(
+            viewer,
+            &Action::EditRegistry {
+                owners: &source_owners,
+            },
+        )
+        .is_ok()
+        {
+            return Ok(true);
+        }
+        // The chair of a source body, on the day.
+        let Some(user_id) = viewer.user_id else {
+            return Ok(false);
+        };
+        let Some(person_id) = users::by_id(self.store.conn(), user_id)
+            .await?
+            .and_then(|u| u.person_id)
+        else {
+            return Ok(false);
+        };
+        let today = today();
+        Ok(snap.person(person_id).is_some_and(|p| {
+            p.roles.iter().any(|r| {
+                r.kind == RoleKind::Chair.as_str()
+                    && ls.from.contains(&r.body)
+                    && r.from.is_none_or(|f| f <= today)
+                    && r.to.is_none_or(|t| today <= t)
+            })
+        }))
+    }
+}
+
+fn not_found(key: &str) -> ServiceError {
+    ServiceError::NotFound(format!(
+        "no liaison statement `{}`",
+        liaise_domain::text::preview(key)
+    ))
+}

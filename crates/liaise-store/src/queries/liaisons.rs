@@ -1,0 +1,427 @@
+//! Liaison statements, read through the viewer-aware filter like every content item.
+
+use liaise_domain::Viewer;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, Query},
+};
+use time::{Date, OffsetDateTime};
+
+use crate::{
+    StoreError,
+    entity::{liaison, liaison_addressee, liaison_organization, liaison_source, liaison_topic},
+};
+
+/// The statements `viewer` may see.
+pub fn visible(viewer: &Viewer) -> Condition {
+    super::access::visible_condition(
+        viewer,
+        liaison::Column::Access,
+        liaison::Column::Id,
+        liaison_organization::Entity,
+        liaison_organization::Column::LiaisonId,
+        liaison_organization::Column::OrganizationId,
+    )
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct LiaisonFilter {
+    /// Owned by (sent or received by a body of) this organization.
+    pub organization_id: Option<i32>,
+    pub from_body_id: Option<i32>,
+    pub to_body_id: Option<i32>,
+    pub purpose: Option<String>,
+    pub state: Option<String>,
+    pub topic_id: Option<i32>,
+    pub year: Option<i32>,
+    /// Only statements with an action or comment row still awaiting a reply.
+    pub awaiting: bool,
+    /// Only statements with a row awaiting a reply past its deadline (before `today`).
+    pub overdue_on: Option<Date>,
+}
+
+fn in_link<E: EntityTrait + Default + sea_orm::sea_query::Iden + Copy + 'static>(
+    entity: E,
+    item: impl ColumnTrait,
+    column: impl ColumnTrait,
+    value: i32,
+) -> sea_orm::sea_query::SimpleExpr {
+    liaison::Column::Id.in_subquery(
+        Query::select()
+            .column(item)
+            .from(entity)
+            .and_where(column.eq(value))
+            .to_owned(),
+    )
+}
+
+fn filtered(viewer: &Viewer, f: &LiaisonFilter) -> sea_orm::Select<liaison::Entity> {
+    let mut q = liaison::Entity::find().filter(visible(viewer));
+    if let Some(o) = f.organization_id {
+        q = q.filter(in_link(
+            liaison_organization::Entity,
+            liaison_organization::Column::LiaisonId,
+            liaison_organization::Column::OrganizationId,
+            o,
+        ));
+    }
+    if let Some(b) = f.from_body_id {
+        q = q.filter(in_link(
+            liaison_source::Entity,
+            liaison_source::Column::LiaisonId,
+            liaison_source::Column::BodyId,
+            b,
+        ));
+    }
+    if let Some(t) = f.topic_id {
+        q = q.filter(in_link(
+            liaison_topic::Entity,
+            liaison_topic::Column::LiaisonId,
+            liaison_topic::Column::TopicId,
+            t,
+        ));
+    }
+    if f.to_body_id.is_some() || f.purpose.is_some() || f.awaiting || f.overdue_on.is_some() {
+        let mut rows = Query::select()
+            .column(liaison_addressee::Column::LiaisonId)
+            .from(liaison_addressee::Entity)
+            .to_owned();
+        if let Some(b) = f.to_body_id {
+            rows.and_where(liaison_addressee::Column::BodyId.eq(b));
+        }
+        if let Some(p) = &f.purpose {
+            rows.and_where(liaison_addressee::Column::Purpose.eq(p.as_str()));
+        }
+        if f.awaiting || f.overdue_on.is_some() {
+            rows.and_where(liaison_addressee::Column::ReplyState.eq("awaiting-reply"));
+        }
+        if let Some(today) = f.overdue_on {
+            rows.and_where(liaison_addressee::Column::Deadline.lt(today));
+        }
+        q = q.filter(liaison::Column::Id.in_subquery(rows));
+    }
+    if let Some(s) = &f.state {
+        q = q.filter(liaison::Column::State.eq(s.as_str()));
+    }
+    if let Some(y) = f.year
+        && let (Ok(from), Ok(to)) = (
+            Date::from_calendar_date(y, time::Month::January, 1),
+            Date::from_calendar_date(y, time::Month::December, 31),
+        )
+    {
+        q = q.filter(liaison::Column::Date.between(from, to));
+    }
+    q
+}
+
+pub async fn list(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    f: &LiaisonFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<liaison::Model>, u64), StoreError> {
+    let total = filtered(viewer, f).count(c).await?;
+    let rows = filtered(viewer, f)
+        .order_by_desc(liaison::Column::Date)
+        .order_by_desc(liaison::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(c)
+        .await?;
+    Ok((rows, total))
+}
+
+/// One statement, if `viewer` may see it.
+pub async fn get(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i32,
+) -> Result<Option<liaison::Model>, StoreError> {
+    Ok(liaison::Entity::find_by_id(id)
+        .filter(visible(viewer))
+        .one(c)
+        .await?)
+}
+
+/// One statement by its number (`TSAG-LS12`), if `viewer` may see it.
+pub async fn get_by_number(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    number: &str,
+) -> Result<Option<liaison::Model>, StoreError> {
+    Ok(liaison::Entity::find()
+        .filter(liaison::Column::Number.eq(number))
+        .filter(visible(viewer))
+        .one(c)
+        .await?)
+}
+
+/// The replies to a statement that `viewer` may see, oldest first.
+pub async fn replies(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i32,
+) -> Result<Vec<liaison::Model>, StoreError> {
+    Ok(liaison::Entity::find()
+        .filter(liaison::Column::InReplyTo.eq(id))
+        .filter(visible(viewer))
+        .order_by_asc(liaison::Column::Date)
+        .all(c)
+        .await?)
+}
+
+/// Sources, addressee rows, topics and owners of these statements, in four queries.
+pub struct Links {
+    pub sources: Vec<liaison_source::Model>,
+    pub addressees: Vec<liaison_addressee::Model>,
+    pub topics: Vec<liaison_topic::Model>,
+    pub organizations: Vec<liaison_organization::Model>,
+}
+
+pub async fn links(c: &impl ConnectionTrait, ids: &[i32]) -> Result<Links, StoreError> {
+    if ids.is_empty() {
+        return Ok(Links {
+            sources: Vec::new(),
+            addressees: Vec::new(),
+            topics: Vec::new(),
+            organizations: Vec::new(),
+        });
+    }
+    let ids = ids.iter().copied();
+    Ok(Links {
+        sources: liaison_source::Entity::find()
+            .filter(liaison_source::Column::LiaisonId.is_in(ids.clone()))
+            .all(c)
+            .await?,
+        addressees: liaison_addressee::Entity::find()
+            .filter(liaison_addressee::Column::LiaisonId.is_in(ids.clone()))
+            .order_by_asc(liaison_addressee::Column::Id)
+            .all(c)
+            .await?,
+        topics: liaison_topic::Entity::find()
+            .filter(liaison_topic::Column::LiaisonId.is_in(ids.clone()))
+            .all(c)
+            .await?,
+        organizations: liaison_organization::Entity::find()
+            .filter(liaison_organization::Column::LiaisonId.is_in(ids))
+            .all(c)
+            .await?,
+    })
+}
+
+pub struct LiaisonRow<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub body_text: Option<&'a str>,
+    pub date: Date,
+    pub approval_level: Option<&'a str>,
+    pub other_reference: Option<&'a str>,
+    pub questions: &'a str,
+    pub contacts: &'a str,
+    pub access: &'a str,
+    pub source_ids: &'a [i32],
+    /// (body, purpose, deadline)
+    pub addressees: &'a [(i32, &'a str, Option<Date>)],
+    pub topic_ids: &'a [i32],
+    pub organization_ids: &'a [i32],
+}
+
+async fn set_links(
+    c: &impl ConnectionTrait,
+    id: i32,
+    row: &LiaisonRow<'_>,
+) -> Result<(), StoreError> {
+    liaison_source::Entity::delete_many()
+        .filter(liaison_source::Column::LiaisonId.eq(id))
+        .exec(c)
+        .await?;
+    liaison_topic::Entity::delete_many()
+        .filter(liaison_topic::Column::LiaisonId.eq(id))
+        .exec(c)
+        .await?;
+    liaison_organization::Entity::delete_many()
+        .filter(liaison_organization::Column::LiaisonId.eq(id))
+        .exec(c)
+        .await?;
+    liaison_addressee::Entity::delete_many()
+        .filter(liaison_addressee::Column::LiaisonId.eq(id))
+        .exec(c)
+        .await?;
+    for &b in row.source_ids {
+        liaison_source::ActiveModel {
+            liaison_id: Set(id),
+            body_id: Set(b),
+        }
+        .insert(c)
+        .await?;
+    }
+    for &t in row.topic_ids {
+        liaison_topic::ActiveModel {
+            liaison_id: Set(id),
+            topic_id: Set(t),
+        }
+        .insert(c)
+        .await?;
+    }
+    for &o in row.organization_ids {
+        liaison_organization::ActiveModel {
+            liaison_id: Set(id),
+            organization_id: Set(o),
+        }
+        .insert(c)
+        .await?;
+    }
+    for &(body, purpose, deadline) in row.addressees {
+        liaison_addressee::ActiveModel {
+            liaison_id: Set(id),
+            body_id: Set(body),
+            purpose: Set(purpose.to_owned()),
+            deadline: Set(deadline),
+            reply_state: Set(None),
+            replied_by: Set(None),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    row: &LiaisonRow<'_>,
+    in_reply_to: Option<i32>,
+    now: OffsetDateTime,
+) -> Result<liaison::Model, StoreError> {
+    let m = liaison::ActiveModel {
+        number: Set(None),
+        title: Set(row.title.to_owned()),
+        summary: Set(row.summary.map(str::to_owned)),
+        body_text: Set(row.body_text.map(str::to_owned)),
+        date: Set(row.date),
+        state: Set("draft".to_owned()),
+        approval_level: Set(row.approval_level.map(str::to_owned)),
+        other_reference: Set(row.other_reference.map(str::to_owned)),
+        questions: Set(row.questions.to_owned()),
+        contacts: Set(row.contacts.to_owned()),
+        in_reply_to: Set(in_reply_to),
+        access: Set(row.access.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    set_links(c, m.id, row).await?;
+    Ok(m)
+}
+
+pub async fn update(
+    c: &impl ConnectionTrait,
+    id: i32,
+    row: &LiaisonRow<'_>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    liaison::ActiveModel {
+        id: Set(id),
+        title: Set(row.title.to_owned()),
+        summary: Set(row.summary.map(str::to_owned)),
+        body_text: Set(row.body_text.map(str::to_owned)),
+        date: Set(row.date),
+        approval_level: Set(row.approval_level.map(str::to_owned)),
+        other_reference: Set(row.other_reference.map(str::to_owned)),
+        questions: Set(row.questions.to_owned()),
+        contacts: Set(row.contacts.to_owned()),
+        access: Set(row.access.to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    set_links(c, id, row).await
+}
+
+/// A statement regardless of viewer, for writes that check rights themselves.
+pub async fn by_id_unfiltered(
+    c: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<liaison::Model>, StoreError> {
+    Ok(liaison::Entity::find_by_id(id).one(c).await?)
+}
+
+pub async fn set_state(
+    c: &impl ConnectionTrait,
+    id: i32,
+    state: &str,
+    number: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let mut m = liaison::ActiveModel {
+        id: Set(id),
+        state: Set(state.to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if let Some(n) = number {
+        m.number = Set(Some(n.to_owned()));
+    }
+    m.update(c).await?;
+    Ok(())
+}
+
+/// The next number in a body's series: one more than the highest `{prefix}{n}` so far.
+pub async fn next_sequence(c: &impl ConnectionTrait, prefix: &str) -> Result<u32, StoreError> {
+    let numbers: Vec<Option<String>> = liaison::Entity::find()
+        .select_only()
+        .column(liaison::Column::Number)
+        .filter(liaison::Column::Number.starts_with(prefix))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let max = numbers
+        .iter()
+        .flatten()
+        .filter_map(|n| n.strip_prefix(prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    Ok(max + 1)
+}
+
+/// Opens the action and comment rows of a sent statement: they now await a reply.
+pub async fn open_rows(c: &impl ConnectionTrait, id: i32) -> Result<(), StoreError> {
+    liaison_addressee::Entity::update_many()
+        .col_expr(
+            liaison_addressee::Column::ReplyState,
+            Expr::value("awaiting-reply"),
+        )
+        .filter(liaison_addressee::Column::LiaisonId.eq(id))
+        .filter(liaison_addressee::Column::Purpose.is_in(["action", "comment"]))
+        .filter(liaison_addressee::Column::ReplyState.is_null())
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Closes the rows of statement `id` addressed to these bodies, as answered by `reply`.
+/// Answers how many rows closed.
+pub async fn close_rows(
+    c: &impl ConnectionTrait,
+    id: i32,
+    body_ids: &[i32],
+    reply: i32,
+) -> Result<u64, StoreError> {
+    let r = liaison_addressee::Entity::update_many()
+        .col_expr(
+            liaison_addressee::Column::ReplyState,
+            Expr::value("replied"),
+        )
+        .col_expr(liaison_addressee::Column::RepliedBy, Expr::value(reply))
+        .filter(liaison_addressee::Column::LiaisonId.eq(id))
+        .filter(liaison_addressee::Column::BodyId.is_in(body_ids.iter().copied()))
+        .filter(liaison_addressee::Column::ReplyState.eq("awaiting-reply"))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected)
+}

@@ -1,0 +1,390 @@
+//! Liaison statements: the formal letters between bodies.
+
+use axum::{
+    Json,
+    extract::State,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use liaise_service::{
+    domain::{
+        PageRequest,
+        liaison::{LiaisonFields, LiaisonInput},
+    },
+    liaisons::{Liaison, LiaisonPatch, LiaisonQuery},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    activities::parse_date,
+    dto::{double_option, rfc3339, ymd},
+    extract::{ApiJson, ApiPath, ApiQuery, ApiViewer, ApiWriter},
+};
+use crate::{AppState, error::ApiError};
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AddresseeDto {
+    /// Body code.
+    pub body: String,
+    /// `action`, `comment` or `information`.
+    pub purpose: String,
+    /// `YYYY-MM-DD`; required for action and comment.
+    pub deadline: Option<String>,
+    /// `awaiting-reply`, `replied` or `closed` (action and comment rows of a sent statement).
+    #[serde(default, skip_deserializing)]
+    pub reply_state: Option<String>,
+    /// The id of the reply that closed this row.
+    #[serde(default, skip_deserializing)]
+    pub replied_by: Option<i32>,
+    #[serde(default, skip_deserializing)]
+    pub overdue: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ContactDto {
+    pub name: String,
+    /// Shown to signed-in callers only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `sender` (default), `technical` or `reply-to`.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LiaisonDto {
+    pub id: i32,
+    /// `TSAG-LS12`, in the first source body's series; given at approval.
+    pub number: Option<String>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub text: Option<String>,
+    pub date: String,
+    /// `draft`, `approved`, `sent` or `withdrawn`.
+    pub state: String,
+    pub approval_level: Option<String>,
+    /// The other side's own reference for the same statement.
+    pub other_reference: Option<String>,
+    /// Originating Questions.
+    pub questions: Vec<String>,
+    pub contacts: Vec<ContactDto>,
+    /// Source body codes.
+    pub from: Vec<String>,
+    pub addressees: Vec<AddresseeDto>,
+    pub topics: Vec<String>,
+    pub organizations: Vec<String>,
+    pub in_reply_to: Option<i32>,
+    pub access: String,
+    /// An action or comment row is past its deadline without a reply.
+    pub overdue: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl LiaisonDto {
+    pub fn new(l: &Liaison, show_email: bool) -> Self {
+        Self {
+            id: l.id,
+            number: l.number.clone(),
+            title: l.title.clone(),
+            summary: l.summary.clone(),
+            text: l.text.clone(),
+            date: ymd(l.date),
+            state: l.state.clone(),
+            approval_level: l.approval_level.clone(),
+            other_reference: l.other_reference.clone(),
+            questions: l.questions.clone(),
+            contacts: l
+                .contacts
+                .iter()
+                .map(|c| ContactDto {
+                    name: c.name.clone(),
+                    email: if show_email { c.email.clone() } else { None },
+                    role: Some(c.role.clone()),
+                })
+                .collect(),
+            from: l.from.clone(),
+            addressees: l
+                .addressees
+                .iter()
+                .map(|a| AddresseeDto {
+                    body: a.body.clone(),
+                    purpose: a.purpose.clone(),
+                    deadline: a.deadline.map(ymd),
+                    reply_state: a.reply_state.clone(),
+                    replied_by: a.replied_by,
+                    overdue: a.overdue,
+                })
+                .collect(),
+            topics: l.topics.clone(),
+            organizations: l.organizations.clone(),
+            in_reply_to: l.in_reply_to,
+            access: l.access.as_str().to_owned(),
+            overdue: l.overdue,
+            created_at: rfc3339(l.created_at),
+            updated_at: rfc3339(l.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LiaisonPageDto {
+    pub items: Vec<LiaisonDto>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LiaisonsQuery {
+    /// Sent or received by a body of this organization.
+    pub organization: Option<String>,
+    /// Source body code.
+    pub from: Option<String>,
+    /// Addressee body code.
+    pub to: Option<String>,
+    /// `action`, `comment`, `information`.
+    pub purpose: Option<String>,
+    /// `draft`, `approved`, `sent`, `withdrawn`.
+    pub state: Option<String>,
+    pub topic: Option<String>,
+    pub year: Option<i32>,
+    /// Only statements with a row awaiting a reply.
+    #[serde(default)]
+    pub awaiting: bool,
+    /// Only statements with a row past its deadline without a reply.
+    #[serde(default)]
+    pub overdue: bool,
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLiaison {
+    pub title: String,
+    pub summary: Option<String>,
+    /// Body text (Markdown).
+    pub text: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Source body codes.
+    pub from: Vec<String>,
+    pub addressees: Vec<AddresseeDto>,
+    #[serde(default)]
+    pub questions: Vec<String>,
+    #[serde(default)]
+    pub contacts: Vec<ContactDto>,
+    pub other_reference: Option<String>,
+    pub approval_level: Option<String>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// `public` (default), `members`, `secretariat`.
+    pub access: Option<String>,
+    /// `draft` (default: to be approved) or `sent` (received, or sent outside liaise).
+    pub state: Option<String>,
+    /// The id of the statement this one answers.
+    pub in_reply_to: Option<i32>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LiaisonPatchDto {
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub summary: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub text: Option<Option<String>>,
+    pub date: Option<String>,
+    pub addressees: Option<Vec<AddresseeDto>>,
+    pub topics: Option<Vec<String>>,
+    pub questions: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub other_reference: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub approval_level: Option<Option<String>>,
+    pub access: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionDto {
+    /// `approved`, `sent` or `withdrawn`.
+    pub to: String,
+}
+
+fn addressee_rows(
+    rows: &[AddresseeDto],
+) -> Result<Vec<(String, String, Option<time::Date>)>, ApiError> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, a)| {
+            Ok((
+                a.body.clone(),
+                a.purpose.clone(),
+                parse_date(&format!("addressees[{i}].deadline"), a.deadline.as_deref())?,
+            ))
+        })
+        .collect()
+}
+
+#[utoipa::path(get, path = "/liaisons", tag = "liaisons", params(LiaisonsQuery),
+    responses((status = 200, body = LiaisonPageDto)))]
+pub async fn list_liaisons(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiQuery(q): ApiQuery<LiaisonsQuery>,
+) -> Result<Json<LiaisonPageDto>, ApiError> {
+    let page = PageRequest::parse(q.page, q.per_page).map_err(|e| {
+        let mut err = ApiError::from(e);
+        err.status = StatusCode::BAD_REQUEST;
+        err
+    })?;
+    let query = LiaisonQuery {
+        organization: q.organization,
+        from: q.from,
+        to: q.to,
+        purpose: q.purpose,
+        state: q.state,
+        topic: q.topic,
+        year: q.year,
+        awaiting: q.awaiting,
+        overdue: q.overdue,
+    };
+    let found = state.liaise.liaisons(&viewer, &query, page).await?;
+    let show = !viewer.is_anonymous();
+    Ok(Json(LiaisonPageDto {
+        items: found
+            .items
+            .iter()
+            .map(|l| LiaisonDto::new(l, show))
+            .collect(),
+        total: found.total,
+        page: page.page(),
+        per_page: page.per_page(),
+    }))
+}
+
+#[utoipa::path(get, path = "/liaisons/{id}", tag = "liaisons",
+    params(("id" = String, Path, description = "Id or number, e.g. TSAG-LS12")),
+    responses((status = 200, body = LiaisonDto), (status = 404, body = crate::error::Problem)))]
+pub async fn get_liaison(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<LiaisonDto>, ApiError> {
+    let l = state.liaise.liaison(&viewer, &id).await?;
+    Ok(Json(LiaisonDto::new(&l, !viewer.is_anonymous())))
+}
+
+#[utoipa::path(post, path = "/liaisons", tag = "liaisons", request_body = NewLiaison,
+    security(("bearer" = [])),
+    responses((status = 201, body = LiaisonDto), (status = 422, body = crate::error::Problem)))]
+pub async fn create_liaison(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiJson(dto): ApiJson<NewLiaison>,
+) -> Result<Response, ApiError> {
+    let date = parse_date("date", Some(&dto.date))?;
+    let addressees = addressee_rows(&dto.addressees)?;
+    let contacts: Vec<(String, Option<String>, Option<String>)> = dto
+        .contacts
+        .iter()
+        .map(|c| (c.name.clone(), c.email.clone(), c.role.clone()))
+        .collect();
+    let input = LiaisonInput::parse(&LiaisonFields {
+        title: &dto.title,
+        summary: dto.summary.as_deref(),
+        text: dto.text.as_deref(),
+        date,
+        from: &dto.from,
+        addressees: &addressees,
+        questions: &dto.questions,
+        contacts: &contacts,
+        other_reference: dto.other_reference.as_deref(),
+        approval_level: dto.approval_level.as_deref(),
+        topics: &dto.topics,
+        access: dto.access.as_deref().unwrap_or("public"),
+    })?;
+    let sent = match dto.state.as_deref().unwrap_or("draft") {
+        "draft" => false,
+        "sent" => true,
+        other => {
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "state",
+                format!(
+                    "a new statement is `draft` or `sent`, not `{}`",
+                    liaise_service::domain::text::preview(other)
+                ),
+            ));
+        }
+    };
+    let l = state
+        .liaise
+        .create_liaison(&viewer, input, sent, dto.in_reply_to)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/liaisons/{}", l.id))],
+        Json(LiaisonDto::new(&l, true)),
+    )
+        .into_response())
+}
+
+#[utoipa::path(patch, path = "/liaisons/{id}", tag = "liaisons", request_body = LiaisonPatchDto,
+    params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = LiaisonDto), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+pub async fn update_liaison(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(dto): ApiJson<LiaisonPatchDto>,
+) -> Result<Json<LiaisonDto>, ApiError> {
+    let date = match dto.date.as_deref() {
+        Some(d) => parse_date("date", Some(d))?,
+        None => None,
+    };
+    let addressees = match &dto.addressees {
+        Some(rows) => Some(addressee_rows(rows)?),
+        None => None,
+    };
+    let patch = LiaisonPatch {
+        title: dto.title,
+        summary: dto.summary,
+        text: dto.text,
+        date,
+        addressees,
+        topics: dto.topics,
+        questions: dto.questions,
+        other_reference: dto.other_reference,
+        approval_level: dto.approval_level,
+        access: dto.access,
+    };
+    let l = state.liaise.update_liaison(&viewer, &id, patch).await?;
+    Ok(Json(LiaisonDto::new(&l, true)))
+}
+
+/// Approve, send or withdraw.
+#[utoipa::path(post, path = "/liaisons/{id}/transitions", tag = "liaisons", request_body = TransitionDto,
+    params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = LiaisonDto), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn transition_liaison(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(dto): ApiJson<TransitionDto>,
+) -> Result<Json<LiaisonDto>, ApiError> {
+    let l = state
+        .liaise
+        .transition_liaison(&viewer, &id, &dto.to)
+        .await?;
+    Ok(Json(LiaisonDto::new(&l, true)))
+}

@@ -1,0 +1,200 @@
+//! Liaison statements through the API: record, approve, send, reply, overdue.
+
+use liaise_service::domain::{Code, Role};
+use liaise_testkit::{TestApp, backend_tests, field_values, items, json};
+
+backend_tests!(
+    a_statement_is_approved_sent_answered_and_overdue_rows_show,
+    bad_statements_are_refused
+);
+
+async fn a_statement_is_approved_sent_answered_and_overdue_rows_show(app: TestApp) {
+    let itu = app
+        .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    // The contract other tools rely on.
+    let (s, ls) = app
+        .post_json(
+            "/api/v1/liaisons",
+            &json!({"title": "LS on collaboration with UPU", "from": ["TSAG"],
+                    "addressees": [{"body": "POC", "purpose": "action", "deadline": "2026-01-15"},
+                                   {"body": "SG12", "purpose": "information"}],
+                    "text": "TSAG invites the POC to ...", "access": "public", "date": "2025-11-03"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 201, "{ls}");
+    let id = ls["id"].as_i64().unwrap();
+    assert_eq!(ls["state"], "draft");
+    assert_eq!(
+        ls["number"],
+        serde_json::Value::Null,
+        "numbered at approval"
+    );
+    assert_eq!(ls["organizations"], json!(["ITU", "UPU"]));
+    // Approve, then send.
+    let (s, v) = app
+        .post_json(
+            &format!("/api/v1/liaisons/{id}/transitions"),
+            &json!({"to": "sent"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 422, "draft cannot be sent directly: {v}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .contains("approved or withdrawn")
+    );
+    let (s, v) = app
+        .post_json(
+            &format!("/api/v1/liaisons/{id}/transitions"),
+            &json!({"to": "approved"}),
+            Some(&upu),
+        )
+        .await;
+    assert_eq!(s, 403, "UPU is not the sender: {v}");
+    let (s, v) = app
+        .post_json(
+            &format!("/api/v1/liaisons/{id}/transitions"),
+            &json!({"to": "approved"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["number"], "TSAG-LS1");
+    let (s, v) = app
+        .post_json(
+            "/api/v1/liaisons/TSAG-LS1/transitions",
+            &json!({"to": "sent"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["state"], "sent");
+    assert_eq!(v["addressees"][0]["reply_state"], "awaiting-reply");
+    assert_eq!(
+        v["addressees"][1]["reply_state"],
+        serde_json::Value::Null,
+        "information rows await nothing"
+    );
+    // Its deadline has passed: overdue.
+    assert_eq!(v["overdue"], true);
+    let overdue = app.get_json("/api/v1/liaisons?overdue=true").await;
+    assert_eq!(field_values(items(&overdue), "number"), ["TSAG-LS1"]);
+    // A sent statement is not edited.
+    let (s, _) = app
+        .patch_json(
+            &format!("/api/v1/liaisons/{id}"),
+            &json!({"title": "x"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 409);
+    // The POC answers (recorded as received by the UPU secretariat): the action row closes.
+    let (s, reply) = app
+        .post_json(
+            "/api/v1/liaisons",
+            &json!({"title": "Reply to TSAG-LS1", "from": ["POC"], "addressees": [{"body": "TSAG", "purpose": "information"}],
+                    "date": "2026-01-10", "state": "sent", "in_reply_to": id, "other_reference": "POC 2026.1-Doc 12"}),
+            Some(&upu),
+        )
+        .await;
+    assert_eq!(s, 201, "{reply}");
+    assert_eq!(reply["number"], "POC-LS1");
+    let original = app.get_json("/api/v1/liaisons/TSAG-LS1").await;
+    assert_eq!(original["addressees"][0]["reply_state"], "replied");
+    assert_eq!(original["addressees"][0]["replied_by"], reply["id"]);
+    assert_eq!(original["overdue"], false);
+    assert_eq!(
+        app.get_json("/api/v1/liaisons?overdue=true").await["total"],
+        0
+    );
+    // Filters.
+    let to_poc = app.get_json("/api/v1/liaisons?to=POC&purpose=action").await;
+    assert_eq!(field_values(items(&to_poc), "number"), ["TSAG-LS1"]);
+    let from_upu = app.get_json("/api/v1/liaisons?from=POC").await;
+    assert_eq!(field_values(items(&from_upu), "number"), ["POC-LS1"]);
+    // The audit log has the life of it.
+    let admin = app.admin_token().await;
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/audit?entity=liaison&key={id}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    let log: serde_json::Value = r.json().await.unwrap();
+    let actions = field_values(items(&log), "action");
+    assert_eq!(actions, ["replied", "sent", "approved", "create"], "{log}");
+}
+
+async fn bad_statements_are_refused(app: TestApp) {
+    let itu = app
+        .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let base = json!({"title": "T", "from": ["SG12"], "addressees": [{"body": "POC-C1", "purpose": "information"}], "date": "2026-02-01"});
+    let with = |k: &str, v: serde_json::Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    for (body, field) in [
+        (
+            with(
+                "addressees",
+                json!([{"body": "POC-C1", "purpose": "action"}]),
+            ),
+            "addressees[0].deadline",
+        ),
+        (
+            with(
+                "addressees",
+                json!([{"body": "POC-C1", "purpose": "comment", "deadline": "2026-01-01"}]),
+            ),
+            "addressees[0].deadline",
+        ),
+        (
+            with(
+                "addressees",
+                json!([{"body": "NOPE", "purpose": "information"}]),
+            ),
+            "addressees[0].body",
+        ),
+        (with("addressees", json!([])), "addressees"),
+        (with("title", json!("")), "title"),
+        (with("from", json!([])), "from"),
+        (with("date", json!("tomorrow")), "date"),
+        (with("state", json!("approved")), "state"),
+        (with("in_reply_to", json!(999999)), "in_reply_to"),
+    ] {
+        let (s, e) = app.post_json("/api/v1/liaisons", &body, Some(&itu)).await;
+        assert_eq!(s, 422, "{body}: {e}");
+        assert_eq!(e["errors"][0]["field"], field, "{body}: {e}");
+    }
+    assert_eq!(
+        app.get_json("/api/v1/liaisons").await["total"],
+        0,
+        "nothing written"
+    );
+    let (s, _) = app.post_json("/api/v1/liaisons", &base, None).await;
+    assert_eq!(s, 401);
+    let member = app.token(Role::Member).await;
+    let (s, _) = app
+        .post_json("/api/v1/liaisons", &base, Some(&member))
+        .await;
+    assert_eq!(s, 403);
+    assert_eq!(app.get("/api/v1/liaisons/NOPE-LS9").await.status(), 404);
+    let (s, _) = app
+        .post_json(
+            "/api/v1/liaisons/999/transitions",
+            &json!({"to": "approved"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 404);
+}
