@@ -74,6 +74,19 @@ impl Liaison {
             .clone()
             .unwrap_or_else(|| format!("#{}", self.id))
     }
+
+    /// What its URL names: the number once it has one, else the id.
+    pub fn key(&self) -> String {
+        self.number.clone().unwrap_or_else(|| self.id.to_string())
+    }
+
+    /// The addressee rows with this purpose.
+    pub fn rows_for(&self, purpose: &str) -> Vec<&AddresseeView> {
+        self.addressees
+            .iter()
+            .filter(|a| a.purpose == purpose)
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -387,6 +400,61 @@ impl Liaise {
             items: assemble(c, &snap, rows).await?,
             total,
         });
+        snap.remember(key, result.clone());
+        Ok(result)
+    }
+
+    /// How many sent statements went from each organization to each other one (ITU → UPU,
+    /// UPU → ITU), among those `viewer` may see. A statement counts once per pair.
+    pub async fn liaison_directions(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<Arc<Vec<(String, String, u64)>>, ServiceError> {
+        let snap = self.registry().await?;
+        let key = format!("liaison-directions|{}", scope(viewer));
+        if let Some(hit) = snap.recall::<Vec<(String, String, u64)>>(&key) {
+            return Ok(hit);
+        }
+        let c = self.store.conn();
+        let ids = q::visible_sent_ids(c, viewer).await?;
+        let links = q::links(c, &ids).await?;
+        let mut counts: std::collections::BTreeMap<(String, String), u64> = Default::default();
+        for id in &ids {
+            let orgs_of = |bodies: Vec<i32>| -> std::collections::BTreeSet<String> {
+                bodies
+                    .iter()
+                    .filter_map(|b| snap.body_by_id(*b))
+                    .flat_map(|b| b.organizations.iter().cloned())
+                    .collect()
+            };
+            let from = orgs_of(
+                links
+                    .sources
+                    .iter()
+                    .filter(|s| s.liaison_id == *id)
+                    .map(|s| s.body_id)
+                    .collect(),
+            );
+            let to = orgs_of(
+                links
+                    .addressees
+                    .iter()
+                    .filter(|a| a.liaison_id == *id)
+                    .map(|a| a.body_id)
+                    .collect(),
+            );
+            for f in &from {
+                for t in to.iter().filter(|t| *t != f) {
+                    *counts.entry((f.clone(), t.clone())).or_default() += 1;
+                }
+            }
+        }
+        let result = Arc::new(
+            counts
+                .into_iter()
+                .map(|((f, t), n)| (f, t, n))
+                .collect::<Vec<_>>(),
+        );
         snap.remember(key, result.clone());
         Ok(result)
     }

@@ -100,6 +100,16 @@ impl Lang {
         self.t(&format!("activity-kind-{kind}"))
     }
 
+    /// A message named by a prefix and a value: `tk("ls-state", "sent")` is `ls-state-sent`.
+    pub fn tk(self, prefix: &str, value: &str) -> String {
+        self.t(&format!("{prefix}-{value}"))
+    }
+
+    /// A date, given as such.
+    pub fn day(self, date: &time::Date) -> String {
+        self.date(&Some(*date))
+    }
+
     /// The label of a role (`focal-point` → "Secretariat focal point").
     pub fn role(self, role: &str) -> String {
         self.t(&format!("role-{role}"))

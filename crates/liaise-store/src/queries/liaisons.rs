@@ -133,6 +133,21 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// The ids of every sent statement `viewer` may see.
+pub async fn visible_sent_ids(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+) -> Result<Vec<i32>, StoreError> {
+    Ok(liaison::Entity::find()
+        .select_only()
+        .column(liaison::Column::Id)
+        .filter(visible(viewer))
+        .filter(liaison::Column::State.eq("sent"))
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
 /// One statement, if `viewer` may see it.
 pub async fn get(
     c: &impl ConnectionTrait,

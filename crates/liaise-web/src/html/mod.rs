@@ -11,6 +11,7 @@ use axum::{
 use liaise_service::{
     activities::{Activity, ActivityQuery},
     domain::{PageRequest, activity::ActivityKind, registry::BodyKind},
+    liaisons::{Liaison, LiaisonQuery},
     snapshot::{
         Body, BodyFilter, Matrix, Organization, Person, PersonFilter, Role, Snapshot, Topic,
     },
@@ -46,6 +47,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/people", get(people)),
         ("/people/{id}", get(person)),
         ("/activities", get(activities)),
+        ("/liaisons", get(liaisons)),
+        ("/liaisons/{key}", get(liaison)),
         ("/activities/{id}", get(activity)),
         ("/lang/{code}", get(switch_language)),
         ("/static/style.css", get(stylesheet)),
@@ -91,6 +94,22 @@ async fn visible_activities(
     state
         .liaise
         .activities(&viewer.viewer, &query, page)
+        .await
+        .map_err(|e| PageError::from_service(e, lang))
+}
+
+/// The statements a reader may see for a filter (the first `n`).
+async fn visible_liaisons(
+    state: &AppState,
+    viewer: &PageViewer,
+    query: LiaisonQuery,
+    n: u64,
+    lang: Lang,
+) -> Result<std::sync::Arc<liaise_service::liaisons::LiaisonPage>, PageError> {
+    let page = PageRequest::parse(Some(1), Some(n)).unwrap_or_default();
+    state
+        .liaise
+        .liaisons(&viewer.viewer, &query, page)
         .await
         .map_err(|e| PageError::from_service(e, lang))
 }
@@ -149,6 +168,7 @@ struct HomePage<'a> {
     organizations: Vec<(&'a Organization, usize)>,
     topics: Vec<TopicSummary<'a>>,
     activities: &'a [Activity],
+    liaisons: &'a [Liaison],
 }
 
 async fn home(
@@ -191,6 +211,11 @@ async fn home(
         })
         .collect();
     let recent = visible_activities(&state, &viewer, ActivityQuery::default(), 5, lang).await?;
+    let awaiting_query = LiaisonQuery {
+        awaiting: true,
+        ..LiaisonQuery::default()
+    };
+    let awaiting = visible_liaisons(&state, &viewer, awaiting_query, 10, lang).await?;
     let page = HomePage {
         i: lang,
         langs: Lang::ALL,
@@ -200,6 +225,7 @@ async fn home(
         organizations,
         topics,
         activities: &recent.items,
+        liaisons: &awaiting.items,
     };
     Ok(render(&page, lang))
 }
@@ -285,6 +311,8 @@ struct BodyPage<'a> {
     people: Vec<(&'a Person, &'a Role)>,
     counterparts: Vec<(&'a Body, Vec<&'a Topic>)>,
     activities: &'a [Activity],
+    ls_out: &'a [Liaison],
+    ls_in: &'a [Liaison],
 }
 
 async fn body(
@@ -316,6 +344,16 @@ async fn body(
         ..ActivityQuery::default()
     };
     let acts = visible_activities(&state, &viewer, query, 50, lang).await?;
+    let out_query = LiaisonQuery {
+        from: Some(body.code.clone()),
+        ..LiaisonQuery::default()
+    };
+    let in_query = LiaisonQuery {
+        to: Some(body.code.clone()),
+        ..LiaisonQuery::default()
+    };
+    let ls_out = visible_liaisons(&state, &viewer, out_query, 50, lang).await?;
+    let ls_in = visible_liaisons(&state, &viewer, in_query, 50, lang).await?;
     let page = BodyPage {
         i: lang,
         langs: Lang::ALL,
@@ -328,6 +366,8 @@ async fn body(
         people: snap.people_in(&body.code),
         counterparts,
         activities: &acts.items,
+        ls_out: &ls_out.items,
+        ls_in: &ls_in.items,
     };
     Ok(render(&page, lang))
 }
@@ -346,6 +386,7 @@ struct TopicPage<'a> {
     children: Vec<&'a Topic>,
     by_org: Vec<(&'a Organization, Vec<&'a Body>)>,
     activities: &'a [Activity],
+    liaisons: &'a [Liaison],
 }
 
 async fn topic(
@@ -361,6 +402,11 @@ async fn topic(
         ..ActivityQuery::default()
     };
     let acts = visible_activities(&state, &viewer, query, 50, lang).await?;
+    let ls_query = LiaisonQuery {
+        topic: Some(topic.slug.clone()),
+        ..LiaisonQuery::default()
+    };
+    let topic_ls = visible_liaisons(&state, &viewer, ls_query, 50, lang).await?;
     let page = TopicPage {
         i: lang,
         langs: Lang::ALL,
@@ -375,6 +421,7 @@ async fn topic(
             .collect(),
         by_org: snap.topic_bodies_by_organization(topic),
         activities: &acts.items,
+        liaisons: &topic_ls.items,
     };
     Ok(render(&page, lang))
 }
@@ -835,6 +882,183 @@ pub(crate) fn local_path(next: Option<&str>) -> String {
         }
         _ => "/".to_owned(),
     }
+}
+
+// ---- liaison statements -----------------------------------------------------------------
+
+#[derive(Deserialize, Default, Debug)]
+struct LiaisonParams {
+    organization: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    purpose: Option<String>,
+    state: Option<String>,
+    topic: Option<String>,
+    year: Option<String>,
+    #[serde(default)]
+    awaiting: bool,
+    #[serde(default)]
+    overdue: bool,
+    page: Option<String>,
+}
+
+impl LiaisonParams {
+    fn link(&self, page: u64) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("organization", &self.organization),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("purpose", &self.purpose),
+            ("state", &self.state),
+            ("topic", &self.topic),
+            ("year", &self.year),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
+        }
+        if self.awaiting {
+            q.append_pair("awaiting", "true");
+        }
+        if self.overdue {
+            q.append_pair("overdue", "true");
+        }
+        q.append_pair("page", &page.to_string());
+        format!("/liaisons?{}", q.finish())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "liaisons.html")]
+struct LiaisonsPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    f: &'a LiaisonParams,
+    year: String,
+    organizations: &'a [Organization],
+    topics: &'a [Topic],
+    states: Vec<&'static str>,
+    directions: &'a [(String, String, u64)],
+    liaisons: &'a [Liaison],
+    total: u64,
+    page: u64,
+    pages: u64,
+}
+
+impl LiaisonsPage<'_> {
+    fn page_link(&self, page: u64) -> String {
+        self.f.link(page)
+    }
+}
+
+async fn liaisons(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Query(params): Query<LiaisonParams>,
+) -> Result<Response, PageError> {
+    let snap = snapshot(&state, lang).await?;
+    let p = PageRequest::parse(params.page.as_deref().and_then(|x| x.parse().ok()), None)
+        .unwrap_or_default();
+    let query = LiaisonQuery {
+        organization: params.organization.clone(),
+        from: params.from.clone(),
+        to: params.to.clone(),
+        purpose: params.purpose.clone(),
+        state: params.state.clone(),
+        topic: params.topic.clone(),
+        year: params.year.as_deref().and_then(|y| y.trim().parse().ok()),
+        awaiting: params.awaiting,
+        overdue: params.overdue,
+    };
+    let err = |e| PageError::from_service(e, lang);
+    let found = state
+        .liaise
+        .liaisons(&viewer.viewer, &query, p)
+        .await
+        .map_err(err)?;
+    let directions = state
+        .liaise
+        .liaison_directions(&viewer.viewer)
+        .await
+        .map_err(err)?;
+    let page = LiaisonsPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: params.link(p.page()),
+        f: &params,
+        year: params.year.clone().unwrap_or_default(),
+        organizations: &snap.organizations,
+        topics: &snap.topics,
+        states: liaise_service::domain::liaison::LsState::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
+        directions: &directions,
+        liaisons: &found.items,
+        total: found.total,
+        page: p.page(),
+        pages: found.total.div_ceil(p.per_page()).max(1),
+    };
+    Ok(render(&page, lang))
+}
+
+#[derive(Template)]
+#[template(path = "liaison.html")]
+struct LiaisonView<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    ls: &'a Liaison,
+    /// The statement this one answers (none or one).
+    parent: Vec<Liaison>,
+    replies: Vec<Liaison>,
+    show_email: bool,
+}
+
+async fn liaison(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath(key): PagePath<String>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::from_service(e, lang);
+    let ls = state
+        .liaise
+        .liaison(&viewer.viewer, &key)
+        .await
+        .map_err(err)?;
+    let parent = match ls.in_reply_to {
+        Some(id) => state
+            .liaise
+            .liaison(&viewer.viewer, &id.to_string())
+            .await
+            .ok()
+            .into_iter()
+            .collect(),
+        None => Vec::new(),
+    };
+    let replies = state
+        .liaise
+        .replies(&viewer.viewer, ls.id)
+        .await
+        .map_err(err)?;
+    let page = LiaisonView {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: format!("/liaisons/{}", ls.key()),
+        ls: &ls,
+        parent,
+        replies,
+        show_email: !viewer.viewer.is_anonymous(),
+    };
+    Ok(render(&page, lang))
 }
 
 // ---- language and assets ----------------------------------------------------------------

@@ -5,7 +5,8 @@ use liaise_testkit::{TestApp, backend_tests, field_values, items, json};
 
 backend_tests!(
     a_statement_is_approved_sent_answered_and_overdue_rows_show,
-    bad_statements_are_refused
+    bad_statements_are_refused,
+    pages_show_statements_in_the_itu_layout,
 );
 
 async fn a_statement_is_approved_sent_answered_and_overdue_rows_show(app: TestApp) {
@@ -197,4 +198,63 @@ async fn bad_statements_are_refused(app: TestApp) {
         )
         .await;
     assert_eq!(s, 404);
+}
+
+async fn pages_show_statements_in_the_itu_layout(app: TestApp) {
+    let itu = app
+        .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let (s, ls) = app
+        .post_json(
+            "/api/v1/liaisons",
+            &json!({"title": "LS on <b>QoS</b> of postal e-services", "from": ["SG12"], "questions": ["Q12/12"],
+                    "addressees": [{"body": "POC-C1", "purpose": "action", "deadline": "2027-03-01"},
+                                   {"body": "SG17", "purpose": "information"}],
+                    "contacts": [{"name": "A. Rapporteur", "email": "rapporteur@example.org", "role": "technical"}],
+                    "topics": ["qos"], "date": "2026-06-01", "state": "sent", "text": "First paragraph.\n\nSecond paragraph."}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 201, "{ls}");
+    let (s, html) = app.page("/liaisons/SG12-LS1").await;
+    assert_eq!(s, 200);
+    for text in [
+        "Q12/12",
+        "For action to",
+        "href=\"/bodies/POC-C1\"",
+        "For information to",
+        "1 Mar 2027",
+        "awaiting reply",
+        "A. Rapporteur",
+        "Second paragraph.",
+    ] {
+        assert!(html.contains(text), "{text} missing");
+    }
+    assert!(!html.contains("<b>QoS</b>"), "the title is escaped");
+    assert!(
+        !html.contains("rapporteur@example.org"),
+        "contact e-mails are for signed-in readers"
+    );
+    // Lists and the pages of the bodies and topic.
+    let (_, list) = app.page("/liaisons?to=POC-C1&awaiting=true").await;
+    assert!(list.contains("href=\"/liaisons/SG12-LS1\""));
+    assert!(list.contains("ITU → UPU"), "counts by direction");
+    let (_, none) = app.page("/liaisons?overdue=true").await;
+    assert!(!none.contains("SG12-LS1"));
+    for (path, what) in [
+        ("/bodies/SG12", "sent"),
+        ("/bodies/POC-C1", "received"),
+        ("/topics/qos", "topic"),
+        ("/", "awaiting"),
+    ] {
+        let (_, html) = app.page(path).await;
+        assert!(
+            html.contains("href=\"/liaisons/SG12-LS1\""),
+            "{path} ({what})"
+        );
+    }
+    let r = app.get_lang("/liaisons/SG12-LS1", "fr").await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Pour suite à donner") && html.contains("réponse attendue"));
+    assert_eq!(app.page("/liaisons/SG12-LS99").await.0, 404);
 }
