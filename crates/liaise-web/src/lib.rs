@@ -6,6 +6,7 @@
 
 pub mod api;
 mod error;
+mod feeds;
 pub mod html;
 mod i18n;
 mod ops;

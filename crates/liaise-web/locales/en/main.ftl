@@ -195,3 +195,4 @@ ls-in = Received
 ls-out = Sent
 ls-only-awaiting = Only awaiting a reply
 ls-only-overdue = Only overdue
+feed-atom = Atom feed

@@ -195,3 +195,4 @@ ls-in = Reçues
 ls-out = Envoyées
 ls-only-awaiting = Seulement en attente de réponse
 ls-only-overdue = Seulement en retard
+feed-atom = Flux Atom

@@ -25,7 +25,7 @@ use crate::{
 };
 
 mod account;
-mod form;
+pub(crate) mod form;
 mod session;
 
 use form::PagePath;
@@ -54,6 +54,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/static/style.css", get(stylesheet)),
     ];
     routes.extend(account::routes());
+    routes.extend(crate::feeds::routes());
     routes
 }
 

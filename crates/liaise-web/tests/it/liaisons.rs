@@ -258,3 +258,91 @@ async fn pages_show_statements_in_the_itu_layout(app: TestApp) {
     assert!(html.contains("Pour suite à donner") && html.contains("réponse attendue"));
     assert_eq!(app.page("/liaisons/SG12-LS99").await.0, 404);
 }
+
+mod feeds {
+    use liaise_service::domain::{Code, Role};
+    use liaise_testkit::{TestApp, backend_tests, json};
+
+    backend_tests!(atom_feeds_parse_and_carry_public_statements_only);
+
+    async fn parse(app: &TestApp, path: &str) -> feed_rs::model::Feed {
+        let r = app.get(path).await;
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/atom+xml")
+        );
+        let bytes = r.bytes().await.unwrap();
+        feed_rs::parser::parse(&bytes[..])
+            .unwrap_or_else(|e| panic!("{path} is not a valid feed: {e}"))
+    }
+
+    async fn atom_feeds_parse_and_carry_public_statements_only(app: TestApp) {
+        let itu = app
+            .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+            .await;
+        for (title, access, to, topic) in [
+            ("Public LS on QoS", "public", "POC-C1", "qos"),
+            ("Members LS on QoS", "members", "POC-C1", "qos"),
+            ("Public LS on DFS", "public", "POC-C4", "dfs"),
+        ] {
+            let (s, v) = app
+                .post_json(
+                    "/api/v1/liaisons",
+                    &json!({"title": title, "from": ["SG12"], "addressees": [{"body": to, "purpose": "information"}],
+                            "topics": [topic], "date": "2026-04-01", "state": "sent", "access": access}),
+                    Some(&itu),
+                )
+                .await;
+            assert_eq!(s, 201, "{v}");
+        }
+        let all = parse(&app, "/feeds/liaisons.atom").await;
+        let titles: Vec<String> = all
+            .entries
+            .iter()
+            .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
+            .collect();
+        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert!(
+            titles.iter().all(|t| !t.contains("Members")),
+            "a members-only statement in a feed"
+        );
+        let link = &all.entries[0].links[0].href;
+        assert!(
+            link.starts_with("http://") && link.contains("/liaisons/SG12-LS"),
+            "{link}"
+        );
+        let body = parse(&app, "/feeds/bodies/POC-C4/liaisons.atom").await;
+        assert_eq!(body.entries.len(), 1);
+        let topic = parse(&app, "/feeds/topics/qos/liaisons.atom").await;
+        assert_eq!(topic.entries.len(), 1);
+        assert!(
+            topic.entries[0]
+                .title
+                .as_ref()
+                .unwrap()
+                .content
+                .contains("Public LS on QoS")
+        );
+        // Even a signed-in member's feed is the public one.
+        let cookie = app.session_as(Role::Member).await;
+        let r = app
+            .client
+            .get(app.url("/feeds/liaisons.atom"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert!(!r.text().await.unwrap().contains("Members LS"));
+        assert_eq!(
+            app.get("/feeds/bodies/NOPE/liaisons.atom").await.status(),
+            404
+        );
+        assert_eq!(
+            app.get("/feeds/topics/nope/liaisons.atom").await.status(),
+            404
+        );
+    }
+}
