@@ -418,6 +418,7 @@ async fn serve(config: Config, started: Instant) -> Result<(), Failure> {
         bind,
         database_url,
         public_url: config.public_url.clone(),
+        data_dir: config.data_dir.clone(),
     })
     .await?;
     tracing::info!(

@@ -15,6 +15,7 @@ use liaise_store::queries::{
     registry as reg, users,
 };
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use time::{Date, OffsetDateTime};
 
 use crate::{
@@ -42,6 +43,19 @@ pub struct ContactView {
     pub role: String,
 }
 
+/// A file attached to a statement.
+#[derive(Debug, Clone)]
+pub struct AttachmentView {
+    pub id: i32,
+    pub file_name: String,
+    pub size: i64,
+    pub content_type: String,
+    pub sha256: String,
+}
+
+/// The largest file that can be attached.
+pub const ATTACHMENT_MAX: usize = 20 * 1024 * 1024;
+
 /// A liaison statement as shown.
 #[derive(Debug, Clone)]
 pub struct Liaison {
@@ -61,6 +75,7 @@ pub struct Liaison {
     pub topics: Vec<String>,
     pub organizations: Vec<String>,
     pub in_reply_to: Option<i32>,
+    pub attachments: Vec<AttachmentView>,
     pub access: AccessLevel,
     pub overdue: bool,
     pub created_at: OffsetDateTime,
@@ -148,6 +163,7 @@ async fn assemble(
 ) -> Result<Vec<Liaison>, ServiceError> {
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let links = q::links(c, &ids).await?;
+    let files = q::attachments(c, &ids).await?;
     let today = today();
     Ok(rows
         .into_iter()
@@ -209,6 +225,17 @@ async fn assemble(
                     })
                     .collect(),
                 in_reply_to: r.in_reply_to,
+                attachments: files
+                    .iter()
+                    .filter(|f| f.liaison_id == r.id)
+                    .map(|f| AttachmentView {
+                        id: f.id,
+                        file_name: f.file_name.clone(),
+                        size: f.size,
+                        content_type: f.content_type.clone(),
+                        sha256: f.sha256.clone(),
+                    })
+                    .collect(),
                 access: AccessLevel::parse("access", &r.access).unwrap_or(AccessLevel::Secretariat),
                 created_at: r.created_at,
                 updated_at: r.updated_at,
@@ -803,6 +830,163 @@ impl Liaise {
             })
         }))
     }
+}
+
+/// A file name as given by a browser or a client: a plain name, no path.
+fn check_file_name(name: &str) -> Result<String, ServiceError> {
+    let name = name.trim();
+    let bad = name.is_empty()
+        || name.len() > 255
+        || name.contains(['/', '\\'])
+        || name == "."
+        || name.starts_with("..")
+        || name.contains("/..")
+        || name.chars().any(char::is_control);
+    if bad {
+        return Err(ServiceError::invalid(
+            "file",
+            format!(
+                "`{}` is not a plain file name (no path, no control characters, at most 255 bytes)",
+                liaise_domain::text::preview(name)
+            ),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// What the bytes are, by their signature; else by the name's extension for plain formats.
+fn content_type(name: &str, bytes: &[u8]) -> String {
+    if let Some(kind) = infer::get(bytes) {
+        return kind.mime_type().to_owned();
+    }
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+    .to_owned()
+}
+
+impl Liaise {
+    /// Attaches a file to a statement (its secretariats or an administrator). The file is kept
+    /// once per content, under its SHA-256; the record is written in one transaction.
+    pub async fn attach(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<AttachmentView, ServiceError> {
+        let ls = self.liaison(viewer, key).await?;
+        let owners: Vec<Code> = ls
+            .organizations
+            .iter()
+            .filter_map(|o| Code::parse("organization", o).ok())
+            .collect();
+        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        let name = check_file_name(file_name)?;
+        if bytes.is_empty() {
+            return Err(ServiceError::invalid("file", "the file is empty"));
+        }
+        if bytes.len() > ATTACHMENT_MAX {
+            return Err(ServiceError::invalid(
+                "file",
+                format!(
+                    "the file is larger than {} MiB",
+                    ATTACHMENT_MAX / 1024 / 1024
+                ),
+            ));
+        }
+        let dir = self
+            .files
+            .clone()
+            .ok_or_else(|| ServiceError::Unavailable("attachments are not configured".into()))?;
+        let sha = hex::encode(sha2::Sha256::digest(&bytes));
+        let kind = content_type(&name, &bytes);
+        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        let path = attachment_path(&dir, &sha);
+        tokio::task::spawn_blocking(move || store_file(&path, &bytes))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?
+            .map_err(|e| ServiceError::Internal(format!("writing an attachment: {e}")))?;
+        let tx = self.store.begin().await?;
+        let row = q::insert_attachment(
+            &tx,
+            &q::AttachmentRow {
+                liaison_id: ls.id,
+                sha256: &sha,
+                size,
+                content_type: &kind,
+                file_name: &name,
+            },
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+        let after: Fields = vec![
+            ("file", Some(name.clone())),
+            ("sha256", Some(sha.clone())),
+            ("size", Some(size.to_string())),
+        ];
+        audit::record(
+            &tx,
+            viewer,
+            "attach",
+            "liaison",
+            &ls.id.to_string(),
+            diff(&Vec::new(), &after),
+        )
+        .await?;
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        Ok(AttachmentView {
+            id: row.id,
+            file_name: name,
+            size,
+            content_type: kind,
+            sha256: sha,
+        })
+    }
+
+    /// An attachment of a statement the viewer may see, and where its bytes are.
+    pub async fn attachment(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        id: i32,
+    ) -> Result<(AttachmentView, std::path::PathBuf), ServiceError> {
+        let ls = self.liaison(viewer, key).await?;
+        let a = ls
+            .attachments
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| ServiceError::NotFound(format!("no attachment {id}")))?;
+        let dir = self
+            .files
+            .clone()
+            .ok_or_else(|| ServiceError::NotFound(format!("no attachment {id}")))?;
+        let path = attachment_path(&dir, &a.sha256);
+        Ok((a, path))
+    }
+}
+
+fn attachment_path(dir: &std::path::Path, sha: &str) -> std::path::PathBuf {
+    dir.join(sha.get(..2).unwrap_or("00")).join(sha)
+}
+
+/// Writes a file once: to a temporary name, then renamed into place.
+fn store_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
 }
 
 fn not_found(key: &str) -> ServiceError {

@@ -35,6 +35,8 @@ pub struct Liaise {
     store: Store,
     cache: Arc<RegistryCache>,
     security: Arc<accounts::Security>,
+    /// Where attached files are kept (by content hash); none disables attachments.
+    files: Option<Arc<std::path::PathBuf>>,
 }
 
 #[derive(Debug)]
@@ -60,6 +62,7 @@ impl Liaise {
             store,
             cache: Arc::new(cache),
             security: Arc::new(accounts::Security::new()),
+            files: None,
         })
     }
 
@@ -69,6 +72,13 @@ impl Liaise {
         store.migrate().await?;
         store.close().await?;
         Ok(())
+    }
+
+    /// Keeps attached files under this folder.
+    #[must_use]
+    pub fn with_files(mut self, dir: std::path::PathBuf) -> Self {
+        self.files = Some(Arc::new(dir));
+        self
     }
 
     pub fn backend(&self) -> Backend {

@@ -117,6 +117,8 @@ pub struct TestApp {
     pub backend: Backend,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// The data folder (attached files).
+    pub files: std::sync::Arc<tempfile::TempDir>,
     // Last: the database outlives the server.
     pub db: std::sync::Arc<TestDb>,
 }
@@ -130,10 +132,12 @@ impl TestApp {
 
     /// Starts another app on the same database (a second application server).
     pub async fn spawn_on(backend: Backend, db: std::sync::Arc<TestDb>) -> Self {
+        let files = std::sync::Arc::new(tempfile::tempdir().expect("data folder"));
         let settings = Settings {
             bind: "127.0.0.1:0".parse().expect("address"),
             database_url: db.url().to_owned(),
             public_url: None,
+            data_dir: files.path().to_owned(),
         };
         let app = Application::build(settings).await.expect("build the app");
         let addr = app.addr();
@@ -157,6 +161,7 @@ impl TestApp {
             backend,
             shutdown: Some(tx),
             task: Some(task),
+            files,
             db,
         }
     }

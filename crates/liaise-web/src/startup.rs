@@ -12,6 +12,8 @@ pub struct Settings {
     pub database_url: String,
     /// The address people use (e.g. `https://liaise.example.org`); https makes cookies Secure.
     pub public_url: Option<String>,
+    /// Where attached files are kept (`files/` below it).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for Settings {
@@ -49,7 +51,9 @@ pub struct Application {
 impl Application {
     /// Opens the database (migrating it and loading reference data) and binds the address.
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
-        let liaise = Liaise::open(&settings.database_url).await?;
+        let liaise = Liaise::open(&settings.database_url)
+            .await?
+            .with_files(settings.data_dir.join("files"));
         let listener =
             TcpListener::bind(settings.bind)
                 .await

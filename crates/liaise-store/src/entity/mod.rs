@@ -405,3 +405,22 @@ link_entity!(
     "liaison_organizations",
     organization_id
 );
+
+pub mod liaison_attachment {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "liaison_attachments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub liaison_id: i32,
+        pub sha256: String,
+        pub size: i64,
+        pub content_type: String,
+        pub file_name: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}

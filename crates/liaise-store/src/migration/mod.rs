@@ -6,6 +6,7 @@ mod m20261128_000001_registry;
 mod m20261128_000002_accounts;
 mod m20261128_000003_activities;
 mod m20261128_000004_liaisons;
+mod m20261128_000005_attachments;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_accounts::Migration),
             Box::new(m20261128_000003_activities::Migration),
             Box::new(m20261128_000004_liaisons::Migration),
+            Box::new(m20261128_000005_attachments::Migration),
         ]
     }
 }

@@ -10,7 +10,10 @@ use time::{Date, OffsetDateTime};
 
 use crate::{
     StoreError,
-    entity::{liaison, liaison_addressee, liaison_organization, liaison_source, liaison_topic},
+    entity::{
+        liaison, liaison_addressee, liaison_attachment, liaison_organization, liaison_source,
+        liaison_topic,
+    },
 };
 
 /// The statements `viewer` may see.
@@ -439,4 +442,45 @@ pub async fn close_rows(
         .exec(c)
         .await?;
     Ok(r.rows_affected)
+}
+
+/// The attachments of these statements, oldest first.
+pub async fn attachments(
+    c: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<Vec<liaison_attachment::Model>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(liaison_attachment::Entity::find()
+        .filter(liaison_attachment::Column::LiaisonId.is_in(ids.iter().copied()))
+        .order_by_asc(liaison_attachment::Column::Id)
+        .all(c)
+        .await?)
+}
+
+pub struct AttachmentRow<'a> {
+    pub liaison_id: i32,
+    pub sha256: &'a str,
+    pub size: i64,
+    pub content_type: &'a str,
+    pub file_name: &'a str,
+}
+
+pub async fn insert_attachment(
+    c: &impl ConnectionTrait,
+    row: &AttachmentRow<'_>,
+    now: OffsetDateTime,
+) -> Result<liaison_attachment::Model, StoreError> {
+    Ok(liaison_attachment::ActiveModel {
+        liaison_id: Set(row.liaison_id),
+        sha256: Set(row.sha256.to_owned()),
+        size: Set(row.size),
+        content_type: Set(row.content_type.to_owned()),
+        file_name: Set(row.file_name.to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?)
 }

@@ -196,3 +196,4 @@ ls-out = Sent
 ls-only-awaiting = Only awaiting a reply
 ls-only-overdue = Only overdue
 feed-atom = Atom feed
+ls-attachments = Attachments

@@ -196,3 +196,4 @@ ls-out = Envoyées
 ls-only-awaiting = Seulement en attente de réponse
 ls-only-overdue = Seulement en retard
 feed-atom = Flux Atom
+ls-attachments = Pièces jointes

@@ -74,6 +74,7 @@ pub struct LiaisonDto {
     pub topics: Vec<String>,
     pub organizations: Vec<String>,
     pub in_reply_to: Option<i32>,
+    pub attachments: Vec<AttachmentDto>,
     pub access: String,
     /// An action or comment row is past its deadline without a reply.
     pub overdue: bool,
@@ -119,6 +120,11 @@ impl LiaisonDto {
             topics: l.topics.clone(),
             organizations: l.organizations.clone(),
             in_reply_to: l.in_reply_to,
+            attachments: l
+                .attachments
+                .iter()
+                .map(|a| attachment_dto(l.id, a))
+                .collect(),
             access: l.access.as_str().to_owned(),
             overdue: l.overdue,
             created_at: rfc3339(l.created_at),
@@ -387,4 +393,152 @@ pub async fn transition_liaison(
         .transition_liaison(&viewer, &id, &dto.to)
         .await?;
     Ok(Json(LiaisonDto::new(&l, true)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentDto {
+    pub id: i32,
+    pub name: String,
+    pub size: i64,
+    pub content_type: String,
+    pub sha256: String,
+    /// Where to download it.
+    pub url: String,
+}
+
+pub fn attachment_dto(ls_id: i32, a: &liaise_service::liaisons::AttachmentView) -> AttachmentDto {
+    AttachmentDto {
+        id: a.id,
+        name: a.file_name.clone(),
+        size: a.size,
+        content_type: a.content_type.clone(),
+        sha256: a.sha256.clone(),
+        url: format!("/api/v1/liaisons/{ls_id}/attachments/{}", a.id),
+    }
+}
+
+/// Attaches a file (multipart form, field `file`).
+#[utoipa::path(post, path = "/liaisons/{id}/attachments", tag = "liaisons",
+    params(("id" = String, Path)), security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "A form with the field `file`"),
+    responses((status = 201, body = AttachmentDto), (status = 404, body = crate::error::Problem), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_attachment(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("send the file as multipart/form-data with a field `file` ({e})"),
+        )
+    })?;
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the file is larger than {} MiB",
+                liaise_service::liaisons::ATTACHMENT_MAX / 1024 / 1024
+            ),
+        )
+    };
+    loop {
+        let field = multipart.next_field().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the form could not be read: {e}"),
+                )
+            }
+        })?;
+        let Some(field) = field else {
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "file",
+                "the form has no field `file`",
+            ));
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").to_owned();
+        let bytes = field.bytes().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the file could not be read: {e}"),
+                )
+            }
+        })?;
+        let a = state
+            .liaise
+            .attach(&viewer, &id, &name, bytes.to_vec())
+            .await?;
+        let ls = state.liaise.liaison(&viewer, &id).await?;
+        let dto = attachment_dto(ls.id, &a);
+        return Ok((
+            StatusCode::CREATED,
+            [(header::LOCATION, dto.url.clone())],
+            Json(dto),
+        )
+            .into_response());
+    }
+}
+
+/// Downloads an attachment of a statement the caller may see.
+#[utoipa::path(get, path = "/liaisons/{id}/attachments/{attachment}", tag = "liaisons",
+    params(("id" = String, Path), ("attachment" = i32, Path)),
+    responses((status = 200, description = "The file"), (status = 404, body = crate::error::Problem)))]
+pub async fn get_attachment(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiPath((id, attachment)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let attachment: i32 = attachment
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("no attachment `{attachment}`")))?;
+    Ok(download(&state, &viewer, &id, attachment).await?)
+}
+
+/// The bytes of an attachment with headers that make browsers save, not render, them.
+pub async fn download(
+    state: &AppState,
+    viewer: &liaise_service::domain::Viewer,
+    key: &str,
+    attachment: i32,
+) -> Result<Response, liaise_service::ServiceError> {
+    let (a, path) = state.liaise.attachment(viewer, key, attachment).await?;
+    let bytes = tokio::fs::read(&path).await.map_err(|e| {
+        liaise_service::ServiceError::Internal(format!("reading {}: {e}", path.display()))
+    })?;
+    let ascii: String = a
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(a.file_name.as_bytes()).collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encoded.replace('+', "%20")
+    );
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let headers = res.headers_mut();
+    if let Ok(v) = header::HeaderValue::from_str(&a.content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = header::HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
 }

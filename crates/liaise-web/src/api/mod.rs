@@ -21,6 +21,7 @@ use crate::AppState;
 
 pub use activities::ActivityDto;
 pub use dto::*;
+pub(crate) use liaisons::download;
 
 /// The largest JSON body accepted.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -89,6 +90,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(liaisons::list_liaisons, liaisons::create_liaison))
         .routes(routes!(liaisons::get_liaison, liaisons::update_liaison))
         .routes(routes!(liaisons::transition_liaison))
+        .routes(routes!(liaisons::get_attachment))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(liaisons::add_attachment))
+                .layer(DefaultBodyLimit::max(
+                    liaise_service::liaisons::ATTACHMENT_MAX + 64 * 1024,
+                )),
+        )
         .routes(routes!(audit::list_audit))
         .routes(routes!(openapi_json))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

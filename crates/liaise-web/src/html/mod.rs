@@ -49,6 +49,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/activities", get(activities)),
         ("/liaisons", get(liaisons)),
         ("/liaisons/{key}", get(liaison)),
+        ("/liaisons/{key}/attachments/{id}", get(liaison_attachment)),
         ("/activities/{id}", get(activity)),
         ("/lang/{code}", get(switch_language)),
         ("/static/style.css", get(stylesheet)),
@@ -1060,6 +1061,20 @@ async fn liaison(
         show_email: !viewer.viewer.is_anonymous(),
     };
     Ok(render(&page, lang))
+}
+
+async fn liaison_attachment(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath((key, id)): PagePath<(String, String)>,
+) -> Result<Response, PageError> {
+    let Ok(id) = id.parse::<i32>() else {
+        return Err(PageError::not_found(lang));
+    };
+    crate::api::download(&state, &viewer.viewer, &key, id)
+        .await
+        .map_err(|e| PageError::from_service(e, lang))
 }
 
 // ---- language and assets ----------------------------------------------------------------

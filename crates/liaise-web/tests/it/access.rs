@@ -73,6 +73,7 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
         }
     }
     // Liaison statements of every access level: within ITU, within UPU, and between them.
+    let mut attachment_ids: Vec<String> = Vec::new();
     let routes: [(&'static [&'static str], &str, &str); 3] = [
         (&["ITU"], "SG12", "SG13"),
         (&["UPU"], "POC-C1", "POC-C2"),
@@ -91,8 +92,26 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
                 )
                 .await;
             assert_eq!(s, 201, "{v}");
+            let id = v["id"].as_i64().unwrap();
+            // An attachment whose bytes carry the marker too.
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(format!("file {marker}").into_bytes())
+                    .file_name("note.txt"),
+            );
+            let r = app
+                .client
+                .post(app.url(&format!("/api/v1/liaisons/{id}/attachments")))
+                .bearer_auth(&admin_token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+            let a: serde_json::Value = r.json().await.unwrap();
+            attachment_ids.push(a["id"].as_i64().unwrap().to_string());
             items.push(Item {
-                id: v["id"].as_i64().unwrap(),
+                id,
                 marker,
                 access,
                 owners: orgs,
@@ -178,15 +197,33 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
                 .map(|v| v.replace("{slug}", "qos"))
                 .collect();
         }
-        if path.contains("{id}") {
-            variants = variants
+        // Item parameters: statements and activities (and the person) by id; attachments by
+        // their own ids.
+        let fill = |variants: Vec<String>, param: &str, values: &[String]| -> Vec<String> {
+            if !path.contains(param) {
+                return variants;
+            }
+            variants
                 .iter()
-                .flat_map(|v| ids.iter().map(move |i| v.replace("{id}", i)))
-                .collect();
-        }
+                .flat_map(|v| values.iter().map(move |x| v.replacen(param, x, 1)))
+                .collect()
+        };
+        let (item_param, attachment_param) = if path.contains("{attachment}") {
+            ("{id}", "{attachment}")
+        } else if path.contains("{key}") && path.ends_with("/attachments/{id}") {
+            ("{key}", "{id}")
+        } else {
+            ("{id}", "{none}")
+        };
+        variants = fill(variants, item_param, &ids);
+        variants = fill(variants, "{key}", &ids);
+        variants = fill(variants, attachment_param, &attachment_ids);
         for v in variants {
             if !v.contains("per_page")
-                && (v.ends_with("/activities") || v.ends_with("/people") || v.ends_with("/audit"))
+                && (v.ends_with("/activities")
+                    || v.ends_with("/liaisons")
+                    || v.ends_with("/people")
+                    || v.ends_with("/audit"))
             {
                 urls.push(format!("{v}?per_page=500"));
                 urls.push(format!("{v}?body=SG12"));

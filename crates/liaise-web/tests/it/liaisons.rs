@@ -346,3 +346,130 @@ mod feeds {
         );
     }
 }
+
+mod attachments {
+    use liaise_service::domain::{Code, Role};
+    use liaise_testkit::{TestApp, backend_tests, json, read};
+    use reqwest::multipart::{Form, Part};
+
+    backend_tests!(files_are_attached_downloaded_and_guarded);
+
+    async fn upload(
+        app: &TestApp,
+        token: &str,
+        id: i64,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
+        let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+        let r = app
+            .client
+            .post(app.url(&format!("/api/v1/liaisons/{id}/attachments")))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let (s, v) = read(r).await;
+        (s.as_u16(), v)
+    }
+
+    async fn files_are_attached_downloaded_and_guarded(app: TestApp) {
+        let itu = app
+            .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+            .await;
+        let mut ids = Vec::new();
+        for access in ["public", "secretariat"] {
+            let (s, v) = app
+                .post_json(
+                    "/api/v1/liaisons",
+                    &json!({"title": format!("{access} LS"), "from": ["SG12"], "addressees": [{"body": "SG13", "purpose": "information"}],
+                            "date": "2026-04-01", "state": "sent", "access": access}),
+                    Some(&itu),
+                )
+                .await;
+            assert_eq!(s, 201, "{v}");
+            ids.push(v["id"].as_i64().unwrap());
+        }
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+        let (s, a) = upload(&app, &itu, ids[0], "Annex 1 – QoS é.pdf", pdf.clone()).await;
+        assert_eq!(s, 201, "{a}");
+        assert_eq!(a["content_type"], "application/pdf");
+        assert_eq!(a["size"], pdf.len());
+        let url = a["url"].as_str().unwrap().to_owned();
+        let r = app.get(&url).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let disposition = r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            disposition.starts_with("attachment;")
+                && disposition.contains("filename*=UTF-8''Annex%201"),
+            "{disposition}"
+        );
+        assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+        // Kept once, under its hash, in the data folder.
+        let sha = a["sha256"].as_str().unwrap();
+        assert!(
+            app.files
+                .path()
+                .join("files")
+                .join(&sha[..2])
+                .join(sha)
+                .is_file()
+        );
+        // The page lists it and serves it too.
+        let (_, html) = app.page("/liaisons/SG12-LS1").await;
+        assert!(html.contains("/liaisons/SG12-LS1/attachments/"));
+        // A secretariat-only statement's file is hidden from the public: 404.
+        let (s, b) = upload(
+            &app,
+            &itu,
+            ids[1],
+            "internal.txt",
+            b"internal note".to_vec(),
+        )
+        .await;
+        assert_eq!(s, 201, "{b}");
+        assert_eq!(b["content_type"], "text/plain; charset=utf-8");
+        assert_eq!(app.get(b["url"].as_str().unwrap()).await.status(), 404);
+        let r = app
+            .client
+            .get(app.url(b["url"].as_str().unwrap()))
+            .bearer_auth(&itu)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        // Bad files.
+        for name in ["../../x", "a/b.pdf", "..", ""] {
+            let (s, e) = upload(&app, &itu, ids[0], name, b"x".to_vec()).await;
+            assert_eq!(s, 422, "{name:?}: {e}");
+            assert_eq!(e["errors"][0]["field"], "file");
+        }
+        let (s, _) = upload(&app, &itu, ids[0], "empty.txt", Vec::new()).await;
+        assert_eq!(s, 422);
+        let (s, e) = upload(&app, &itu, ids[0], "big.bin", vec![0u8; 21 * 1024 * 1024]).await;
+        assert_eq!(s, 413, "{e}");
+        let member = app.token(Role::Member).await;
+        let (s, _) = upload(&app, &member, ids[0], "m.txt", b"x".to_vec()).await;
+        assert_eq!(s, 403);
+        let r = app
+            .client
+            .post(app.url(&format!("/api/v1/liaisons/{}/attachments", ids[0])))
+            .bearer_auth(&itu)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(read(r).await.0, 415);
+        let ls = app.get_json("/api/v1/liaisons/SG12-LS1").await;
+        assert_eq!(
+            ls["attachments"].as_array().unwrap().len(),
+            1,
+            "refused files were not recorded"
+        );
+    }
+}
