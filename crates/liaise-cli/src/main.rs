@@ -4,6 +4,7 @@
 //! command-line flags.
 
 mod config;
+mod import;
 
 use std::{process::ExitCode, time::Instant};
 
@@ -62,10 +63,30 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Import records from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Historical liaison statements from a CSV file (see the column list in --help of the
+    /// project's README). Rows that break a rule are reported and left out; a malformed file
+    /// is refused whole.
+    Liaisons {
+        file: std::path::PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -152,6 +173,7 @@ mod exit {
     pub const UNAVAILABLE: u8 = 69;
     pub const SOFTWARE: u8 = 70;
     pub const CANTCREAT: u8 = 73;
+    pub const DATAERR: u8 = 65;
     pub const CONFIG: u8 = 78;
 }
 
@@ -255,6 +277,7 @@ async fn run(cli: Cli, started: Instant) -> Result<(), Failure> {
         }
         Command::Token { command } => token(&cli, command).await,
         Command::User { command } => user(&cli, command).await,
+        Command::Import { command } => import(&cli, command).await,
     }
 }
 
@@ -323,6 +346,60 @@ async fn token(cli: &Cli, command: &TokenCommand) -> Result<(), Failure> {
             println!("token {id} revoked");
             Ok(())
         }
+    }
+}
+
+async fn import(cli: &Cli, command: &ImportCommand) -> Result<(), Failure> {
+    let ImportCommand::Liaisons { file, json, db } = command;
+    let config = load_config(cli, Some(db), None)?;
+    config::init_tracing(&config, "warn");
+    // The whole file is read and checked before anything is written.
+    let rows = import::read(file).map_err(|message| Failure {
+        code: exit::DATAERR,
+        message,
+    })?;
+    let liaise = open(&config).await?;
+    let bar = indicatif::ProgressBar::new(rows.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} statements")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = liaise
+        .import_liaisons(&Viewer::system(), rows, |n| bar.inc(n))
+        .await;
+    bar.finish_and_clear();
+    liaise.close().await?;
+    let report = report?;
+    if *json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "imported": report.imported.iter().map(|(l, n)| serde_json::json!({"line": l, "number": n})).collect::<Vec<_>>(),
+                "rejected": report.rejected.iter().map(|(l, r)| serde_json::json!({"line": l, "reason": r})).collect::<Vec<_>>(),
+            })
+        );
+    } else {
+        for (line, reason) in &report.rejected {
+            println!("{}: line {line}: {reason}", file.display());
+        }
+        println!(
+            "{}: {} imported, {} rejected",
+            file.display(),
+            report.imported.len(),
+            report.rejected.len()
+        );
+    }
+    if report.rejected.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: exit::DATAERR,
+            message: format!(
+                "{}: {} row(s) rejected",
+                file.display(),
+                report.rejected.len()
+            ),
+        })
     }
 }
 

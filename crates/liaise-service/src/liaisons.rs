@@ -989,6 +989,117 @@ fn store_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// One row of an import: its line in the file, and the statement or why it was refused.
+#[derive(Debug)]
+pub struct ImportRow {
+    pub line: u64,
+    pub number: Option<String>,
+    pub sent: bool,
+    pub input: Result<LiaisonInput, ServiceError>,
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub imported: Vec<(u64, String)>,
+    /// (line, reason)
+    pub rejected: Vec<(u64, String)>,
+}
+
+impl Liaise {
+    /// Records historical statements (secretariats of their organizations, administrators).
+    /// Rows that break a rule are reported with their line and left out; the others are
+    /// written in one transaction, so a failure midway leaves nothing.
+    pub async fn import_liaisons(
+        &self,
+        viewer: &Viewer,
+        rows: Vec<ImportRow>,
+        mut progress: impl FnMut(u64),
+    ) -> Result<ImportReport, ServiceError> {
+        let snap = self.registry().await?;
+        let mut report = ImportReport::default();
+        let now = OffsetDateTime::now_utc();
+        let tx = self.store.begin().await?;
+        let mut numbers = std::collections::HashSet::new();
+        for row in rows {
+            progress(1);
+            let checked = row.input.and_then(|input| {
+                let r = resolve(&snap, &input)?;
+                authorize(viewer, &Action::EditRegistry { owners: &r.owners })?;
+                Ok((input, r))
+            });
+            let (input, r) = match checked {
+                Ok(v) => v,
+                Err(e) => {
+                    report.rejected.push((row.line, e.to_string()));
+                    continue;
+                }
+            };
+            let number = match (&row.number, row.sent) {
+                (Some(n), true) => {
+                    let n = n.trim().to_ascii_uppercase();
+                    if !numbers.insert(n.clone())
+                        || q::get_by_number(&tx, &Viewer::system(), &n)
+                            .await?
+                            .is_some()
+                    {
+                        report
+                            .rejected
+                            .push((row.line, format!("number: {n} is already recorded")));
+                        continue;
+                    }
+                    Some(n)
+                }
+                _ => None,
+            };
+            let questions =
+                serde_json::to_string(&input.questions).unwrap_or_else(|_| "[]".to_owned());
+            let contacts = contacts_json(&input);
+            let lrow = LiaisonRow {
+                title: &input.title,
+                summary: input.summary.as_deref(),
+                body_text: input.text.as_deref(),
+                date: input.date,
+                approval_level: input.approval_level.map(|a| a.as_str()),
+                other_reference: input.other_reference.as_deref(),
+                questions: &questions,
+                contacts: &contacts,
+                access: input.access.as_str(),
+                source_ids: &r.source_ids,
+                addressees: &r.addressees,
+                topic_ids: &r.topic_ids,
+                organization_ids: &r.owner_ids,
+            };
+            let created = q::insert(&tx, &lrow, None, now).await?;
+            let label = if row.sent {
+                let number = match number {
+                    Some(n) => n,
+                    None => self.assign_number(&tx, &input).await?,
+                };
+                q::set_state(&tx, created.id, LsState::Sent.as_str(), Some(&number), now).await?;
+                q::open_rows(&tx, created.id).await?;
+                number
+            } else {
+                format!("#{}", created.id)
+            };
+            audit::record(
+                &tx,
+                viewer,
+                "import",
+                "liaison",
+                &created.id.to_string(),
+                diff(&Vec::new(), &fields(&input)),
+            )
+            .await?;
+            report.imported.push((row.line, label));
+        }
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        Ok(report)
+    }
+}
+
 fn not_found(key: &str) -> ServiceError {
     ServiceError::NotFound(format!(
         "no liaison statement `{}`",

@@ -199,3 +199,99 @@ mod reqwest {
         rt.block_on(async { ::reqwest::get(url).await.unwrap().text().await.unwrap() })
     }
 }
+
+#[test]
+fn historical_statements_are_imported_and_bad_rows_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let csv = dir.path().join("ls.csv");
+    std::fs::write(
+        &csv,
+        "title,date,from,addressees,number,topics,other_reference\n\
+         LS on QoS of postal services,2024-05-02,SG12,POC-C1:action:2024-09-01; SG17:information,SG12-LS45,qos,\n\
+         Reply on QoS,2024-08-20,POC-C1,SG12:information,,qos,POC C1 2024.2-Doc 7\n\
+         No deadline,2024-05-02,SG12,POC-C1:action,,,\n",
+    )
+    .unwrap();
+    let out = liaise()
+        .args([
+            "import",
+            "liaisons",
+            csv.to_str().unwrap(),
+            "--data-dir",
+            data,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(65), "{stdout}");
+    assert!(
+        stdout.contains("line 4: invalid input: addressees[0].deadline"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 imported, 1 rejected"), "{stdout}");
+    // A malformed file writes nothing.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "title,date,from\nx,2024-01-01,SG12\n").unwrap();
+    let out = liaise()
+        .args([
+            "import",
+            "liaisons",
+            bad.to_str().unwrap(),
+            "--data-dir",
+            data,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("bad.csv: missing column `addressees`"),
+        "{err}"
+    );
+    // Importing the same numbered statement twice is refused.
+    let again = dir.path().join("again.csv");
+    std::fs::write(
+        &again,
+        "title,date,from,addressees,number\nLS on QoS,2024-05-02,SG12,SG17:information,SG12-LS45\n",
+    )
+    .unwrap();
+    let out = liaise()
+        .args([
+            "import",
+            "liaisons",
+            again.to_str().unwrap(),
+            "--data-dir",
+            data,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["rejected"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already recorded"),
+        "{report}"
+    );
+    // What was imported is there, numbered.
+    let (mut child, addr) = serve(data);
+    let body = reqwest::blocking_get(&format!("http://{addr}/api/v1/liaisons"));
+    let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(list["total"], 2, "{list}");
+    let numbers: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["number"].as_str())
+        .collect();
+    assert!(
+        numbers.contains(&"SG12-LS45") && numbers.contains(&"POC-C1-LS1"),
+        "{numbers:?}"
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+}
