@@ -18,6 +18,10 @@ pub struct Config {
     pub log_level: Option<String>,
     /// The address people use; `https://…` makes cookies Secure.
     pub public_url: Option<String>,
+    /// SMTP server for deadline reminders (`smtp://host:port`, `smtps://…`).
+    pub smtp_url: Option<String>,
+    /// Sender of reminders.
+    pub mail_from: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -42,6 +46,8 @@ const KEYS: &[&str] = &[
     "log_format",
     "log_level",
     "public_url",
+    "smtp_url",
+    "mail_from",
 ];
 
 /// What the command line says, winning over everything else.
@@ -52,6 +58,7 @@ pub struct Overrides {
     pub database_url: Option<String>,
     pub log_format: Option<String>,
     pub public_url: Option<String>,
+    pub smtp_url: Option<String>,
 }
 
 impl Config {
@@ -89,6 +96,7 @@ impl Config {
         b = set(b, "database_url", o.database_url)?;
         b = set(b, "log_format", o.log_format)?;
         b = set(b, "public_url", o.public_url)?;
+        b = set(b, "smtp_url", o.smtp_url)?;
         let built = b.build().map_err(|e| match file {
             Some(p) => format!("{}: {e}", p.display()),
             None => e.to_string(),

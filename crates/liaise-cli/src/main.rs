@@ -50,6 +50,10 @@ enum Command {
         /// The address people use, e.g. https://liaise.example.org (https makes cookies Secure).
         #[arg(long, value_name = "URL")]
         public_url: Option<String>,
+        /// SMTP server for deadline reminders, e.g. smtp://127.0.0.1:25 or
+        /// smtp://user:pass@mail.example.org:587?tls=required.
+        #[arg(long, value_name = "URL")]
+        smtp_url: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -231,7 +235,7 @@ fn main() -> ExitCode {
 }
 
 fn load_config(cli: &Cli, db: Option<&DbArgs>, bind: Option<&String>) -> Result<Config, Failure> {
-    load_config_with(cli, db, bind, None)
+    load_config_with(cli, db, bind, None, None)
 }
 
 fn load_config_with(
@@ -239,10 +243,12 @@ fn load_config_with(
     db: Option<&DbArgs>,
     bind: Option<&String>,
     public_url: Option<&String>,
+    smtp_url: Option<&String>,
 ) -> Result<Config, Failure> {
     let overrides = Overrides {
         bind: bind.cloned(),
         public_url: public_url.cloned(),
+        smtp_url: smtp_url.cloned(),
         data_dir: db.and_then(|d| d.data_dir.clone()),
         database_url: db.and_then(|d| d.database_url.clone()),
         log_format: cli.log_format.map(|f| match f {
@@ -261,9 +267,16 @@ async fn run(cli: Cli, started: Instant) -> Result<(), Failure> {
         Command::Serve {
             bind,
             public_url,
+            smtp_url,
             db,
         } => {
-            let config = load_config_with(&cli, Some(db), bind.as_ref(), public_url.as_ref())?;
+            let config = load_config_with(
+                &cli,
+                Some(db),
+                bind.as_ref(),
+                public_url.as_ref(),
+                smtp_url.as_ref(),
+            )?;
             config::init_tracing(&config, "info");
             serve(config, started).await
         }
@@ -496,6 +509,8 @@ async fn serve(config: Config, started: Instant) -> Result<(), Failure> {
         database_url,
         public_url: config.public_url.clone(),
         data_dir: config.data_dir.clone(),
+        smtp_url: config.smtp_url.clone(),
+        mail_from: config.mail_from.clone(),
     })
     .await?;
     tracing::info!(

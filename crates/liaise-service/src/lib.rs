@@ -11,6 +11,7 @@ mod error;
 pub mod liaisons;
 pub mod reference;
 pub mod registry;
+pub mod reminders;
 pub mod snapshot;
 pub mod tokens;
 

@@ -138,6 +138,8 @@ impl TestApp {
             database_url: db.url().to_owned(),
             public_url: None,
             data_dir: files.path().to_owned(),
+            smtp_url: None,
+            mail_from: None,
         };
         let app = Application::build(settings).await.expect("build the app");
         let addr = app.addr();

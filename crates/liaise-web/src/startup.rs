@@ -14,6 +14,11 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Where attached files are kept (`files/` below it).
     pub data_dir: std::path::PathBuf,
+    /// Deadline reminders go by this SMTP server (`smtp://host:port`); without it they wait on
+    /// the secretariat's page.
+    pub smtp_url: Option<String>,
+    /// The sender of reminders.
+    pub mail_from: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -46,6 +51,7 @@ pub struct Application {
     liaise: Liaise,
     addr: SocketAddr,
     secure_cookies: bool,
+    mailer: Option<liaise_service::reminders::Mailer>,
 }
 
 impl Application {
@@ -69,11 +75,25 @@ impl Application {
             .public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"));
+        let mailer = match &settings.smtp_url {
+            Some(url) => Some(
+                liaise_service::reminders::Mailer::from_url(
+                    url,
+                    settings
+                        .mail_from
+                        .as_deref()
+                        .unwrap_or("liaise <liaise@localhost>"),
+                )
+                .map_err(StartError::Service)?,
+            ),
+            None => None,
+        };
         Ok(Self {
             listener,
             liaise,
             addr,
             secure_cookies,
+            mailer,
         })
     }
 
@@ -111,6 +131,26 @@ impl Application {
                 }
             })
         };
+        // Deadline reminders: a first pass a minute after start, then every hour.
+        let reminders = {
+            let liaise = self.liaise.clone();
+            let mailer = self.mailer.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval_at(
+                    tokio::time::Instant::now() + std::time::Duration::from_secs(60),
+                    std::time::Duration::from_secs(3600),
+                );
+                loop {
+                    tick.tick().await;
+                    let today = time::OffsetDateTime::now_utc().date();
+                    match liaise.run_reminders(today, mailer.as_ref()).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(reminders = n, "deadline reminders recorded"),
+                        Err(e) => tracing::warn!(error = %e, "deadline reminders"),
+                    }
+                }
+            })
+        };
         let served = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -118,6 +158,7 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         sweeper.abort();
+        reminders.abort();
         served?;
         if let Err(e) = self.liaise.close().await {
             tracing::warn!(error = %e, "closing the database");

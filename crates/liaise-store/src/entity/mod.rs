@@ -424,3 +424,27 @@ pub mod liaison_attachment {
 
     no_relations!();
 }
+
+pub mod reminder {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reminders")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub liaison_id: i32,
+        pub addressee_id: i32,
+        pub kind: String,
+        /// Comma-separated e-mail addresses.
+        #[sea_orm(column_type = "Text")]
+        pub recipients: String,
+        pub subject: String,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        pub sent_at: Option<TimeDateTimeWithTimeZone>,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}

@@ -7,6 +7,7 @@ mod m20261128_000002_accounts;
 mod m20261128_000003_activities;
 mod m20261128_000004_liaisons;
 mod m20261128_000005_attachments;
+mod m20261128_000006_reminders;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_activities::Migration),
             Box::new(m20261128_000004_liaisons::Migration),
             Box::new(m20261128_000005_attachments::Migration),
+            Box::new(m20261128_000006_reminders::Migration),
         ]
     }
 }

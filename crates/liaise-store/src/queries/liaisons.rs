@@ -12,7 +12,7 @@ use crate::{
     StoreError,
     entity::{
         liaison, liaison_addressee, liaison_attachment, liaison_organization, liaison_source,
-        liaison_topic,
+        liaison_topic, reminder,
     },
 };
 
@@ -483,4 +483,88 @@ pub async fn insert_attachment(
     }
     .insert(c)
     .await?)
+}
+
+/// Rows of sent statements awaiting a reply with a deadline on or before `until`, with their
+/// statement.
+pub async fn rows_due(
+    c: &impl ConnectionTrait,
+    until: Date,
+) -> Result<Vec<(liaison_addressee::Model, liaison::Model)>, StoreError> {
+    let rows = liaison_addressee::Entity::find()
+        .filter(liaison_addressee::Column::ReplyState.eq("awaiting-reply"))
+        .filter(liaison_addressee::Column::Deadline.lte(until))
+        .order_by_asc(liaison_addressee::Column::Id)
+        .all(c)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.liaison_id).collect();
+    let statements = liaison::Entity::find()
+        .filter(liaison::Column::Id.is_in(ids))
+        .filter(liaison::Column::State.eq("sent"))
+        .all(c)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let s = statements.iter().find(|s| s.id == r.liaison_id)?.clone();
+            Some((r, s))
+        })
+        .collect())
+}
+
+/// The reminder kinds already recorded for these rows.
+pub async fn reminders_of(
+    c: &impl ConnectionTrait,
+    addressee_ids: &[i32],
+) -> Result<Vec<reminder::Model>, StoreError> {
+    if addressee_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(reminder::Entity::find()
+        .filter(reminder::Column::AddresseeId.is_in(addressee_ids.iter().copied()))
+        .all(c)
+        .await?)
+}
+
+pub struct ReminderRow<'a> {
+    pub liaison_id: i32,
+    pub addressee_id: i32,
+    pub kind: &'a str,
+    pub recipients: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub sent_at: Option<OffsetDateTime>,
+}
+
+pub async fn insert_reminder(
+    c: &impl ConnectionTrait,
+    r: &ReminderRow<'_>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    reminder::ActiveModel {
+        liaison_id: Set(r.liaison_id),
+        addressee_id: Set(r.addressee_id),
+        kind: Set(r.kind.to_owned()),
+        recipients: Set(r.recipients.to_owned()),
+        subject: Set(r.subject.chars().take(300).collect()),
+        body: Set(r.body.to_owned()),
+        sent_at: Set(r.sent_at),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+/// Reminders recorded but not sent by mail (no mail server), newest first.
+pub async fn unsent_reminders(
+    c: &impl ConnectionTrait,
+) -> Result<Vec<reminder::Model>, StoreError> {
+    Ok(reminder::Entity::find()
+        .filter(reminder::Column::SentAt.is_null())
+        .order_by_desc(reminder::Column::Id)
+        .limit(500)
+        .all(c)
+        .await?)
 }

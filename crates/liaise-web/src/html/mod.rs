@@ -50,6 +50,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/liaisons", get(liaisons)),
         ("/liaisons/{key}", get(liaison)),
         ("/liaisons/{key}/attachments/{id}", get(liaison_attachment)),
+        ("/secretariat/reminders", get(reminders)),
         ("/activities/{id}", get(activity)),
         ("/lang/{code}", get(switch_language)),
         ("/static/style.css", get(stylesheet)),
@@ -1075,6 +1076,37 @@ async fn liaison_attachment(
     crate::api::download(&state, &viewer.viewer, &key, id)
         .await
         .map_err(|e| PageError::from_service(e, lang))
+}
+
+#[derive(Template)]
+#[template(path = "reminders.html")]
+struct RemindersPage {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    reminders: Vec<liaise_service::reminders::PendingReminder>,
+}
+
+/// For secretariats and administrators; anyone else gets the page that does not exist.
+async fn reminders(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+) -> Result<Response, PageError> {
+    let reminders = state
+        .liaise
+        .pending_reminders(&viewer.viewer)
+        .await
+        .map_err(|_| PageError::not_found(lang))?;
+    let page = RemindersPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: "/secretariat/reminders".to_owned(),
+        reminders,
+    };
+    Ok(render(&page, lang))
 }
 
 // ---- language and assets ----------------------------------------------------------------

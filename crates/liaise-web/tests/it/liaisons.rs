@@ -473,3 +473,161 @@ mod attachments {
         );
     }
 }
+
+mod reminders {
+    use std::sync::{Arc, Mutex};
+
+    use liaise_service::{
+        domain::{Code, Role},
+        reminders::Mailer,
+    };
+    use liaise_testkit::{TestApp, backend_tests, json};
+    use tokio::{
+        io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
+        net::TcpListener,
+    };
+
+    backend_tests!(reminders_go_by_mail_once_or_wait_for_the_secretariat);
+
+    /// A small SMTP receiver on loopback: it accepts every message and keeps its data.
+    async fn smtp_receiver() -> (u16, Arc<Mutex<Vec<String>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let messages = Arc::new(Mutex::new(Vec::new()));
+        let kept = messages.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let kept = kept.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                    let mut data: Option<String> = None;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if let Some(d) = data.as_mut() {
+                            if line == "." {
+                                kept.lock().unwrap().push(std::mem::take(d));
+                                data = None;
+                                write.write_all(b"250 OK\r\n").await.unwrap();
+                            } else {
+                                d.push_str(&line);
+                                d.push('\n');
+                            }
+                            continue;
+                        }
+                        let upper = line.to_ascii_uppercase();
+                        let answer: &[u8] =
+                            if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                                b"250 test\r\n"
+                            } else if upper.starts_with("DATA") {
+                                data = Some(String::new());
+                                b"354 go on\r\n"
+                            } else if upper.starts_with("QUIT") {
+                                write.write_all(b"221 bye\r\n").await.unwrap();
+                                return;
+                            } else {
+                                b"250 OK\r\n"
+                            };
+                        write.write_all(answer).await.unwrap();
+                    }
+                });
+            }
+        });
+        (port, messages)
+    }
+
+    async fn reminders_go_by_mail_once_or_wait_for_the_secretariat(app: TestApp) {
+        let itu = app
+            .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+            .await;
+        let admin = app.admin_token().await;
+        // The focal point of POC-C1 will get the reminders.
+        let (_, p) = app
+            .post_json(
+                "/api/v1/people",
+                &json!({"name": "Focal Point", "email": "focal@upu.example"}),
+                Some(&admin),
+            )
+            .await;
+        let pid = p["id"].as_i64().unwrap();
+        app.post_json(
+            &format!("/api/v1/people/{pid}/roles"),
+            &json!({"body": "POC-C1", "role": "focal-point"}),
+            Some(&admin),
+        )
+        .await;
+        let (s, ls) = app
+            .post_json(
+                "/api/v1/liaisons",
+                &json!({"title": "LS on QoS measurement", "from": ["SG12"],
+                        "addressees": [{"body": "POC-C1", "purpose": "action", "deadline": "2030-03-15"},
+                                       {"body": "SG17", "purpose": "information"}],
+                        "contacts": [{"name": "Sender", "email": "sender@itu.example"}],
+                        "date": "2030-01-10", "state": "sent"}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 201, "{ls}");
+        let (port, inbox) = smtp_receiver().await;
+        let mailer = Mailer::from_url(
+            &format!("smtp://127.0.0.1:{port}"),
+            "liaise <liaise@test.example>",
+        )
+        .unwrap();
+        let day = |d: u8, m: u8| {
+            time::Date::from_calendar_date(2030, time::Month::try_from(m).unwrap(), d).unwrap()
+        };
+        // 20 days before: nothing; 7 days before: one; the same day again: nothing more.
+        assert_eq!(
+            app.liaise
+                .run_reminders(day(23, 2), Some(&mailer))
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            app.liaise
+                .run_reminders(day(8, 3), Some(&mailer))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            app.liaise
+                .run_reminders(day(8, 3), Some(&mailer))
+                .await
+                .unwrap(),
+            0
+        );
+        {
+            let inbox = inbox.lock().unwrap();
+            assert_eq!(inbox.len(), 1);
+            let m = &inbox[0];
+            assert!(m.contains("SG12-LS1"), "{m}");
+            assert!(m.contains("From: SG12"), "the source body is named: {m}");
+            assert!(
+                m.contains("To: POC-C1 (for action, deadline 2030-03-15)"),
+                "{m}"
+            );
+            assert!(
+                m.contains("focal@upu.example") && m.contains("sender@itu.example"),
+                "{m}"
+            );
+            assert!(m.contains("due in 7 day"), "{m}");
+        }
+        // Without a mail server, the overdue reminder waits on the secretariat's page.
+        assert_eq!(app.liaise.run_reminders(day(16, 3), None).await.unwrap(), 1);
+        let cookie = app
+            .session_as(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+            .await;
+        let (s, html) = app.page_as("/secretariat/reminders", &cookie).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("Overdue: SG12-LS1"), "{html}");
+        let member = app.session_as(Role::Member).await;
+        assert_eq!(app.page_as("/secretariat/reminders", &member).await.0, 404);
+        assert_eq!(inbox.lock().unwrap().len(), 1, "nothing more was mailed");
+    }
+}
