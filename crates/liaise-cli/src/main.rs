@@ -67,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Generate synthetic data for benchmarks (never on a production database).
+    Generate {
+        #[command(subcommand)]
+        command: GenerateCommand,
+    },
     /// Import records from files.
     Import {
         #[command(subcommand)]
@@ -76,6 +81,21 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// Liaison statements between random bodies of the registry, with deadlines spread over
+    /// three years (so some are overdue), all access levels and topics.
+    Liaisons {
+        #[arg(long, default_value_t = 20_000)]
+        count: u32,
+        /// Seed of the pseudo-random choices, for repeatable data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -291,6 +311,7 @@ async fn run(cli: Cli, started: Instant) -> Result<(), Failure> {
         Command::Token { command } => token(&cli, command).await,
         Command::User { command } => user(&cli, command).await,
         Command::Import { command } => import(&cli, command).await,
+        Command::Generate { command } => generate(&cli, command).await,
     }
 }
 
@@ -360,6 +381,75 @@ async fn token(cli: &Cli, command: &TokenCommand) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+async fn generate(cli: &Cli, command: &GenerateCommand) -> Result<(), Failure> {
+    let GenerateCommand::Liaisons { count, seed, db } = command;
+    let config = load_config(cli, Some(db), None)?;
+    config::init_tracing(&config, "warn");
+    let liaise = open(&config).await?;
+    let snap = liaise.registry().await?;
+    let bodies: Vec<String> = snap.bodies.iter().map(|b| b.code.clone()).collect();
+    let topics: Vec<String> = snap.topics.iter().map(|t| t.slug.clone()).collect();
+    // A small linear congruential generator: repeatable without a dependency.
+    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    let mut next = move |n: usize| -> usize {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(state >> 33).unwrap_or(0) % n.max(1)
+    };
+    let start =
+        time::Date::from_calendar_date(2024, time::Month::January, 1).map_err(|e| Failure {
+            code: exit::SOFTWARE,
+            message: e.to_string(),
+        })?;
+    let bar = indicatif::ProgressBar::new(u64::from(*count));
+    let mut rows = Vec::with_capacity(*count as usize);
+    for i in 0..*count {
+        let from = vec![bodies[next(bodies.len())].clone()];
+        let mut to = bodies[next(bodies.len())].clone();
+        if to == from[0] {
+            to = bodies[(next(bodies.len()) + 1) % bodies.len()].clone();
+        }
+        let date = start + time::Duration::days(next(1000) as i64);
+        let purposes = ["action", "comment", "information"];
+        let purpose = purposes[next(3)].to_owned();
+        let deadline =
+            (purpose != "information").then(|| date + time::Duration::days(30 + next(120) as i64));
+        let addressees = vec![(to, purpose, deadline)];
+        let topic = vec![topics[next(topics.len())].clone()];
+        let access = ["public", "public", "members", "secretariat"][next(4)];
+        let title = format!("Generated liaison statement {i}");
+        let input =
+            liaise_domain::liaison::LiaisonInput::parse(&liaise_domain::liaison::LiaisonFields {
+                title: &title,
+                date: Some(date),
+                from: &from,
+                addressees: &addressees,
+                topics: &topic,
+                access,
+                ..Default::default()
+            })
+            .map_err(ServiceError::from);
+        rows.push(liaise_service::liaisons::ImportRow {
+            line: u64::from(i) + 1,
+            number: None,
+            sent: true,
+            input,
+        });
+    }
+    let report = liaise
+        .import_liaisons(&Viewer::system(), rows, |n| bar.inc(n))
+        .await?;
+    bar.finish_and_clear();
+    liaise.close().await?;
+    println!(
+        "{} generated, {} refused",
+        report.imported.len(),
+        report.rejected.len()
+    );
+    Ok(())
 }
 
 async fn import(cli: &Cli, command: &ImportCommand) -> Result<(), Failure> {
