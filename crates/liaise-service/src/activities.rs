@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use liaise_domain::{
-    AccessLevel, Action, Code, PageRequest, Role, Viewer, activity::ActivityInput, authorize,
+    AccessLevel, Action, Code, PageRequest, Viewer, activity::ActivityInput, authorize,
 };
 use liaise_store::queries::{
     activities::{self as q, ActivityFilter, ActivityRow},
@@ -65,22 +65,8 @@ pub struct ActivityPatch {
     pub organizations: Option<Vec<String>>,
 }
 
-/// The part of a viewer that decides what it sees: cached results are shared per scope.
-fn scope(viewer: &Viewer) -> String {
-    match &viewer.role {
-        Role::Public => "public".to_owned(),
-        Role::Member => "members".to_owned(),
-        Role::Secretariat(org) => format!("secretariat:{org}"),
-        Role::Admin => "admin".to_owned(),
-    }
-}
-
 fn access_level(s: &str) -> AccessLevel {
     AccessLevel::parse("access", s).unwrap_or(AccessLevel::Secretariat)
-}
-
-fn blank(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Turns rows and their links into activities with codes and slugs.
@@ -257,7 +243,7 @@ impl Liaise {
         let snap = self.registry().await?;
         let key = format!(
             "activities|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}",
-            scope(viewer),
+            crate::access_scope(viewer),
             query.kind,
             query.body,
             query.topic,
@@ -271,7 +257,7 @@ impl Liaise {
         }
         // An unknown code or slug matches nothing.
         let mut filter = ActivityFilter {
-            kind: blank(&query.kind).map(str::to_owned),
+            kind: crate::blank(&query.kind).map(str::to_owned),
             year: query.year,
             ..ActivityFilter::default()
         };
@@ -281,19 +267,19 @@ impl Liaise {
                 total: 0,
             })
         };
-        if let Some(b) = blank(&query.body) {
+        if let Some(b) = crate::blank(&query.body) {
             match snap.body(b) {
                 Some(body) => filter.body_id = Some(body.id),
                 None => return Ok(empty()),
             }
         }
-        if let Some(t) = blank(&query.topic) {
+        if let Some(t) = crate::blank(&query.topic) {
             match snap.topic(t) {
                 Some(topic) => filter.topic_id = Some(topic.id),
                 None => return Ok(empty()),
             }
         }
-        if let Some(o) = blank(&query.organization) {
+        if let Some(o) = crate::blank(&query.organization) {
             match snap.organization(o) {
                 Some(org) => filter.organization_id = Some(org.id),
                 None => return Ok(empty()),

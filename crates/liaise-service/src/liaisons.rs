@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use liaise_domain::{
-    AccessLevel, Action, Code, PageRequest, Role, Viewer, authorize,
+    AccessLevel, Action, Code, PageRequest, Viewer, authorize,
     liaison::{self as ls, LiaisonFields, LiaisonInput, LsState, Purpose, ReplyState},
     registry::RoleKind,
 };
@@ -141,19 +141,6 @@ pub struct LiaisonPatch {
 
 fn today() -> Date {
     OffsetDateTime::now_utc().date()
-}
-
-fn scope(viewer: &Viewer) -> String {
-    match &viewer.role {
-        Role::Public => "public".to_owned(),
-        Role::Member => "members".to_owned(),
-        Role::Secretariat(org) => format!("secretariat:{org}"),
-        Role::Admin => "admin".to_owned(),
-    }
-}
-
-fn blank(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 async fn assemble(
@@ -375,7 +362,7 @@ impl Liaise {
         let snap = self.registry().await?;
         let key = format!(
             "liaisons|{}|{query:?}|{}|{}|{}",
-            scope(viewer),
+            crate::access_scope(viewer),
             page.page(),
             page.per_page(),
             today()
@@ -390,32 +377,32 @@ impl Liaise {
             })
         };
         let mut filter = LiaisonFilter {
-            purpose: blank(&query.purpose).map(str::to_owned),
-            state: blank(&query.state).map(str::to_owned),
+            purpose: crate::blank(&query.purpose).map(str::to_owned),
+            state: crate::blank(&query.state).map(str::to_owned),
             year: query.year,
             awaiting: query.awaiting,
             overdue_on: query.overdue.then(today),
             ..LiaisonFilter::default()
         };
-        if let Some(o) = blank(&query.organization) {
+        if let Some(o) = crate::blank(&query.organization) {
             let Some(org) = snap.organization(o) else {
                 return Ok(empty());
             };
             filter.organization_id = Some(org.id);
         }
-        if let Some(b) = blank(&query.from) {
+        if let Some(b) = crate::blank(&query.from) {
             let Some(body) = snap.body(b) else {
                 return Ok(empty());
             };
             filter.from_body_id = Some(body.id);
         }
-        if let Some(b) = blank(&query.to) {
+        if let Some(b) = crate::blank(&query.to) {
             let Some(body) = snap.body(b) else {
                 return Ok(empty());
             };
             filter.to_body_id = Some(body.id);
         }
-        if let Some(t) = blank(&query.topic) {
+        if let Some(t) = crate::blank(&query.topic) {
             let Some(topic) = snap.topic(t) else {
                 return Ok(empty());
             };
@@ -438,7 +425,7 @@ impl Liaise {
         viewer: &Viewer,
     ) -> Result<Arc<Vec<(String, String, u64)>>, ServiceError> {
         let snap = self.registry().await?;
-        let key = format!("liaison-directions|{}", scope(viewer));
+        let key = format!("liaison-directions|{}", crate::access_scope(viewer));
         if let Some(hit) = snap.recall::<Vec<(String, String, u64)>>(&key) {
             return Ok(hit);
         }

@@ -27,6 +27,23 @@ pub use liaise_domain as domain;
 pub use liaise_store::{Backend, StoreError, dialect, queries::audit::AuditFilter, redact_url};
 pub use snapshot::Snapshot;
 
+/// The part of a viewer that decides what it sees: remembered content results are shared per
+/// scope (public, members, secretariat:ORG, admin).
+pub(crate) fn access_scope(viewer: &liaise_domain::Viewer) -> String {
+    use liaise_domain::Role;
+    match &viewer.role {
+        Role::Public => "public".to_owned(),
+        Role::Member => "members".to_owned(),
+        Role::Secretariat(org) => format!("secretariat:{org}"),
+        Role::Admin => "admin".to_owned(),
+    }
+}
+
+/// A filter value, or `None` when absent or blank.
+pub(crate) fn blank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// How often a reader checks whether another process changed the registry.
 const REFRESH_EVERY: Duration = Duration::from_secs(1);
 

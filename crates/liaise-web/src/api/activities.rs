@@ -1,5 +1,6 @@
 //! Activities: the dated records of the collaboration, each with an access level.
 
+use crate::api::extract::parse_date;
 use axum::{
     Json,
     extract::State,
@@ -8,10 +9,7 @@ use axum::{
 };
 use liaise_service::{
     activities::{Activity, ActivityPatch, ActivityQuery},
-    domain::{
-        PageRequest,
-        activity::{ActivityFields, ActivityInput},
-    },
+    domain::activity::{ActivityFields, ActivityInput},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -125,23 +123,6 @@ pub struct ActivityPatchDto {
     pub organizations: Option<Vec<String>>,
 }
 
-pub fn parse_date(field: &str, raw: Option<&str>) -> Result<Option<time::Date>, ApiError> {
-    let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, format).map(Some).map_err(|_| {
-        ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            field,
-            format!(
-                "`{}` is not a date in the form YYYY-MM-DD",
-                liaise_service::domain::text::preview(s)
-            ),
-        )
-    })
-}
-
 #[utoipa::path(get, path = "/activities", tag = "activities", params(ActivitiesQuery),
     responses((status = 200, body = ActivityPageDto)))]
 pub async fn list_activities(
@@ -149,11 +130,7 @@ pub async fn list_activities(
     ApiViewer(viewer): ApiViewer,
     ApiQuery(q): ApiQuery<ActivitiesQuery>,
 ) -> Result<Json<ActivityPageDto>, ApiError> {
-    let page = PageRequest::parse(q.page, q.per_page).map_err(|e| {
-        let mut err = ApiError::from(e);
-        err.status = StatusCode::BAD_REQUEST;
-        err
-    })?;
+    let page = super::extract::page_request(q.page, q.per_page)?;
     let query = ActivityQuery {
         kind: q.kind,
         body: q.body,

@@ -1,7 +1,7 @@
 //! The audit log, for administrators.
 
-use axum::{Json, extract::State, http::StatusCode};
-use liaise_service::{AuditFilter, domain::PageRequest};
+use axum::{Json, extract::State};
+use liaise_service::AuditFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -65,11 +65,7 @@ pub async fn list_audit(
     ApiViewer(viewer): ApiViewer,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let page = PageRequest::parse(q.page, q.per_page).map_err(|e| {
-        let mut err = ApiError::from(e);
-        err.status = StatusCode::BAD_REQUEST;
-        err
-    })?;
+    let page = super::extract::page_request(q.page, q.per_page)?;
     let filter = AuditFilter {
         entity: blank(q.entity),
         entity_key: blank(q.key),

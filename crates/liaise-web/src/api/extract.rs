@@ -153,6 +153,36 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// `page` and `per_page` of a list: a 400 naming the parameter when out of range.
+pub fn page_request(
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> Result<liaise_service::domain::PageRequest, ApiError> {
+    liaise_service::domain::PageRequest::parse(page, per_page).map_err(|e| {
+        let mut err = ApiError::from(e);
+        err.status = StatusCode::BAD_REQUEST;
+        err
+    })
+}
+
+/// An optional `YYYY-MM-DD` field: a 422 naming it when it is not a date.
+pub fn parse_date(field: &str, raw: Option<&str>) -> Result<Option<time::Date>, ApiError> {
+    let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, format).map(Some).map_err(|_| {
+        ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+            format!(
+                "`{}` is not a date in the form YYYY-MM-DD",
+                liaise_service::domain::text::preview(s)
+            ),
+        )
+    })
+}
+
 /// Path parameters: one that cannot be read (not UTF-8, not a number) names nothing, so 404.
 pub struct ApiPath<T>(pub T);
 

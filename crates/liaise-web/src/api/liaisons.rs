@@ -1,5 +1,6 @@
 //! Liaison statements: the formal letters between bodies.
 
+use crate::api::extract::parse_date;
 use axum::{
     Json,
     extract::State,
@@ -7,17 +8,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use liaise_service::{
-    domain::{
-        PageRequest,
-        liaison::{LiaisonFields, LiaisonInput},
-    },
+    domain::liaison::{LiaisonFields, LiaisonInput},
     liaisons::{Liaison, LiaisonPatch, LiaisonQuery},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    activities::parse_date,
     dto::{double_option, rfc3339, ymd},
     extract::{ApiJson, ApiPath, ApiQuery, ApiViewer, ApiWriter},
 };
@@ -248,11 +245,7 @@ pub async fn list_liaisons(
     ApiViewer(viewer): ApiViewer,
     ApiQuery(q): ApiQuery<LiaisonsQuery>,
 ) -> Result<Json<LiaisonPageDto>, ApiError> {
-    let page = PageRequest::parse(q.page, q.per_page).map_err(|e| {
-        let mut err = ApiError::from(e);
-        err.status = StatusCode::BAD_REQUEST;
-        err
-    })?;
+    let page = super::extract::page_request(q.page, q.per_page)?;
     let query = LiaisonQuery {
         organization: q.organization,
         from: q.from,

@@ -1,5 +1,6 @@
 //! Registry routes: organizations, bodies, people, roles, topics, links, the matrix.
 
+use crate::api::extract::parse_date;
 use axum::{
     Json,
     extract::State,
@@ -7,9 +8,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use liaise_service::{
-    domain::{
-        PageRequest,
-        registry::{BodyFields, BodyInput, OrganizationInput, PersonInput, RoleInput, TopicInput},
+    domain::registry::{
+        BodyFields, BodyInput, OrganizationInput, PersonInput, RoleInput, TopicInput,
     },
     registry::{BodyPatch, OrganizationPatch, PersonPatch, TopicPatch},
     snapshot::{BodyFilter, PersonFilter, TopicFilter},
@@ -32,31 +32,6 @@ fn created<T: serde::Serialize>(location: String, body: T) -> Response {
         .into_response()
 }
 
-fn page(page: Option<u64>, per_page: Option<u64>) -> ApiResult<PageRequest> {
-    PageRequest::parse(page, per_page).map_err(|e| {
-        let mut err = ApiError::from(e);
-        err.status = StatusCode::BAD_REQUEST;
-        err
-    })
-}
-
-fn parse_date(field: &str, raw: Option<&str>) -> ApiResult<Option<time::Date>> {
-    let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, format).map(Some).map_err(|_| {
-        ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            field,
-            format!(
-                "`{}` is not a date in the form YYYY-MM-DD",
-                liaise_service::domain::text::preview(s)
-            ),
-        )
-    })
-}
-
 // ---- organizations ----------------------------------------------------------------------
 
 /// Every organization (a plain array; `page`/`per_page` apply, the total is in `X-Total-Count`).
@@ -66,7 +41,7 @@ pub async fn list_organizations(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let p = page(q.page, q.per_page)?;
+    let p = super::extract::page_request(q.page, q.per_page)?;
     let snap = state.liaise.registry().await?;
     let items: Vec<OrganizationDto> = p
         .slice(&snap.organizations)
@@ -146,7 +121,7 @@ pub async fn list_bodies(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<BodiesQuery>,
 ) -> ApiResult<Json<BodyPage>> {
-    let p = page(q.page, q.per_page)?;
+    let p = super::extract::page_request(q.page, q.per_page)?;
     let snap = state.liaise.registry().await?;
     let found = snap.find_bodies(&BodyFilter {
         organization: q.organization,
@@ -270,7 +245,7 @@ pub async fn list_people(
     ApiViewer(viewer): ApiViewer,
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> ApiResult<Json<PersonPage>> {
-    let p = page(q.page, q.per_page)?;
+    let p = super::extract::page_request(q.page, q.per_page)?;
     let snap = state.liaise.registry().await?;
     let found = snap.find_people(&PersonFilter {
         organization: q.organization,
@@ -391,7 +366,7 @@ pub async fn list_topics(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<TopicsQuery>,
 ) -> ApiResult<Json<TopicPage>> {
-    let p = page(q.page, q.per_page)?;
+    let p = super::extract::page_request(q.page, q.per_page)?;
     let snap = state.liaise.registry().await?;
     let found = snap.find_topics(&TopicFilter {
         parent: q.parent,
