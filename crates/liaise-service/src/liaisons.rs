@@ -302,6 +302,40 @@ fn resolve(snap: &Snapshot, i: &LiaisonInput) -> Result<Resolved, ServiceError> 
     })
 }
 
+/// The JSON columns of a statement (Questions and contacts).
+struct Encoded {
+    questions: String,
+    contacts: String,
+}
+
+impl Encoded {
+    fn of(i: &LiaisonInput) -> Self {
+        Self {
+            questions: serde_json::to_string(&i.questions).unwrap_or_else(|_| "[]".to_owned()),
+            contacts: contacts_json(i),
+        }
+    }
+}
+
+/// The row a checked and resolved statement is written as.
+fn row_of<'a>(i: &'a LiaisonInput, r: &'a Resolved, e: &'a Encoded) -> LiaisonRow<'a> {
+    LiaisonRow {
+        title: &i.title,
+        summary: i.summary.as_deref(),
+        body_text: i.text.as_deref(),
+        date: i.date,
+        approval_level: i.approval_level.map(|a| a.as_str()),
+        other_reference: i.other_reference.as_deref(),
+        questions: &e.questions,
+        contacts: &e.contacts,
+        access: i.access.as_str(),
+        source_ids: &r.source_ids,
+        addressees: &r.addressees,
+        topic_ids: &r.topic_ids,
+        organization_ids: &r.owner_ids,
+    }
+}
+
 fn contacts_json(i: &LiaisonInput) -> String {
     let contacts: Vec<ContactView> = i
         .contacts
@@ -517,23 +551,8 @@ impl Liaise {
                 format!("no liaison statement {original} to reply to"),
             ));
         }
-        let questions = serde_json::to_string(&input.questions).unwrap_or_else(|_| "[]".to_owned());
-        let contacts = contacts_json(&input);
-        let row = LiaisonRow {
-            title: &input.title,
-            summary: input.summary.as_deref(),
-            body_text: input.text.as_deref(),
-            date: input.date,
-            approval_level: input.approval_level.map(|a| a.as_str()),
-            other_reference: input.other_reference.as_deref(),
-            questions: &questions,
-            contacts: &contacts,
-            access: input.access.as_str(),
-            source_ids: &r.source_ids,
-            addressees: &r.addressees,
-            topic_ids: &r.topic_ids,
-            organization_ids: &r.owner_ids,
-        };
+        let encoded = Encoded::of(&input);
+        let row = row_of(&input, &r, &encoded);
         let now = OffsetDateTime::now_utc();
         let tx = self.store.begin().await?;
         let created = q::insert(&tx, &row, in_reply_to, now).await?;
@@ -664,24 +683,8 @@ impl Liaise {
         let snap = self.registry().await?;
         let r = resolve(&snap, &input)?;
         authorize(viewer, &Action::EditRegistry { owners: &r.owners })?;
-        let questions_json =
-            serde_json::to_string(&input.questions).unwrap_or_else(|_| "[]".to_owned());
-        let contacts_json = contacts_json(&input);
-        let row = LiaisonRow {
-            title: &input.title,
-            summary: input.summary.as_deref(),
-            body_text: input.text.as_deref(),
-            date: input.date,
-            approval_level: input.approval_level.map(|a| a.as_str()),
-            other_reference: input.other_reference.as_deref(),
-            questions: &questions_json,
-            contacts: &contacts_json,
-            access: input.access.as_str(),
-            source_ids: &r.source_ids,
-            addressees: &r.addressees,
-            topic_ids: &r.topic_ids,
-            organization_ids: &r.owner_ids,
-        };
+        let encoded = Encoded::of(&input);
+        let row = row_of(&input, &r, &encoded);
         let tx = self.store.begin().await?;
         q::update(&tx, current.id, &row, OffsetDateTime::now_utc()).await?;
         audit::record(
@@ -1039,24 +1042,8 @@ impl Liaise {
                 }
                 _ => None,
             };
-            let questions =
-                serde_json::to_string(&input.questions).unwrap_or_else(|_| "[]".to_owned());
-            let contacts = contacts_json(&input);
-            let lrow = LiaisonRow {
-                title: &input.title,
-                summary: input.summary.as_deref(),
-                body_text: input.text.as_deref(),
-                date: input.date,
-                approval_level: input.approval_level.map(|a| a.as_str()),
-                other_reference: input.other_reference.as_deref(),
-                questions: &questions,
-                contacts: &contacts,
-                access: input.access.as_str(),
-                source_ids: &r.source_ids,
-                addressees: &r.addressees,
-                topic_ids: &r.topic_ids,
-                organization_ids: &r.owner_ids,
-            };
+            let encoded = Encoded::of(&input);
+            let lrow = row_of(&input, &r, &encoded);
             let created = q::insert(&tx, &lrow, None, now).await?;
             let label = if row.sent {
                 let number = match number {
