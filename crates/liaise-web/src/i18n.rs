@@ -233,8 +233,29 @@ mod tests {
                 .filter(|k| !k.starts_with('#') && !k.is_empty() && !k.starts_with('.'))
                 .collect()
         };
-        let en = keys(include_str!("../locales/en/main.ftl"));
-        let fr = keys(include_str!("../locales/fr/main.ftl"));
+        // Every catalog file of a language (one per area: main.ftl, liaisons.ftl, ...).
+        let catalog = |lang: &str| -> Vec<String> {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("locales")
+                .join(lang);
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+                .collect();
+            files.sort();
+            assert!(!files.is_empty(), "no catalog in {}", dir.display());
+            files
+                .iter()
+                .flat_map(|f| keys(&std::fs::read_to_string(f).unwrap()))
+                .collect()
+        };
+        let en = catalog("en");
+        let fr = catalog("fr");
+        let mut unique = en.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), en.len(), "a message is defined twice");
         for k in &en {
             assert!(fr.contains(k), "French catalog lacks {k}");
             assert_ne!(Lang::Fr.t(k), "", "{k}");
