@@ -33,6 +33,7 @@ macro_rules! kebab_enum {
 
 pub mod access;
 pub mod activity;
+pub mod document;
 pub mod error;
 pub mod ids;
 pub mod liaison;

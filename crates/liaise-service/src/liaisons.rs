@@ -15,12 +15,12 @@ use liaise_store::queries::{
     registry as reg, users,
 };
 use serde::{Deserialize, Serialize};
-use sha2::Digest;
 use time::{Date, OffsetDateTime};
 
 use crate::{
     Liaise, ServiceError,
     audit::{self, Fields, diff},
+    files,
     snapshot::Snapshot,
 };
 
@@ -822,43 +822,6 @@ impl Liaise {
     }
 }
 
-/// A file name as given by a browser or a client: a plain name, no path.
-fn check_file_name(name: &str) -> Result<String, ServiceError> {
-    let name = name.trim();
-    let bad = name.is_empty()
-        || name.len() > 255
-        || name.contains(['/', '\\'])
-        || name == "."
-        || name.starts_with("..")
-        || name.contains("/..")
-        || name.chars().any(char::is_control);
-    if bad {
-        return Err(ServiceError::invalid(
-            "file",
-            format!(
-                "`{}` is not a plain file name (no path, no control characters, at most 255 bytes)",
-                liaise_domain::text::preview(name)
-            ),
-        ));
-    }
-    Ok(name.to_owned())
-}
-
-/// What the bytes are, by their signature; else by the name's extension for plain formats.
-fn content_type(name: &str, bytes: &[u8]) -> String {
-    if let Some(kind) = infer::get(bytes) {
-        return kind.mime_type().to_owned();
-    }
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "txt" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-    .to_owned()
-}
-
 impl Liaise {
     /// Attaches a file to a statement (its secretariats or an administrator). The file is kept
     /// once per content, under its SHA-256; the record is written in one transaction.
@@ -876,7 +839,7 @@ impl Liaise {
             .filter_map(|o| Code::parse("organization", o).ok())
             .collect();
         authorize(viewer, &Action::EditRegistry { owners: &owners })?;
-        let name = check_file_name(file_name)?;
+        let name = files::check_name(file_name)?;
         if bytes.is_empty() {
             return Err(ServiceError::invalid("file", "the file is empty"));
         }
@@ -893,14 +856,9 @@ impl Liaise {
             .files
             .clone()
             .ok_or_else(|| ServiceError::Unavailable("attachments are not configured".into()))?;
-        let sha = hex::encode(sha2::Sha256::digest(&bytes));
-        let kind = content_type(&name, &bytes);
+        let kind = files::content_type(&name, &bytes);
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-        let path = attachment_path(&dir, &sha);
-        tokio::task::spawn_blocking(move || store_file(&path, &bytes))
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))?
-            .map_err(|e| ServiceError::Internal(format!("writing an attachment: {e}")))?;
+        let sha = files::store(&dir, bytes).await?;
         let tx = self.store.begin().await?;
         let row = q::insert_attachment(
             &tx,
@@ -957,26 +915,9 @@ impl Liaise {
             .files
             .clone()
             .ok_or_else(|| ServiceError::NotFound(format!("no attachment {id}")))?;
-        let path = attachment_path(&dir, &a.sha256);
+        let path = files::path(&dir, &a.sha256);
         Ok((a, path))
     }
-}
-
-fn attachment_path(dir: &std::path::Path, sha: &str) -> std::path::PathBuf {
-    dir.join(sha.get(..2).unwrap_or("00")).join(sha)
-}
-
-/// Writes a file once: to a temporary name, then renamed into place.
-fn store_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 /// One row of an import: its line in the file, and the statement or why it was refused.

@@ -7,7 +7,9 @@
 pub mod accounts;
 pub mod activities;
 pub mod audit;
+pub mod documents;
 mod error;
+pub mod files;
 pub mod liaisons;
 pub mod reference;
 pub mod registry;
@@ -70,6 +72,7 @@ impl Liaise {
         let store = Store::connect(database_url).await?;
         store.migrate().await?;
         reference::load(&store).await?;
+        documents::load_reference(&store).await?;
         let rows = queries::registry::load_all(store.conn()).await?;
         let cache = RegistryCache {
             current: RwLock::new(Arc::new(Snapshot::build(rows))),

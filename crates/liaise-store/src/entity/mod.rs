@@ -448,3 +448,6 @@ pub mod reminder {
 
     no_relations!();
 }
+
+mod documents;
+pub use documents::{document, document_organization, document_version, proposal, resolution};

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod activities;
 pub mod audit;
+pub mod documents;
 pub mod liaisons;
 pub mod reference;
 pub mod registry;

@@ -509,8 +509,12 @@ pub async fn download(
     let bytes = tokio::fs::read(&path).await.map_err(|e| {
         liaise_service::ServiceError::Internal(format!("reading {}: {e}", path.display()))
     })?;
-    let ascii: String = a
-        .file_name
+    Ok(file_response(&a.file_name, &a.content_type, bytes))
+}
+
+/// A file download: its type, and a disposition that makes browsers save it under its name.
+pub fn file_response(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let ascii: String = file_name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
@@ -520,18 +524,18 @@ pub async fn download(
             }
         })
         .collect();
-    let encoded: String = form_urlencoded::byte_serialize(a.file_name.as_bytes()).collect();
+    let encoded: String = form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
         encoded.replace('+', "%20")
     );
     let mut res = (StatusCode::OK, bytes).into_response();
     let headers = res.headers_mut();
-    if let Ok(v) = header::HeaderValue::from_str(&a.content_type) {
+    if let Ok(v) = header::HeaderValue::from_str(content_type) {
         headers.insert(header::CONTENT_TYPE, v);
     }
     if let Ok(v) = header::HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(res)
+    res
 }

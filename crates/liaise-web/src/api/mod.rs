@@ -3,6 +3,7 @@
 
 mod activities;
 mod audit;
+mod documents;
 mod dto;
 mod extract;
 mod liaisons;
@@ -20,6 +21,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::AppState;
 
 pub use activities::ActivityDto;
+pub(crate) use documents::download as download_version;
+pub use documents::{DocumentDto, ImportDto, ProposalDto};
 pub use dto::*;
 pub(crate) use liaisons::download;
 
@@ -40,6 +43,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
         (name = "registry", description = "Organizations, bodies, people, roles, topics"),
         (name = "activities", description = "Records of the collaboration, each with an access level"),
         (name = "liaisons", description = "Liaison statements between bodies"),
+        (name = "documents", description = "Documents and versions, resolutions, amendment proposals, imports"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -96,6 +100,19 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(liaisons::add_attachment))
                 .layer(DefaultBodyLimit::max(
                     liaise_service::liaisons::ATTACHMENT_MAX + 64 * 1024,
+                )),
+        )
+        .routes(routes!(documents::list_documents))
+        .routes(routes!(documents::get_document))
+        .routes(routes!(documents::get_document_file))
+        .routes(routes!(documents::list_proposals))
+        .routes(routes!(documents::get_proposal, documents::update_proposal))
+        .routes(routes!(documents::get_resolution))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(documents::import))
+                .layer(DefaultBodyLimit::max(
+                    liaise_service::documents::IMPORT_MAX + 64 * 1024,
                 )),
         )
         .routes(routes!(audit::list_audit))

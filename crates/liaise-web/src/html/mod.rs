@@ -25,6 +25,7 @@ use crate::{
 };
 
 mod account;
+mod documents;
 pub(crate) mod form;
 mod session;
 
@@ -56,6 +57,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/static/style.css", get(stylesheet)),
     ];
     routes.extend(account::routes());
+    routes.extend(documents::routes());
     routes.extend(crate::feeds::routes());
     routes
 }

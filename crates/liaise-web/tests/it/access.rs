@@ -118,6 +118,47 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
             });
         }
     }
+    // Documents of every access level, imported as contributions whose text, abstract and
+    // proposal carry the marker.
+    let mut document_ids: Vec<String> = Vec::new();
+    let mut proposal_ids: Vec<String> = vec!["ATU/35A3/1".to_owned()];
+    for access in ["public", "members", "secretariat"] {
+        for (orgs, _) in owners {
+            let marker = format!("DOCMARK{nonce}x{access}x{}END", orgs.join("-"));
+            let identifier = format!("MK/{}/1", 10 + proposal_ids.len());
+            let text = format!(
+                "Abstract: Summary {marker}\nMOD\t{identifier}\nRESOLUTION 11 (Rev. Hammamet, 2016)\nresolves\nthat {marker} is studied,\n"
+            );
+            let mut form = reqwest::multipart::Form::new()
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(text.into_bytes()).file_name("mk.txt"),
+                )
+                .text("access", access);
+            for o in orgs {
+                form = form.text("organizations", o.to_string());
+            }
+            let r = app
+                .client
+                .post(app.url("/api/v1/imports"))
+                .bearer_auth(&admin_token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+            let v: serde_json::Value = r.json().await.unwrap();
+            let id = v["document"].as_i64().unwrap();
+            document_ids.push(id.to_string());
+            proposal_ids.push(identifier);
+            items.push(Item {
+                id,
+                marker,
+                access,
+                owners: orgs,
+            });
+        }
+    }
     // A person with a members-only e-mail address.
     let email = format!("mark{nonce}@example.org");
     let (_, person) = app
@@ -171,6 +212,7 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
         .iter()
         .map(|i| i.id.to_string())
         .chain([person_id.to_string()])
+        .chain(document_ids.iter().cloned())
         .collect();
     let mut urls = Vec::new();
     let paths = liaise_web::route_paths();
@@ -215,6 +257,21 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
         } else {
             ("{id}", "{none}")
         };
+        // Proposals by identifier, resolutions by number, document versions by number.
+        if path.contains("{source}/{document}/{number}") {
+            variants = variants
+                .iter()
+                .flat_map(|v| {
+                    proposal_ids
+                        .iter()
+                        .map(move |p| v.replace("{source}/{document}/{number}", p))
+                })
+                .collect();
+        }
+        variants = variants
+            .iter()
+            .map(|v| v.replace("{number}", "11").replace("{version}", "1"))
+            .collect();
         variants = fill(variants, item_param, &ids);
         variants = fill(variants, "{key}", &ids);
         variants = fill(variants, attachment_param, &attachment_ids);
@@ -223,6 +280,8 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
                 && (v.ends_with("/activities")
                     || v.ends_with("/liaisons")
                     || v.ends_with("/people")
+                    || v.ends_with("/documents")
+                    || v.ends_with("/proposals")
                     || v.ends_with("/audit"))
             {
                 urls.push(format!("{v}?per_page=500"));
@@ -280,6 +339,8 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
         for item in items.iter().filter(|i| !may_see(&who.role, i)) {
             let kind = if item.marker.starts_with("LS") {
                 "liaisons"
+            } else if item.marker.starts_with("DOC") {
+                "documents"
             } else {
                 "activities"
             };

@@ -95,6 +95,8 @@ async fn openapi_describes_every_api_route(app: TestApp) {
             let url = app.url(&format!(
                 "/api/v1{}",
                 path.replace("{code}", code)
+                    .replace("{source}/{document}/{number}", "ATU/35A3/1")
+                    .replace("{number}", "11")
                     .replace("{slug}", "qos")
                     .replace("{id}", "1")
             ));

@@ -1,0 +1,1246 @@
+//! Documents with versions, resolutions kept by section across assemblies, amendment
+//! proposals, and the import of WTSA contributions (.docx with tracked changes, plain text).
+//!
+//! A document is a content item (access level and owning organizations, read through the
+//! shared SQL rule); its proposals are visible exactly when it is. Resolutions are public
+//! texts. An import stores the document, its new version and its structured proposals in one
+//! transaction; importing a contribution with the same number again adds a version.
+
+use std::collections::{BTreeMap, HashSet};
+
+use liaise_domain::{
+    AccessLevel, Action, Code, PageRequest, Viewer, authorize,
+    document::{
+        DocumentKind, DocumentNumber, ProposalStatus, SectionPart, Segment, version_key, word_diff,
+    },
+};
+use liaise_import::{Contribution, ImportError, SourceFormat};
+use liaise_store::{
+    Store,
+    entity::{document, document_version, proposal, resolution},
+    queries::{
+        documents::{self as q, DocumentFilter},
+        reference as r, registry as reg,
+    },
+};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+pub use liaise_store::queries::documents::ProposalFilter;
+
+use crate::{
+    Liaise, ServiceError,
+    audit::{self, Fields, diff},
+    files,
+};
+
+/// The largest file accepted by an import.
+pub const IMPORT_MAX: usize = 20 * 1024 * 1024;
+
+/// The contribution shipped with the reference data: ATU's proposal to modify Resolution 11,
+/// whose "before" text is Resolution 11 as revised at Hammamet in 2016.
+pub const REFERENCE_DOCX: &[u8] = include_bytes!("../../../data/reference/ATU-35A3-1.docx");
+const REFERENCE_DOCX_NAME: &str = "ATU-35A3-1.docx";
+
+/// One version of a document's file.
+#[derive(Debug, Clone)]
+pub struct VersionView {
+    pub id: i32,
+    pub version: i32,
+    pub sha256: String,
+    pub size: i64,
+    pub content_type: String,
+    pub file_name: String,
+    pub text: String,
+    pub created_by: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// A document as shown.
+#[derive(Debug, Clone)]
+pub struct DocumentView {
+    pub id: i32,
+    pub number: String,
+    pub title: String,
+    pub kind: String,
+    pub source: Option<String>,
+    pub bodies: Vec<String>,
+    pub meeting: Option<String>,
+    pub date: Option<Date>,
+    pub language: String,
+    pub topics: Vec<String>,
+    pub organizations: Vec<String>,
+    pub access: AccessLevel,
+    pub versions: Vec<VersionView>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl DocumentView {
+    pub fn latest(&self) -> Option<&VersionView> {
+        self.versions.last()
+    }
+
+    pub fn version(&self, n: i32) -> Option<&VersionView> {
+        self.versions.iter().find(|v| v.version == n)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DocumentPage {
+    pub items: Vec<DocumentView>,
+    pub total: u64,
+}
+
+/// Filters of the document list (the page and the API share them).
+#[derive(Debug, Default, Clone)]
+pub struct DocumentQuery {
+    pub kind: Option<String>,
+    pub body: Option<String>,
+    pub organization: Option<String>,
+    pub year: Option<i32>,
+}
+
+/// A value before and after a proposed change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BeforeAfter {
+    pub before: String,
+    pub after: String,
+}
+
+impl BeforeAfter {
+    pub fn changed(&self) -> bool {
+        self.before != self.after
+    }
+
+    pub fn diff(&self) -> Vec<Segment> {
+        word_diff(&self.before, &self.after)
+    }
+}
+
+/// One section of a proposal: an item under a heading (`considering.a`) or a heading's text.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ProposedSection {
+    pub key: String,
+    pub heading: String,
+    pub label: Option<String>,
+    pub before: String,
+    pub after: String,
+}
+
+impl ProposedSection {
+    pub fn changed(&self) -> bool {
+        self.before != self.after
+    }
+
+    pub fn diff(&self) -> Vec<Segment> {
+        word_diff(&self.before, &self.after)
+    }
+}
+
+/// The text of a proposal as stored (the `sections` column).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProposalText {
+    /// `docx` (exact before and after texts) or `text` (as loaded: both are the same).
+    pub format: String,
+    pub heading: Option<BeforeAfter>,
+    pub title: Option<BeforeAfter>,
+    pub history: Option<BeforeAfter>,
+    pub preamble: Option<BeforeAfter>,
+    pub sections: Vec<ProposedSection>,
+    /// The revision the proposal would give its target (`Rev. New Delhi, 2024`).
+    pub revision_after: Option<String>,
+}
+
+/// An amendment proposal as shown.
+#[derive(Debug, Clone)]
+pub struct ProposalView {
+    pub id: i32,
+    pub identifier: String,
+    pub action: String,
+    pub source: String,
+    pub target_number: Option<String>,
+    pub base_version: Option<String>,
+    pub text: ProposalText,
+    pub topics: Vec<String>,
+    pub reasons: Option<String>,
+    pub abstract_text: Option<String>,
+    pub status: String,
+    pub document_id: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl ProposalView {
+    /// `Resolution 11` (the only kind of target kept by structure today).
+    pub fn target_label(&self) -> String {
+        self.target_number
+            .as_deref()
+            .map(|n| format!("Resolution {n}"))
+            .unwrap_or_default()
+    }
+
+    pub fn section(&self, key: &str) -> Option<&ProposedSection> {
+        self.text.sections.iter().find(|s| s.key == key)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ProposalPage {
+    pub items: Vec<ProposalView>,
+    pub total: u64,
+}
+
+/// One item of a resolution section: label (`a)`, `1`, or none) and text.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ResolutionItem {
+    pub key: String,
+    pub label: Option<String>,
+    pub text: String,
+}
+
+/// A section of a resolution: its heading (*considering*, *resolves* …), its part and items.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ResolutionSection {
+    pub key: String,
+    pub heading: String,
+    /// `preamble` or `operative`.
+    pub part: String,
+    pub items: Vec<ResolutionItem>,
+}
+
+/// A resolution's text at one assembly.
+#[derive(Debug, Clone)]
+pub struct ResolutionVersion {
+    pub id: i32,
+    pub number: String,
+    pub version_key: String,
+    pub assembly: String,
+    pub year: i32,
+    pub title: String,
+    pub history: Option<String>,
+    pub sections: Vec<ResolutionSection>,
+}
+
+impl ResolutionVersion {
+    /// Every item with its section heading, in order.
+    pub fn items(&self) -> impl Iterator<Item = (&ResolutionSection, &ResolutionItem)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+    }
+
+    pub fn item(&self, key: &str) -> Option<&ResolutionItem> {
+        self.items().find(|(_, i)| i.key == key).map(|(_, i)| i)
+    }
+}
+
+/// What the caller may set on an import; the rest comes from the file.
+#[derive(Debug, Default, Clone)]
+pub struct ImportOptions {
+    pub access: Option<String>,
+    pub kind: Option<String>,
+    /// Owning organizations (default: the importing secretariat's).
+    pub organizations: Vec<String>,
+}
+
+/// What an import stored.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub document_id: i32,
+    pub number: String,
+    pub version: i32,
+    /// Whether the document is new (else a version was added).
+    pub created: bool,
+    /// (id, identifier)
+    pub proposals: Vec<(i32, String)>,
+    pub format: String,
+}
+
+/// One row of a compilation: an item of the base text and each proposal's version of it.
+#[derive(Debug, Clone)]
+pub struct CompiledItem {
+    pub key: String,
+    pub heading: String,
+    pub label: Option<String>,
+    /// The text in the base version (none for an item proposals add).
+    pub base: Option<String>,
+    /// For each proposal (in the compilation's order), its text when it changes the item.
+    pub proposed: Vec<Option<String>>,
+    /// The consolidated text from the accepted proposals.
+    pub consolidated: Consolidated,
+}
+
+/// The consolidated text of an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Consolidated {
+    /// No accepted proposal changes it.
+    Unchanged(String),
+    /// Changed by the accepted proposals, which agree (their identifiers).
+    Changed {
+        text: String,
+        by: Vec<String>,
+        segments: Vec<Segment>,
+    },
+    /// Accepted proposals change it differently: (identifier, text) each; nobody guesses.
+    Conflict(Vec<(String, String)>),
+}
+
+/// Every proposal on a resolution side by side with its base text.
+#[derive(Debug, Clone)]
+pub struct Compilation {
+    pub base: ResolutionVersion,
+    pub proposals: Vec<ProposalView>,
+    pub accepted: Vec<String>,
+    pub items: Vec<CompiledItem>,
+}
+
+impl Compilation {
+    pub fn conflicts(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| matches!(i.consolidated, Consolidated::Conflict(_)))
+            .count()
+    }
+}
+
+/// A section-by-section comparison of two texts.
+#[derive(Debug, Clone)]
+pub struct ComparedItem {
+    pub key: String,
+    pub heading: String,
+    pub label: Option<String>,
+    pub segments: Vec<Segment>,
+}
+
+impl ComparedItem {
+    pub fn changed(&self) -> bool {
+        liaise_domain::document::changed(&self.segments)
+    }
+}
+
+fn json_list(v: &str) -> Vec<String> {
+    serde_json::from_str(v).unwrap_or_default()
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String, ServiceError> {
+    serde_json::to_string(v).map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+fn version_view(v: document_version::Model) -> VersionView {
+    VersionView {
+        id: v.id,
+        version: v.version,
+        sha256: v.sha256,
+        size: v.size,
+        content_type: v.content_type,
+        file_name: v.file_name,
+        text: v.text,
+        created_by: v.created_by,
+        created_at: v.created_at,
+    }
+}
+
+fn proposal_view(p: proposal::Model) -> ProposalView {
+    ProposalView {
+        id: p.id,
+        identifier: p.identifier,
+        action: p.action,
+        source: p.source,
+        target_number: p.target_number,
+        base_version: p.base_version,
+        text: serde_json::from_str(&p.sections).unwrap_or_default(),
+        topics: json_list(&p.topics),
+        reasons: p.reasons,
+        abstract_text: p.abstract_text,
+        status: p.status,
+        document_id: p.document_id,
+        created_at: p.created_at,
+        updated_at: p.updated_at,
+    }
+}
+
+fn resolution_view(m: resolution::Model) -> ResolutionVersion {
+    ResolutionVersion {
+        id: m.id,
+        number: m.number,
+        version_key: m.version_key,
+        assembly: m.assembly,
+        year: m.year,
+        title: m.title,
+        history: m.history,
+        sections: serde_json::from_str(&m.sections).unwrap_or_default(),
+    }
+}
+
+async fn assemble(
+    c: &impl liaise_store::Conn,
+    snap: &crate::Snapshot,
+    rows: Vec<document::Model>,
+) -> Result<Vec<DocumentView>, ServiceError> {
+    let ids: Vec<i32> = rows.iter().map(|d| d.id).collect();
+    let owners = q::owners(c, &ids).await?;
+    let mut versions: BTreeMap<i32, Vec<VersionView>> = BTreeMap::new();
+    for v in q::versions(c, &ids).await? {
+        versions
+            .entry(v.document_id)
+            .or_default()
+            .push(version_view(v));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|d| DocumentView {
+            organizations: owners
+                .iter()
+                .filter(|o| o.document_id == d.id)
+                .filter_map(|o| snap.organization_by_id(o.organization_id))
+                .map(|o| o.code.clone())
+                .collect(),
+            versions: versions.remove(&d.id).unwrap_or_default(),
+            id: d.id,
+            number: d.number,
+            title: d.title,
+            kind: d.kind,
+            source: d.source,
+            bodies: json_list(&d.bodies),
+            meeting: d.meeting,
+            date: d.date,
+            language: d.language,
+            topics: json_list(&d.topics),
+            access: AccessLevel::parse("access", &d.access).unwrap_or(AccessLevel::Secretariat),
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+        })
+        .collect())
+}
+
+/// The resolution structure from a proposal's before (or after) texts: its items grouped
+/// under their headings, in order.
+pub fn resolution_sections(sections: &[ProposedSection], after: bool) -> Vec<ResolutionSection> {
+    let mut out: Vec<ResolutionSection> = Vec::new();
+    for s in sections {
+        let text = if after { &s.after } else { &s.before };
+        if text.is_empty() {
+            continue;
+        }
+        let key = s.key.split('.').next().unwrap_or(&s.key).to_owned();
+        if out.last().is_none_or(|l| l.key != key) {
+            out.push(ResolutionSection {
+                key: key.clone(),
+                heading: s.heading.clone(),
+                part: SectionPart::of_heading(&s.heading).as_str().to_owned(),
+                items: Vec::new(),
+            });
+        }
+        if let Some(last) = out.last_mut() {
+            last.items.push(ResolutionItem {
+                key: s.key.clone(),
+                label: s.label.clone(),
+                text: text.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// What an importer answer becomes: one structured text per proposal.
+fn proposal_text(c: &Contribution, p: &liaise_import::Proposal) -> ProposalText {
+    let ba = |v: &Option<liaise_import::Versioned<String>>| {
+        v.as_ref().map(|v| BeforeAfter {
+            before: v.before.clone(),
+            after: v.after.clone(),
+        })
+    };
+    ProposalText {
+        format: match c.format {
+            SourceFormat::Docx => "docx",
+            SourceFormat::Text => "text",
+        }
+        .to_owned(),
+        heading: ba(&p.heading),
+        title: ba(&p.title),
+        history: ba(&p.history),
+        preamble: ba(&p.preamble),
+        sections: p
+            .sections
+            .iter()
+            .map(|s| ProposedSection {
+                key: s.key.clone(),
+                heading: s.heading.clone(),
+                label: s.label.clone(),
+                before: s.text.before.clone(),
+                after: s.text.after.clone(),
+            })
+            .collect(),
+        revision_after: p.target.as_ref().and_then(|t| t.revision_after.clone()),
+    }
+}
+
+/// A file read by the importer: the contribution and the document's text.
+struct Read {
+    contribution: Contribution,
+    text: String,
+    content_type: &'static str,
+}
+
+/// Reads a contribution, recognizing .docx and plain text by their content: a zip signature
+/// (or a `.docx` name) is read as WordprocessingML, anything else as UTF-8 text.
+fn read_contribution(name: &str, bytes: &[u8]) -> Result<Read, ImportError> {
+    if bytes.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let zip = bytes.starts_with(b"PK");
+    if zip || name.to_ascii_lowercase().ends_with(".docx") {
+        let doc = liaise_import::docx::read(bytes, &liaise_import::Limits::default())?;
+        let contribution = liaise_import::proposal::recognize(&doc)?;
+        Ok(Read {
+            contribution,
+            text: doc.after_paragraphs().join("\n"),
+            content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        })
+    } else {
+        let contribution = liaise_import::import_text(bytes)?;
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        Ok(Read {
+            contribution,
+            text,
+            content_type: "text/plain; charset=utf-8",
+        })
+    }
+}
+
+/// The document number of a contribution: its proposals' source and document
+/// (`ATU/35A3/1` → `ATU/35A3`).
+fn contribution_number(c: &Contribution) -> Option<String> {
+    let id = &c.proposals.first()?.id;
+    Some(match id.addendum() {
+        Some(a) => format!("{}/{}A{a}", id.source(), id.document()),
+        None => format!("{}/{}", id.source(), id.document()),
+    })
+}
+
+fn contribution_title(c: &Contribution) -> String {
+    let mut ids = c.proposals.iter().map(|p| format!("{} {}", p.action, p.id));
+    let first = ids.next().unwrap_or_default();
+    let rest = c.proposals.len().saturating_sub(1);
+    let target = c
+        .proposals
+        .first()
+        .and_then(|p| p.target.as_ref())
+        .map(|t| format!(": {}", t.label()))
+        .unwrap_or_default();
+    if rest > 0 {
+        format!("{first} (+{rest}){target}")
+    } else {
+        format!("{first}{target}")
+    }
+}
+
+/// The date of the latest tracked change, as the document's date.
+fn contribution_date(c: &Contribution) -> Option<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    c.proposals
+        .iter()
+        .flat_map(|p| p.tracked_changes.iter())
+        .filter_map(|t| t.span.change.date.as_deref())
+        .filter_map(|d| Date::parse(d.get(..10)?, format).ok())
+        .max()
+}
+
+fn import_error(name: &str, e: &ImportError) -> ServiceError {
+    ServiceError::invalid("file", format!("{name}: {e}"))
+}
+
+impl Liaise {
+    // ---- documents ----------------------------------------------------------------------
+
+    /// The documents `viewer` may see, newest first.
+    pub async fn documents(
+        &self,
+        viewer: &Viewer,
+        query: &DocumentQuery,
+        page: PageRequest,
+    ) -> Result<DocumentPage, ServiceError> {
+        let snap = self.registry().await?;
+        let mut filter = DocumentFilter {
+            kind: crate::blank(&query.kind).map(str::to_owned),
+            body: crate::blank(&query.body).map(str::to_owned),
+            year: query.year,
+            organization_id: None,
+        };
+        if let Some(k) = &filter.kind {
+            DocumentKind::parse("kind", k)?;
+        }
+        if let Some(o) = crate::blank(&query.organization) {
+            let Some(org) = snap.organization(o) else {
+                return Ok(DocumentPage {
+                    items: Vec::new(),
+                    total: 0,
+                });
+            };
+            filter.organization_id = Some(org.id);
+        }
+        if let Some(b) = &filter.body {
+            filter.body = Some(snap.body(b).map_or_else(|| b.clone(), |b| b.code.clone()));
+        }
+        let c = self.store.conn();
+        let (rows, total) = q::list(c, viewer, &filter, page.offset(), page.per_page()).await?;
+        Ok(DocumentPage {
+            items: assemble(c, &snap, rows).await?,
+            total,
+        })
+    }
+
+    /// One document with its versions, if `viewer` may see it.
+    pub async fn document(&self, viewer: &Viewer, id: i32) -> Result<DocumentView, ServiceError> {
+        let snap = self.registry().await?;
+        let c = self.store.conn();
+        let row = q::get(c, viewer, id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no document {id}")))?;
+        assemble(c, &snap, vec![row])
+            .await?
+            .pop()
+            .ok_or_else(|| ServiceError::NotFound(format!("no document {id}")))
+    }
+
+    /// The proposals of a document that `viewer` may see.
+    pub async fn document_proposals(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+    ) -> Result<Vec<ProposalView>, ServiceError> {
+        Ok(q::proposals_of(self.store.conn(), viewer, &[id])
+            .await?
+            .into_iter()
+            .map(proposal_view)
+            .collect())
+    }
+
+    /// The bytes of one version of a document `viewer` may see.
+    pub async fn document_file(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+        version: i32,
+    ) -> Result<(VersionView, Vec<u8>), ServiceError> {
+        let doc = self.document(viewer, id).await?;
+        let v = doc
+            .version(version)
+            .cloned()
+            .ok_or_else(|| ServiceError::NotFound(format!("no version {version}")))?;
+        if let Some(dir) = &self.files {
+            let path = files::path(dir, &v.sha256);
+            match tokio::fs::read(&path).await {
+                Ok(bytes) => return Ok((v, bytes)),
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(ServiceError::Internal(format!(
+                        "reading {}: {e}",
+                        path.display()
+                    )));
+                }
+                Err(_) => {}
+            }
+        }
+        // The reference contribution ships inside the binary.
+        if v.sha256 == files::sha256(REFERENCE_DOCX) {
+            return Ok((v, REFERENCE_DOCX.to_vec()));
+        }
+        Err(ServiceError::NotFound(format!(
+            "the file of version {version} is not available"
+        )))
+    }
+
+    /// Two versions of a document compared word by word.
+    pub async fn compare_versions(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+        from: i32,
+        to: i32,
+    ) -> Result<(DocumentView, Vec<Segment>), ServiceError> {
+        let doc = self.document(viewer, id).await?;
+        let missing = |n: i32| ServiceError::invalid("version", format!("no version {n}"));
+        let a = doc.version(from).ok_or_else(|| missing(from))?;
+        let b = doc.version(to).ok_or_else(|| missing(to))?;
+        let segments = word_diff(&a.text, &b.text);
+        Ok((doc, segments))
+    }
+
+    // ---- import -------------------------------------------------------------------------
+
+    /// Imports a contribution (.docx or plain text, told apart by content): the document, a
+    /// new version with its file and text, and its proposals, in one transaction. A file the
+    /// importer refuses leaves nothing behind. Secretariats and administrators only.
+    #[tracing::instrument(skip(self, bytes, options), fields(size = bytes.len()))]
+    pub async fn import_document(
+        &self,
+        viewer: &Viewer,
+        file_name: &str,
+        bytes: Vec<u8>,
+        options: &ImportOptions,
+    ) -> Result<Imported, ServiceError> {
+        authorize(viewer, &Action::EditRegistry { owners: &[] })?;
+        let name = files::check_name(file_name)?;
+        if bytes.len() > IMPORT_MAX {
+            return Err(ServiceError::invalid(
+                "file",
+                format!(
+                    "{name}: the file is larger than {} MiB",
+                    IMPORT_MAX / 1024 / 1024
+                ),
+            ));
+        }
+        let access = AccessLevel::parse("access", options.access.as_deref().unwrap_or("public"))?;
+        let kind = DocumentKind::parse("kind", options.kind.as_deref().unwrap_or("contribution"))?;
+        let snap = self.registry().await?;
+        let mut owners: Vec<Code> = Vec::new();
+        for o in &options.organizations {
+            let org = snap.organization(o).ok_or_else(|| {
+                ServiceError::invalid("organizations", format!("no organization `{o}`"))
+            })?;
+            owners.push(Code::parse("organizations", &org.code)?);
+        }
+        if owners.is_empty()
+            && let liaise_domain::Role::Secretariat(org) = &viewer.role
+        {
+            owners.push(org.clone());
+        }
+        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        // CPU work (unzip, XML) off the async workers.
+        let (read, bytes) = {
+            let name = name.clone();
+            tokio::task::spawn_blocking(move || {
+                let read = read_contribution(&name, &bytes);
+                (read, bytes)
+            })
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?
+        };
+        let read = read.map_err(|e| import_error(&name, &e))?;
+        let number = contribution_number(&read.contribution)
+            .ok_or_else(|| import_error(&name, &ImportError::NoProposal))?;
+        let number = DocumentNumber::parse("number", &number)?;
+        let existing = q::by_number_unfiltered(self.store.conn(), number.as_str()).await?;
+        if let Some(d) = &existing {
+            let current: Vec<Code> = q::owners(self.store.conn(), &[d.id])
+                .await?
+                .iter()
+                .filter_map(|o| snap.organization_by_id(o.organization_id))
+                .filter_map(|o| Code::parse("organization", &o.code).ok())
+                .collect();
+            authorize(viewer, &Action::EditRegistry { owners: &current })?;
+        }
+        let dir = self
+            .files
+            .clone()
+            .ok_or_else(|| ServiceError::Unavailable("file storage is not configured".into()))?;
+        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        // The file goes first, under its hash: a record never names a missing file, and a
+        // refused import leaves at most an unreferenced copy of bytes already seen.
+        let sha = files::store(&dir, bytes).await?;
+        let owner_ids: Vec<i32> = owners
+            .iter()
+            .filter_map(|c| snap.organization(c.as_str()).map(|o| o.id))
+            .collect();
+        let tx = self.store.begin().await?;
+        let stored = store_contribution(
+            &tx,
+            viewer,
+            &Stored {
+                number: number.as_str(),
+                file_name: &name,
+                sha: &sha,
+                size,
+                content_type: read.content_type,
+                text: &read.text,
+                kind: kind.as_str(),
+                access: access.as_str(),
+                owner_ids: &owner_ids,
+                existing: existing.as_ref(),
+            },
+            &read.contribution,
+        )
+        .await?;
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        Ok(stored)
+    }
+
+    // ---- proposals ----------------------------------------------------------------------
+
+    pub async fn proposals(
+        &self,
+        viewer: &Viewer,
+        filter: &ProposalFilter,
+        page: PageRequest,
+    ) -> Result<ProposalPage, ServiceError> {
+        if let Some(s) = &filter.status {
+            ProposalStatus::parse("status", s)?;
+        }
+        let (rows, total) = q::proposals(
+            self.store.conn(),
+            viewer,
+            filter,
+            page.offset(),
+            page.per_page(),
+        )
+        .await?;
+        Ok(ProposalPage {
+            items: rows.into_iter().map(proposal_view).collect(),
+            total,
+        })
+    }
+
+    /// One proposal by identifier (`ATU/35A3/1`), if `viewer` may see its document.
+    pub async fn proposal(
+        &self,
+        viewer: &Viewer,
+        identifier: &str,
+    ) -> Result<ProposalView, ServiceError> {
+        q::proposal(self.store.conn(), viewer, identifier.trim())
+            .await?
+            .map(proposal_view)
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "no proposal `{}`",
+                    liaise_domain::text::preview(identifier)
+                ))
+            })
+    }
+
+    /// Records where a proposal stands (its document's secretariats, administrators).
+    pub async fn set_proposal_status(
+        &self,
+        viewer: &Viewer,
+        identifier: &str,
+        status: &str,
+    ) -> Result<ProposalView, ServiceError> {
+        let current = self.proposal(viewer, identifier).await?;
+        let status = ProposalStatus::parse("status", status)?;
+        let doc = self.document(viewer, current.document_id).await?;
+        let owners: Vec<Code> = doc
+            .organizations
+            .iter()
+            .filter_map(|o| Code::parse("organization", o).ok())
+            .collect();
+        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        let tx = self.store.begin().await?;
+        q::set_proposal_status(&tx, current.id, status.as_str(), OffsetDateTime::now_utc()).await?;
+        audit::record(
+            &tx,
+            viewer,
+            "status",
+            "proposal",
+            &current.identifier,
+            diff(
+                &vec![("status", Some(current.status.clone()))],
+                &vec![("status", Some(status.as_str().to_owned()))],
+            ),
+        )
+        .await?;
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        self.proposal(viewer, &current.identifier).await
+    }
+
+    // ---- resolutions --------------------------------------------------------------------
+
+    /// The texts of a resolution kept by assembly, oldest first (empty: unknown resolution).
+    pub async fn resolution(&self, number: &str) -> Result<Vec<ResolutionVersion>, ServiceError> {
+        let versions: Vec<ResolutionVersion> =
+            q::resolution_versions(self.store.conn(), number.trim())
+                .await?
+                .into_iter()
+                .map(resolution_view)
+                .collect();
+        if versions.is_empty() {
+            return Err(ServiceError::NotFound(format!(
+                "no resolution `{}`",
+                liaise_domain::text::preview(number)
+            )));
+        }
+        Ok(versions)
+    }
+
+    /// Two versions of a resolution compared item by item.
+    pub async fn compare_resolution(
+        &self,
+        number: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<(ResolutionVersion, ResolutionVersion, Vec<ComparedItem>), ServiceError> {
+        let versions = self.resolution(number).await?;
+        let pick = |field: &str, key: &str| {
+            versions
+                .iter()
+                .find(|v| v.version_key == key)
+                .cloned()
+                .ok_or_else(|| ServiceError::invalid(field, format!("no version `{key}`")))
+        };
+        let a = pick("from", from)?;
+        let b = pick("to", to)?;
+        let mut keys: Vec<(&ResolutionSection, &ResolutionItem)> = a.items().collect();
+        for (s, i) in b.items() {
+            if a.item(&i.key).is_none() {
+                keys.push((s, i));
+            }
+        }
+        let items = keys
+            .into_iter()
+            .map(|(s, i)| ComparedItem {
+                key: i.key.clone(),
+                heading: s.heading.clone(),
+                label: i.label.clone(),
+                segments: word_diff(
+                    a.item(&i.key).map_or("", |x| x.text.as_str()),
+                    b.item(&i.key).map_or("", |x| x.text.as_str()),
+                ),
+            })
+            .collect();
+        Ok((a.clone(), b.clone(), items))
+    }
+
+    /// Every proposal on a resolution (that `viewer` may see) against its latest text, and
+    /// the text that accepting the `accepted` proposals gives.
+    pub async fn compilation(
+        &self,
+        viewer: &Viewer,
+        number: &str,
+        accepted: &[String],
+    ) -> Result<Compilation, ServiceError> {
+        let versions = self.resolution(number).await?;
+        let filter = ProposalFilter {
+            target: Some(number.trim().to_owned()),
+            ..ProposalFilter::default()
+        };
+        let (rows, _) = q::proposals(self.store.conn(), viewer, &filter, 0, 500).await?;
+        let proposals: Vec<ProposalView> = rows.into_iter().map(proposal_view).collect();
+        // The base: the version most proposals amend, else the latest.
+        let base = proposals
+            .iter()
+            .filter_map(|p| p.base_version.as_deref())
+            .filter_map(|k| versions.iter().find(|v| v.version_key == k))
+            .max_by_key(|v| v.year)
+            .or(versions.last())
+            .cloned()
+            .ok_or_else(|| ServiceError::NotFound(format!("no resolution `{number}`")))?;
+        let known: HashSet<&str> = proposals.iter().map(|p| p.identifier.as_str()).collect();
+        for a in accepted {
+            if !known.contains(a.as_str()) {
+                return Err(ServiceError::invalid(
+                    "accept",
+                    format!(
+                        "`{}` is not a proposal on this resolution",
+                        liaise_domain::text::preview(a)
+                    ),
+                ));
+            }
+        }
+        let mut rows: Vec<(String, String, Option<String>, Option<String>)> = base
+            .items()
+            .map(|(s, i)| {
+                (
+                    i.key.clone(),
+                    s.heading.clone(),
+                    i.label.clone(),
+                    Some(i.text.clone()),
+                )
+            })
+            .collect();
+        for p in &proposals {
+            for s in &p.text.sections {
+                if !rows.iter().any(|r| r.0 == s.key) && !s.after.is_empty() {
+                    rows.push((s.key.clone(), s.heading.clone(), s.label.clone(), None));
+                }
+            }
+        }
+        let items = rows
+            .into_iter()
+            .map(|(key, heading, label, base_text)| {
+                let base_str = base_text.clone().unwrap_or_default();
+                let proposed: Vec<Option<String>> = proposals
+                    .iter()
+                    .map(|p| {
+                        p.section(&key)
+                            .filter(|s| s.after != base_str)
+                            .map(|s| s.after.clone())
+                    })
+                    .collect();
+                let mut changes: Vec<(String, String)> = proposals
+                    .iter()
+                    .zip(&proposed)
+                    .filter(|(p, _)| accepted.contains(&p.identifier))
+                    .filter_map(|(p, t)| t.clone().map(|t| (p.identifier.clone(), t)))
+                    .collect();
+                let distinct: HashSet<&str> = changes.iter().map(|(_, t)| t.as_str()).collect();
+                let consolidated = match distinct.len() {
+                    0 => Consolidated::Unchanged(base_str.clone()),
+                    1 => {
+                        let text = changes.first().map(|c| c.1.clone()).unwrap_or_default();
+                        Consolidated::Changed {
+                            segments: word_diff(&base_str, &text),
+                            text,
+                            by: changes.drain(..).map(|c| c.0).collect(),
+                        }
+                    }
+                    _ => Consolidated::Conflict(changes),
+                };
+                CompiledItem {
+                    key,
+                    heading,
+                    label,
+                    base: base_text,
+                    proposed,
+                    consolidated,
+                }
+            })
+            .collect();
+        Ok(Compilation {
+            base,
+            proposals,
+            accepted: accepted.to_vec(),
+            items,
+        })
+    }
+
+    /// Row counts of documents, versions, proposals and resolutions (for checks and reports).
+    pub async fn document_counts(&self) -> Result<[u64; 4], ServiceError> {
+        Ok(q::counts(self.store.conn()).await?)
+    }
+}
+
+/// What one stored contribution needs besides the importer's answer.
+struct Stored<'a> {
+    number: &'a str,
+    file_name: &'a str,
+    sha: &'a str,
+    size: i64,
+    content_type: &'a str,
+    text: &'a str,
+    kind: &'a str,
+    access: &'a str,
+    owner_ids: &'a [i32],
+    existing: Option<&'a document::Model>,
+}
+
+/// Writes the document (or finds it), its new version and its proposals inside `tx`.
+async fn store_contribution(
+    tx: &liaise_store::Tx,
+    viewer: &Viewer,
+    s: &Stored<'_>,
+    c: &Contribution,
+) -> Result<Imported, ServiceError> {
+    let now = OffsetDateTime::now_utc();
+    let title = contribution_title(c);
+    let source = c
+        .proposals
+        .first()
+        .map(|p| p.source.name.unwrap_or(p.source.code.as_str()).to_owned());
+    let (doc_id, created) = match s.existing {
+        Some(d) => {
+            q::touch(tx, d.id, now).await?;
+            (d.id, false)
+        }
+        None => {
+            let d = q::insert_document(
+                tx,
+                &q::DocumentRow {
+                    number: s.number,
+                    title: &title,
+                    kind: s.kind,
+                    source: source.as_deref(),
+                    bodies: "[]",
+                    meeting: None,
+                    date: contribution_date(c),
+                    language: "en",
+                    topics: "[]",
+                    access: s.access,
+                    organization_ids: s.owner_ids,
+                },
+                now,
+            )
+            .await?;
+            (d.id, true)
+        }
+    };
+    let version = q::insert_version(
+        tx,
+        &q::VersionRow {
+            document_id: doc_id,
+            sha256: s.sha,
+            size: s.size,
+            content_type: s.content_type,
+            file_name: s.file_name,
+            text: s.text,
+            created_by: viewer.actor(),
+        },
+        now,
+    )
+    .await?;
+    // Search: the document's searchable text is known here (number, title, and the version's
+    // extracted text `s.text`), inside the import's transaction.
+    let mut proposals = Vec::new();
+    for p in &c.proposals {
+        let text = proposal_text(c, p);
+        let identifier = p.id.to_string();
+        let topics = p
+            .resolves_topics
+            .as_ref()
+            .map(|t| t.after.clone())
+            .unwrap_or_default();
+        let base = p
+            .target
+            .as_ref()
+            .and_then(|t| t.revision_before.as_deref())
+            .and_then(version_key);
+        let row = q::upsert_proposal(
+            tx,
+            &q::ProposalRow {
+                identifier: &identifier,
+                action: p.action.as_str(),
+                source: source.as_deref().unwrap_or(p.source.code.as_str()),
+                target_number: p.target.as_ref().map(|t| t.number.as_str()),
+                base_version: base.as_deref(),
+                title: p.title.as_ref().map(|t| t.after.as_str()),
+                sections: &to_json(&text)?,
+                topics: &to_json(&topics)?,
+                reasons: p.reasons.as_deref(),
+                abstract_text: c.abstract_text.as_deref(),
+                document_id: doc_id,
+            },
+            now,
+        )
+        .await?;
+        // Search: a proposal's searchable text (identifier, title, sections' after texts,
+        // reasons) is known here.
+        proposals.push((row.id, identifier));
+    }
+    let after: Fields = vec![
+        ("number", Some(s.number.to_owned())),
+        ("version", Some(version.version.to_string())),
+        ("file", Some(s.file_name.to_owned())),
+        ("sha256", Some(s.sha.to_owned())),
+        (
+            "proposals",
+            Some(
+                proposals
+                    .iter()
+                    .map(|p| p.1.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        ),
+    ];
+    audit::record(
+        tx,
+        viewer,
+        if created { "import" } else { "new-version" },
+        "document",
+        &doc_id.to_string(),
+        diff(&Vec::new(), &after),
+    )
+    .await?;
+    Ok(Imported {
+        document_id: doc_id,
+        number: s.number.to_owned(),
+        version: version.version,
+        created,
+        proposals,
+        format: match c.format {
+            SourceFormat::Docx => "docx",
+            SourceFormat::Text => "text",
+        }
+        .to_owned(),
+    })
+}
+
+/// Loads the shipped contribution and the resolution text it amends, once each by key
+/// (`resolution:11:hammamet-2016`, `document:ATU/35A3`), so a restart changes nothing.
+pub(crate) async fn load_reference(store: &Store) -> Result<usize, ServiceError> {
+    let applied = r::applied_keys(store.conn()).await?;
+    let read = read_contribution(REFERENCE_DOCX_NAME, REFERENCE_DOCX)
+        .map_err(|e| ServiceError::Internal(format!("the reference contribution: {e}")))?;
+    let c = &read.contribution;
+    let number = contribution_number(c)
+        .ok_or_else(|| ServiceError::Internal("the reference contribution has no number".into()))?;
+    let mut keys = Vec::new();
+    let now = OffsetDateTime::now_utc();
+    let tx = store.begin().await?;
+    for p in &c.proposals {
+        let Some(target) = &p.target else { continue };
+        let Some(revision) = target.revision_before.as_deref() else {
+            continue;
+        };
+        let Some(vkey) = version_key(revision) else {
+            continue;
+        };
+        let key = format!("resolution:{}:{vkey}", target.number);
+        if applied.contains(&key) || keys.contains(&key) {
+            continue;
+        }
+        let text = proposal_text(c, p);
+        let (assembly, year) = revision
+            .trim()
+            .trim_start_matches("Rev.")
+            .trim()
+            .rsplit_once(',')
+            .map(|(a, y)| (a.trim().to_owned(), y.trim().parse().unwrap_or(0)))
+            .unwrap_or_default();
+        let sections = resolution_sections(&text.sections, false);
+        q::insert_resolution(
+            &tx,
+            &q::ResolutionRow {
+                number: &target.number,
+                version_key: &vkey,
+                assembly: &assembly,
+                year,
+                title: text.title.as_ref().map_or("", |t| t.before.as_str()),
+                history: text.history.as_ref().map(|h| h.before.as_str()),
+                sections: &to_json(&sections)?,
+            },
+            now,
+        )
+        .await?;
+        // Search: a resolution's searchable text (title, items) is known here.
+        keys.push(key);
+    }
+    let key = format!("document:{number}");
+    if !applied.contains(&key) {
+        let system = Viewer::system();
+        let existing = q::by_number_unfiltered(&tx, &number).await?;
+        let itu: Vec<i32> = reg::organization_by_code(&tx, "ITU")
+            .await?
+            .map(|o| o.id)
+            .into_iter()
+            .collect();
+        store_contribution(
+            &tx,
+            &system,
+            &Stored {
+                number: &number,
+                file_name: REFERENCE_DOCX_NAME,
+                sha: &files::sha256(REFERENCE_DOCX),
+                size: i64::try_from(REFERENCE_DOCX.len()).unwrap_or(i64::MAX),
+                content_type: read.content_type,
+                text: &read.text,
+                kind: DocumentKind::Contribution.as_str(),
+                access: AccessLevel::Public.as_str(),
+                owner_ids: &itu,
+                existing: existing.as_ref(),
+            },
+            c,
+        )
+        .await?;
+        keys.push(key);
+    }
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    r::mark_applied(&tx, &keys, now).await?;
+    reg::bump_revision(&tx).await?;
+    tx.commit().await.map_err(liaise_store::StoreError::from)?;
+    Ok(keys.len())
+}

@@ -1,0 +1,734 @@
+//! Pages of documents, amendment proposals and resolutions: lists, track changes, side by
+//! side comparisons, the compilation of every proposal on a resolution, and the upload form
+//! of the secretariats.
+
+use askama::Template;
+use axum::{
+    extract::{Query, RawQuery, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{MethodRouter, get},
+};
+use liaise_service::{
+    documents::{
+        ComparedItem, Compilation, Consolidated, DocumentQuery, DocumentView, ImportOptions,
+        ProposalFilter, ProposalView, ResolutionVersion,
+    },
+    domain::{
+        PageRequest, Role,
+        document::{DocumentKind, Segment, changed, word_diff},
+    },
+};
+use serde::Deserialize;
+
+use super::{Me, PageViewer, error_page, form::PagePath, render};
+use crate::{AppState, error::PageError, i18n::Lang};
+
+pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/documents", get(documents)),
+        (
+            "/documents/import",
+            get(import_form)
+                .post(import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    liaise_service::documents::IMPORT_MAX + 64 * 1024,
+                )),
+        ),
+        ("/documents/{id}", get(document)),
+        ("/documents/{id}/compare", get(document_compare)),
+        (
+            "/documents/{id}/versions/{version}/file",
+            get(document_file),
+        ),
+        ("/proposals", get(proposals)),
+        ("/proposals/{source}/{document}/{number}", get(proposal)),
+        ("/resolutions/{number}", get(resolution)),
+        ("/resolutions/{number}/compare", get(resolution_compare)),
+        ("/resolutions/{number}/compilation", get(compilation)),
+    ]
+}
+
+/// A text with its changes, for templates: each run with its kind.
+pub struct Run {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+fn runs(segments: &[Segment]) -> Vec<Run> {
+    segments
+        .iter()
+        .map(|s| Run {
+            kind: s.kind(),
+            text: s.text().to_owned(),
+        })
+        .collect()
+}
+
+/// One changed (or unchanged) text on a page: heading, label, runs.
+pub struct Shown {
+    pub heading: String,
+    pub label: String,
+    pub changed: bool,
+    pub runs: Vec<Run>,
+    /// The first item under its heading (the heading is shown before it).
+    pub starts: bool,
+}
+
+impl Shown {
+    fn new(heading: &str, label: Option<&str>, before: &str, after: &str) -> Self {
+        let segments = word_diff(before, after);
+        Self {
+            heading: heading.to_owned(),
+            label: label.unwrap_or_default().to_owned(),
+            changed: changed(&segments),
+            runs: runs(&segments),
+            starts: false,
+        }
+    }
+
+    fn compared(c: &ComparedItem) -> Self {
+        Self {
+            heading: c.heading.clone(),
+            label: c.label.clone().unwrap_or_default(),
+            changed: c.changed(),
+            runs: runs(&c.segments),
+            starts: false,
+        }
+    }
+}
+
+/// Marks the first item under each heading.
+fn mark_headings(mut items: Vec<Shown>) -> Vec<Shown> {
+    let mut last: Option<String> = None;
+    for s in &mut items {
+        s.starts = last.as_deref() != Some(s.heading.as_str());
+        last = Some(s.heading.clone());
+    }
+    items
+}
+
+fn is_writer(viewer: &PageViewer) -> bool {
+    matches!(viewer.viewer.role, Role::Admin | Role::Secretariat(_))
+}
+
+fn parse_id(raw: &str, lang: Lang) -> Result<i32, PageError> {
+    raw.parse().map_err(|_| PageError::not_found(lang))
+}
+
+// ---- documents --------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+struct DocumentParams {
+    kind: Option<String>,
+    body: Option<String>,
+    year: Option<String>,
+    page: Option<String>,
+}
+
+impl DocumentParams {
+    fn link(&self, page: u64) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("kind", &self.kind),
+            ("body", &self.body),
+            ("year", &self.year),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
+        }
+        q.append_pair("page", &page.to_string());
+        format!("/documents?{}", q.finish())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+struct DocumentsPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    f: &'a DocumentParams,
+    kinds: Vec<&'static str>,
+    documents: &'a [DocumentView],
+    total: u64,
+    page: u64,
+    pages: u64,
+    can_import: bool,
+}
+
+impl DocumentsPage<'_> {
+    fn page_link(&self, page: u64) -> String {
+        self.f.link(page)
+    }
+
+    fn selected(&self, kind: &str) -> bool {
+        self.f.kind.as_deref() == Some(kind)
+    }
+}
+
+async fn documents(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Query(params): Query<DocumentParams>,
+) -> Result<Response, PageError> {
+    let p = PageRequest::parse(params.page.as_deref().and_then(|x| x.parse().ok()), None)
+        .unwrap_or_default();
+    let kind = params
+        .kind
+        .clone()
+        .filter(|k| DocumentKind::parse("kind", k).is_ok());
+    let query = DocumentQuery {
+        kind,
+        body: params.body.clone(),
+        organization: None,
+        year: params.year.as_deref().and_then(|y| y.trim().parse().ok()),
+    };
+    let found = state
+        .liaise
+        .documents(&viewer.viewer, &query, p)
+        .await
+        .map_err(|e| PageError::from_service(e, lang))?;
+    let page = DocumentsPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: params.link(p.page()),
+        f: &params,
+        kinds: DocumentKind::ALL.iter().map(|k| k.as_str()).collect(),
+        documents: &found.items,
+        total: found.total,
+        page: p.page(),
+        pages: found.total.div_ceil(p.per_page()).max(1),
+        can_import: is_writer(&viewer),
+    };
+    Ok(render(&page, lang))
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    d: &'a DocumentView,
+    proposals: Vec<ProposalView>,
+}
+
+async fn document(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath(id): PagePath<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id, lang)?;
+    let err = |e| PageError::from_service(e, lang);
+    let d = state
+        .liaise
+        .document(&viewer.viewer, id)
+        .await
+        .map_err(err)?;
+    let proposals = state
+        .liaise
+        .document_proposals(&viewer.viewer, id)
+        .await
+        .map_err(err)?;
+    let page = DocumentPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: format!("/documents/{id}"),
+        d: &d,
+        proposals,
+    };
+    Ok(render(&page, lang))
+}
+
+async fn document_file(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath((id, version)): PagePath<(String, String)>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id, lang)?;
+    let version = parse_id(&version, lang)?;
+    crate::api::download_version(&state, &viewer.viewer, id, version)
+        .await
+        .map_err(|e| PageError::from_service(e, lang))
+}
+
+#[derive(Deserialize)]
+struct CompareParams {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "document_compare.html")]
+struct DocumentComparePage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    d: &'a DocumentView,
+    from: i32,
+    to: i32,
+    runs: Vec<Run>,
+    changed: bool,
+}
+
+async fn document_compare(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath(id): PagePath<String>,
+    Query(params): Query<CompareParams>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id, lang)?;
+    let err = |e| PageError::from_service(e, lang);
+    let d = state
+        .liaise
+        .document(&viewer.viewer, id)
+        .await
+        .map_err(err)?;
+    let latest = d.latest().map_or(1, |v| v.version);
+    let number = |raw: &Option<String>, default: i32| {
+        raw.as_deref()
+            .map_or(Ok(default), |s| s.trim().parse::<i32>())
+            .map_err(|_| {
+                PageError::from_service(
+                    liaise_service::ServiceError::invalid("version", "a version is a number"),
+                    lang,
+                )
+            })
+    };
+    let from = number(&params.from, (latest - 1).max(1))?;
+    let to = number(&params.to, latest)?;
+    let (d, segments) = state
+        .liaise
+        .compare_versions(&viewer.viewer, id, from, to)
+        .await
+        .map_err(err)?;
+    let page = DocumentComparePage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: format!("/documents/{id}/compare?from={from}&to={to}"),
+        d: &d,
+        from,
+        to,
+        changed: changed(&segments),
+        runs: runs(&segments),
+    };
+    Ok(render(&page, lang))
+}
+
+// ---- import -----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "document_import.html")]
+struct ImportPage {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    kinds: Vec<&'static str>,
+    error: Option<String>,
+}
+
+fn import_page(viewer: &PageViewer, lang: Lang, error: Option<String>) -> ImportPage {
+    ImportPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: "/documents/import".to_owned(),
+        kinds: DocumentKind::ALL.iter().map(|k| k.as_str()).collect(),
+        error,
+    }
+}
+
+/// The upload form, for secretariats and administrators; anyone else gets the page that
+/// does not exist.
+async fn import_form(lang: Lang, viewer: PageViewer) -> Response {
+    if !is_writer(&viewer) {
+        return error_page(StatusCode::NOT_FOUND, "", lang);
+    }
+    render(&import_page(&viewer, lang, None), lang)
+}
+
+async fn import(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    if !is_writer(&viewer) {
+        return error_page(StatusCode::NOT_FOUND, "", lang);
+    }
+    let Ok(mut multipart) = multipart else {
+        return error_page(StatusCode::BAD_REQUEST, &lang.t("error-form"), lang);
+    };
+    let mut csrf = String::new();
+    let mut options = ImportOptions::default();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let status = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                return error_page(status, &lang.t("error-form"), lang);
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = field.file_name().unwrap_or("").to_owned();
+        let Ok(bytes) = field.bytes().await else {
+            return error_page(StatusCode::BAD_REQUEST, &lang.t("error-form"), lang);
+        };
+        let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
+        match name.as_str() {
+            "csrf" => csrf = text(),
+            "file" => file = Some((file_name, bytes.to_vec())),
+            "access" => options.access = Some(text()).filter(|s| !s.is_empty()),
+            "kind" => options.kind = Some(text()).filter(|s| !s.is_empty()),
+            _ => {}
+        }
+    }
+    if let Some(res) = super::account::refuse_session_form(&state, &viewer, &csrf, lang).await {
+        return res;
+    }
+    let Some((file_name, bytes)) = file.filter(|(n, _)| !n.is_empty()) else {
+        let page = import_page(&viewer, lang, Some(lang.t("import-no-file")));
+        let mut res = render(&page, lang);
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return res;
+    };
+    match state
+        .liaise
+        .import_document(&viewer.viewer, &file_name, bytes, &options)
+        .await
+    {
+        Ok(imported) => {
+            Redirect::to(&format!("/documents/{}", imported.document_id)).into_response()
+        }
+        Err(liaise_service::ServiceError::Invalid(errors)) => {
+            let message = errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let page = import_page(&viewer, lang, Some(message));
+            let mut res = render(&page, lang);
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            res
+        }
+        Err(e) => PageError::from_service(e, lang).into_response(),
+    }
+}
+
+// ---- proposals --------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "proposals.html")]
+struct ProposalsPage {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    proposals: Vec<ProposalView>,
+}
+
+async fn proposals(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+) -> Result<Response, PageError> {
+    let page = PageRequest::parse(Some(1), Some(500)).unwrap_or_default();
+    let found = state
+        .liaise
+        .proposals(&viewer.viewer, &ProposalFilter::default(), page)
+        .await
+        .map_err(|e| PageError::from_service(e, lang))?;
+    let page = ProposalsPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: "/proposals".to_owned(),
+        proposals: found.items,
+    };
+    Ok(render(&page, lang))
+}
+
+#[derive(Template)]
+#[template(path = "proposal.html")]
+struct ProposalPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    p: &'a ProposalView,
+    /// Heading line, title, history line, assembly line.
+    head: Vec<Shown>,
+    sections: Vec<Shown>,
+}
+
+async fn proposal(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath((source, document, number)): PagePath<(String, String, String)>,
+) -> Result<Response, PageError> {
+    let p = state
+        .liaise
+        .proposal(&viewer.viewer, &format!("{source}/{document}/{number}"))
+        .await
+        .map_err(|e| PageError::from_service(e, lang))?;
+    let mut head = Vec::new();
+    for v in [
+        &p.text.heading,
+        &p.text.title,
+        &p.text.history,
+        &p.text.preamble,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        head.push(Shown::new("", None, &v.before, &v.after));
+    }
+    let sections = mark_headings(
+        p.text
+            .sections
+            .iter()
+            .map(|s| Shown::new(&s.heading, s.label.as_deref(), &s.before, &s.after))
+            .collect(),
+    );
+    let page = ProposalPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: format!("/proposals/{}", p.identifier),
+        p: &p,
+        head,
+        sections,
+    };
+    Ok(render(&page, lang))
+}
+
+// ---- resolutions ------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "resolution.html")]
+struct ResolutionPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    number: String,
+    current: &'a ResolutionVersion,
+    versions: &'a [ResolutionVersion],
+    proposals: Vec<ProposalView>,
+}
+
+async fn resolution(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath(number): PagePath<String>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::from_service(e, lang);
+    let versions = state.liaise.resolution(&number).await.map_err(err)?;
+    let Some(current) = versions.last() else {
+        return Err(PageError::not_found(lang));
+    };
+    let filter = ProposalFilter {
+        target: Some(number.clone()),
+        ..ProposalFilter::default()
+    };
+    let all = PageRequest::parse(Some(1), Some(500)).unwrap_or_default();
+    let proposals = state
+        .liaise
+        .proposals(&viewer.viewer, &filter, all)
+        .await
+        .map_err(err)?
+        .items;
+    let page = ResolutionPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: format!("/resolutions/{number}"),
+        number: number.clone(),
+        current,
+        versions: &versions,
+        proposals,
+    };
+    Ok(render(&page, lang))
+}
+
+#[derive(Template)]
+#[template(path = "resolution_compare.html")]
+struct ResolutionComparePage {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    number: String,
+    from: ResolutionVersion,
+    to: ResolutionVersion,
+    versions: Vec<ResolutionVersion>,
+    items: Vec<Shown>,
+}
+
+async fn resolution_compare(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath(number): PagePath<String>,
+    Query(params): Query<CompareParams>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::from_service(e, lang);
+    let versions = state.liaise.resolution(&number).await.map_err(err)?;
+    let first = versions.first().map(|v| v.version_key.clone());
+    let last = versions.last().map(|v| v.version_key.clone());
+    let from = params.from.or(first).unwrap_or_default();
+    let to = params.to.or(last).unwrap_or_default();
+    let (a, b, items) = state
+        .liaise
+        .compare_resolution(&number, &from, &to)
+        .await
+        .map_err(err)?;
+    let page = ResolutionComparePage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: format!("/resolutions/{number}/compare"),
+        number,
+        from: a,
+        to: b,
+        versions,
+        items: mark_headings(items.iter().map(Shown::compared).collect()),
+    };
+    Ok(render(&page, lang))
+}
+
+/// One row of the compilation page.
+pub struct CompiledRow {
+    pub heading: String,
+    pub label: String,
+    pub base: String,
+    /// Per proposal: its text with changes against the base, if it changes the item.
+    pub proposed: Vec<Option<Vec<Run>>>,
+    /// `unchanged`, `changed` or `conflict`.
+    pub state: &'static str,
+    pub consolidated: Vec<Run>,
+    /// (identifier, text) of each accepted proposal in conflict.
+    pub conflict: Vec<(String, String)>,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "compilation.html")]
+struct CompilationPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    number: String,
+    c: &'a Compilation,
+    rows: Vec<CompiledRow>,
+}
+
+impl CompilationPage<'_> {
+    fn base_label(&self) -> String {
+        format!("{}, {}", self.c.base.assembly, self.c.base.year)
+    }
+
+    fn accepted(&self, identifier: &str) -> bool {
+        self.c.accepted.iter().any(|a| a == identifier)
+    }
+}
+
+async fn compilation(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath(number): PagePath<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let accepted: Vec<String> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .filter(|(k, _)| k == "accept")
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let c = state
+        .liaise
+        .compilation(&viewer.viewer, &number, &accepted)
+        .await
+        .map_err(|e| PageError::from_service(e, lang))?;
+    let rows = c
+        .items
+        .iter()
+        .map(|item| {
+            let base = item.base.clone().unwrap_or_default();
+            let (state, consolidated, conflict, by) = match &item.consolidated {
+                Consolidated::Unchanged(t) => (
+                    "unchanged",
+                    vec![Run {
+                        kind: "equal",
+                        text: t.clone(),
+                    }],
+                    Vec::new(),
+                    String::new(),
+                ),
+                Consolidated::Changed { segments, by, .. } => {
+                    ("changed", runs(segments), Vec::new(), by.join(", "))
+                }
+                Consolidated::Conflict(list) => {
+                    ("conflict", Vec::new(), list.clone(), String::new())
+                }
+            };
+            CompiledRow {
+                heading: item.heading.clone(),
+                label: item.label.clone().unwrap_or_default(),
+                proposed: item
+                    .proposed
+                    .iter()
+                    .map(|t| t.as_ref().map(|t| runs(&word_diff(&base, t))))
+                    .collect(),
+                base,
+                state,
+                consolidated,
+                conflict,
+                by,
+            }
+        })
+        .collect();
+    let query: String = {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for a in &c.accepted {
+            q.append_pair("accept", a);
+        }
+        q.finish()
+    };
+    let page = CompilationPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: if query.is_empty() {
+            format!("/resolutions/{number}/compilation")
+        } else {
+            format!("/resolutions/{number}/compilation?{query}")
+        },
+        number,
+        c: &c,
+        rows,
+    };
+    Ok(render(&page, lang))
+}

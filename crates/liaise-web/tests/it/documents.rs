@@ -1,0 +1,647 @@
+//! Documents, proposals and resolutions through the real server: the shipped ATU proposal
+//! equals the fixture field by field, imports store once or add a version, bad files leave
+//! nothing behind, pages show track changes, and the compilation consolidates or shows
+//! conflicts.
+
+use std::io::{Read, Write};
+
+use liaise_service::domain::{Code, Role};
+use liaise_testkit::{TestApp, backend_tests, items, json, reqwest};
+use serde_json::Value;
+
+backend_tests!(
+    the_shipped_proposal_equals_the_fixture,
+    imports_add_versions_and_respect_access,
+    bad_files_are_refused_and_leave_nothing,
+    pages_show_track_changes,
+    the_compilation_consolidates_or_shows_conflicts,
+    the_secretariat_records_a_proposals_status,
+);
+
+const FIXTURE_DOCX: &[u8] = include_bytes!("../../../../data/reference/ATU-35A3-1.docx");
+const EXPECTED: &str =
+    include_str!("../../../liaise-import/tests/fixtures/ATU-35A3-1.expected.json");
+
+/// Whether `text` is inside a `<tag>…</tag>` element of the page.
+fn inside(html: &str, tag: &str, text: &str) -> bool {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    html.match_indices(&open).any(|(start, _)| {
+        let rest = &html[start + open.len()..];
+        rest.find(&close)
+            .is_some_and(|end| rest[..end].contains(text))
+    })
+}
+
+fn expected() -> Value {
+    serde_json::from_str(EXPECTED).unwrap()
+}
+
+async fn itu_token(app: &TestApp) -> String {
+    app.token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await
+}
+
+/// POSTs a multipart import; returns status, the Content-Type and the JSON answer.
+async fn import(
+    app: &TestApp,
+    token: Option<&str>,
+    name: &str,
+    bytes: Vec<u8>,
+    fields: &[(&str, &str)],
+) -> (u16, String, Value) {
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let mut req = app.client.post(app.url("/api/v1/imports")).multipart(form);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        kind,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+    )
+}
+
+/// The fixture with its entries rewritten by `edit` (part name, content).
+fn rewrite_docx(edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(FIXTURE_DOCX)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut text = String::new();
+        entry.read_to_string(&mut text).unwrap();
+        out.start_file(
+            name.as_str(),
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        out.write_all(edit(&name, text).as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A contribution of another source generated from the fixture: `EUR/40/1`, proposing a
+/// different end to *resolves*.
+fn eur_docx() -> Vec<u8> {
+    rewrite_docx(|name, text| {
+        if name == "word/document.xml" {
+            text.replace("ATU/35A3/", "EUR/40/").replace(
+                "as  well as disaster risk management",
+                "and digital identity",
+            )
+        } else {
+            text
+        }
+    })
+}
+
+async fn the_shipped_proposal_equals_the_fixture(app: TestApp) {
+    let want = expected();
+    let p = app.get_json("/api/v1/proposals/ATU/35A3/1").await;
+    assert_eq!(p["identifier"], "ATU/35A3/1");
+    assert_eq!(p["action"], want["action"]);
+    assert_eq!(p["source"], want["source"]["name"]);
+    assert_eq!(p["target"]["number"], want["target"]["number"]);
+    assert_eq!(p["target"]["base_version"], "hammamet-2016");
+    assert_eq!(p["status"], "submitted");
+    assert_eq!(p["format"], "docx");
+    assert_eq!(p["abstract"], want["abstract"]);
+    for part in ["heading", "title", "history", "preamble"] {
+        assert_eq!(p[part]["before"], want[part]["before"], "{part}");
+        assert_eq!(p[part]["after"], want[part]["after"], "{part}");
+        assert_eq!(p[part]["changed"], want[part]["changed"], "{part}");
+    }
+    let got = p["sections"].as_array().unwrap();
+    let sections = want["sections"].as_array().unwrap();
+    assert_eq!(got.len(), sections.len());
+    for (g, w) in got.iter().zip(sections) {
+        assert_eq!(g["name"], w["key"]);
+        assert_eq!(g["heading"], w["heading"], "{}", w["key"]);
+        assert_eq!(g["label"], w["label"], "{}", w["key"]);
+        assert_eq!(g["before"], w["before"], "{}", w["key"]);
+        assert_eq!(g["after"], w["after"], "{}", w["key"]);
+        assert_eq!(g["changed"], w["changed"], "{}", w["key"]);
+    }
+    assert_eq!(p["topics"], want["resolves_topics"]["after"]);
+
+    // Its document, with the shipped file as version 1.
+    let doc = app
+        .get_json(&format!("/api/v1/documents/{}", p["document"]))
+        .await;
+    assert_eq!(doc["number"], "ATU/35A3");
+    assert_eq!(doc["kind"], "contribution");
+    assert_eq!(doc["access"], "public");
+    assert_eq!(doc["proposals"], json!(["ATU/35A3/1"]));
+    assert_eq!(doc["versions"].as_array().unwrap().len(), 1);
+    let r = app.get(doc["versions"][0]["url"].as_str().unwrap()).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"ATU-35A3-1.docx\"")
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), FIXTURE_DOCX);
+
+    // Resolution 11 as revised at Hammamet, by section: the proposal's before texts.
+    let res = app.get_json("/api/v1/resolutions/11").await;
+    assert_eq!(res["proposals"], json!(["ATU/35A3/1"]));
+    let v = &res["versions"][0];
+    assert_eq!(v["version"], "hammamet-2016");
+    assert_eq!(
+        (v["assembly"].as_str(), v["year"].as_i64()),
+        (Some("Hammamet"), Some(2016))
+    );
+    assert_eq!(v["title"], want["title"]["before"]);
+    let items: Vec<(&Value, &Value)> = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap().iter().map(move |i| (s, i)))
+        .collect();
+    assert_eq!(items.len(), sections.len());
+    for ((s, i), w) in items.iter().zip(sections) {
+        assert_eq!(i["name"], w["key"]);
+        assert_eq!(i["text"], w["before"]);
+        assert_eq!(s["heading"], w["heading"]);
+    }
+    let parts: Vec<&str> = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["part"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "preamble",
+            "preamble",
+            "preamble",
+            "preamble",
+            "operative",
+            "operative"
+        ]
+    );
+    assert_eq!(app.get("/api/v1/resolutions/999").await.status(), 404);
+    assert_eq!(app.get("/api/v1/proposals/ATU/35A3/9").await.status(), 404);
+    // The list answers in the shape of every list.
+    let list = app.get_json("/api/v1/proposals?target=11").await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(
+        app.get_json("/api/v1/proposals?target=12").await["total"],
+        0
+    );
+    let docs = app
+        .get_json("/api/v1/documents?kind=contribution&year=2024")
+        .await;
+    assert_eq!(docs["total"], 1);
+    assert_eq!(
+        app.get_json("/api/v1/documents?year=2019").await["total"],
+        0
+    );
+    let (s, v) = liaise_testkit::read(app.get("/api/v1/documents?kind=novel").await).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["errors"][0]["field"], "kind");
+}
+
+async fn imports_add_versions_and_respect_access(app: TestApp) {
+    let itu = itu_token(&app).await;
+    let member = app.token(Role::Member).await;
+    // Members do not import.
+    let (s, _, v) = import(&app, Some(&member), "eur.docx", eur_docx(), &[]).await;
+    assert_eq!(s, 403, "{v}");
+    let (s, _, _) = import(&app, None, "eur.docx", eur_docx(), &[]).await;
+    assert_eq!(s, 401);
+    // A members-only contribution by the ITU secretariat.
+    let (s, _, v) = import(
+        &app,
+        Some(&itu),
+        "eur.docx",
+        eur_docx(),
+        &[("access", "members")],
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["created"], true);
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["number"], "EUR/40");
+    assert_eq!(v["format"], "docx");
+    assert_eq!(v["proposal"]["identifier"], "EUR/40/1");
+    let doc = v["document"].as_i64().unwrap();
+    let proposals_before = app.get_json("/api/v1/proposals?per_page=500").await["total"].clone();
+    // The same identifier again: a new version, not a duplicate.
+    let (s, _, v) = import(&app, Some(&itu), "eur-rev1.docx", eur_docx(), &[]).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(
+        (v["created"].clone(), v["version"].clone()),
+        (json!(false), json!(2))
+    );
+    assert_eq!(v["document"], doc);
+    let (s, d) = liaise_testkit::read(
+        app.client
+            .get(app.url(&format!("/api/v1/documents/{doc}")))
+            .bearer_auth(&member)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(d["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(d["access"], "members");
+    assert_eq!(d["organizations"], json!(["ITU"]));
+    assert_eq!(
+        app.get_json("/api/v1/proposals?per_page=500").await["total"],
+        proposals_before
+    );
+    // The proposal's sections come from the generated file.
+    let (s, p) = liaise_testkit::read(
+        app.client
+            .get(app.url("/api/v1/proposals/EUR/40/1"))
+            .bearer_auth(&member)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let resolves = p["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "resolves")
+        .unwrap();
+    assert!(
+        resolves["after"]
+            .as_str()
+            .unwrap()
+            .ends_with("and digital identity,")
+    );
+    // Hidden from the public everywhere: 404, not 403, and absent from lists.
+    for path in [
+        format!("/api/v1/documents/{doc}"),
+        "/api/v1/proposals/EUR/40/1".to_owned(),
+        format!("/api/v1/documents/{doc}/versions/1/file"),
+        format!("/documents/{doc}"),
+        "/proposals/EUR/40/1".to_owned(),
+        format!("/documents/{doc}/versions/2/file"),
+    ] {
+        assert_eq!(app.get(&path).await.status(), 404, "{path}");
+    }
+    let public = app.get_json("/api/v1/proposals").await;
+    assert!(!public.to_string().contains("EUR/40/1"));
+    let (_, page) = app.page("/resolutions/11/compilation").await;
+    assert!(!page.contains("EUR/40/1"));
+    // A member sees it on the pages too.
+    let cookie = {
+        let (e, pw) = app.user(Role::Member).await;
+        app.sign_in(&e, &pw).await.unwrap()
+    };
+    let (s, html) = app.page_as("/proposals/EUR/40/1", &cookie).await;
+    assert_eq!(s, 200);
+    assert!(inside(&html, "ins", "and digital identity"), "{html}");
+    // Plain text is recognized by content, whatever its name says.
+    let text = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../liaise-import/tests/fixtures/seed-ATU-35A3-1.txt"
+    ))
+    .unwrap();
+    let text = String::from_utf8(text)
+        .unwrap()
+        .replace("ATU/35A3/1", "ARB/41/1");
+    let (s, _, v) = import(&app, Some(&itu), "arb.bin", text.into_bytes(), &[]).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["format"], "text");
+    assert_eq!(v["proposal"]["identifier"], "ARB/41/1");
+    let p = app.get_json("/api/v1/proposals/ARB/41/1").await;
+    assert_eq!(p["format"], "text");
+}
+
+async fn bad_files_are_refused_and_leave_nothing(app: TestApp) {
+    let itu = itu_token(&app).await;
+    let counts = || async { app.liaise.document_counts().await.unwrap() };
+    let before = counts().await;
+    let mut x: u32 = 0x1234_5678;
+    let random: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    let malformed = rewrite_docx(|name, text| {
+        if name == "word/document.xml" {
+            text.replace("</w:body>", "")
+        } else {
+            text
+        }
+    });
+    // A zip bomb in the shape the importer's limits stop: more entries than any document has.
+    let bomb = {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..2100 {
+            out.start_file(
+                format!("word/media/x{i}.bin"),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            out.write_all(b"0").unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.docx", Vec::new(), "empty"),
+        ("random.docx", random.clone(), "not a zip"),
+        ("random.bin", random, "UTF-8"),
+        (
+            "half.docx",
+            FIXTURE_DOCX[..FIXTURE_DOCX.len() / 2].to_vec(),
+            "truncated",
+        ),
+        ("broken.docx", malformed, "malformed XML"),
+        ("bomb.docx", bomb, "zip bomb"),
+        ("latin1.txt", b"MOD\tATU/35A3/1 caf\xe9".to_vec(), "UTF-8"),
+        (
+            "notes.txt",
+            b"Just some notes, no proposal.".to_vec(),
+            "no proposal",
+        ),
+    ];
+    for (name, bytes, problem) in cases {
+        let (s, kind, v) = import(&app, Some(&itu), name, bytes, &[]).await;
+        assert_eq!(s, 422, "{name}: {v}");
+        assert_eq!(kind, "application/problem+json", "{name}");
+        let detail = v["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains(name) && detail.contains(problem),
+            "{name}: {detail}"
+        );
+        assert_eq!(v["errors"][0]["field"], "file", "{name}");
+        assert_eq!(counts().await, before, "{name} left something behind");
+    }
+    // Fields that are not understood are named.
+    let (s, _, v) = import(
+        &app,
+        Some(&itu),
+        "eur.docx",
+        eur_docx(),
+        &[("access", "world")],
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert_eq!(v["errors"][0]["field"], "access");
+    let (s, _, v) = import(
+        &app,
+        Some(&itu),
+        "eur.docx",
+        eur_docx(),
+        &[("colour", "red")],
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert_eq!(v["errors"][0]["field"], "colour");
+    assert_eq!(counts().await, before);
+    // Without a file field.
+    let r = app
+        .client
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(&itu)
+        .multipart(reqwest::multipart::Form::new().text("kind", "report"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    // The upload form refuses a bad file with the form again and the reason.
+    let (e, pw) = app
+        .user(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let cookie = app.sign_in(&e, &pw).await.unwrap();
+    let (s, html) = app.page_as("/documents/import", &cookie).await;
+    assert_eq!(s, 200);
+    let csrf = liaise_testkit::hidden_field(&html, "csrf").unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"PK\x03\x04 nothing".to_vec()).file_name("x.docx"),
+        );
+    let r = app
+        .client
+        .post(app.url("/documents/import"))
+        .header("cookie", &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("x.docx") && html.contains("type=\"file\""),
+        "{html}"
+    );
+    assert_eq!(counts().await, before);
+    // Without the CSRF token: refused.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(eur_docx()).file_name("eur.docx"),
+    );
+    let r = app
+        .client
+        .post(app.url("/documents/import"))
+        .header("cookie", &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(counts().await, before);
+    // With it: stored, and the browser goes to the document.
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(eur_docx()).file_name("eur.docx"),
+    );
+    let r = app
+        .client
+        .post(app.url("/documents/import"))
+        .header("cookie", &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/documents/")
+    );
+    assert_eq!(counts().await[0], before[0] + 1);
+    // Members and the public do not get the form.
+    assert_eq!(app.page("/documents/import").await.0, 404);
+}
+
+async fn pages_show_track_changes(app: TestApp) {
+    let (s, html) = app.page("/proposals/ATU/35A3/1").await;
+    assert_eq!(s, 200);
+    assert!(inside(&html, "del", "Hammamet, 2016"), "{html}");
+    assert!(inside(&html, "ins", "New Delhi, 2024"));
+    assert!(inside(&html, "ins", "and joint work"), "{html}");
+    assert!(inside(&html, "del", "the efficient"), "{html}");
+    assert!(inside(&html, "ins", "to optimize the"), "{html}");
+    assert!(html.contains("class=\"changed\""));
+    assert!(html.contains("African Telecommunications Union"));
+    let r = app.get_lang("/proposals/ATU/35A3/1", "fr").await;
+    let fr = r.text().await.unwrap();
+    assert!(fr.contains("Les modifications proposées") && inside(&fr, "ins", "New Delhi, 2024"));
+    // The resolution by section, and the list of documents.
+    let (s, html) = app.page("/resolutions/11").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("Hammamet") && html.contains("considering") && html.contains("ATU/35A3/1")
+    );
+    let (s, html) = app.page("/documents?kind=contribution").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("ATU/35A3"));
+    let (_, html) = app.page("/documents?kind=report").await;
+    assert!(!html.contains("ATU/35A3"));
+    // A second version of the document, compared with the first.
+    let itu = itu_token(&app).await;
+    let revised = rewrite_docx(|name, text| {
+        if name == "word/document.xml" {
+            text.replace("minimum of formality", "minimum of bureaucracy")
+        } else {
+            text
+        }
+    });
+    let (s, _, v) = import(&app, Some(&itu), "ATU-35A3-1-rev.docx", revised, &[]).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["version"], 2);
+    let doc = v["document"].as_i64().unwrap();
+    let (s, html) = app.page(&format!("/documents/{doc}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("ATU-35A3-1-rev.docx") && html.contains("/compare"));
+    let (s, html) = app
+        .page(&format!("/documents/{doc}/compare?from=1&to=2"))
+        .await;
+    assert_eq!(s, 200);
+    assert!(inside(&html, "del", "formality"), "{html}");
+    assert!(inside(&html, "ins", "bureaucracy"));
+    assert!(html.contains("side-by-side"));
+    assert_eq!(
+        app.page(&format!("/documents/{doc}/compare?from=1&to=9"))
+            .await
+            .0,
+        422
+    );
+    assert_eq!(app.page("/documents/999999").await.0, 404);
+    assert_eq!(app.page("/documents/abc").await.0, 404);
+    // A download from the page.
+    let r = app.get(&format!("/documents/{doc}/versions/2/file")).await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("ATU-35A3-1-rev.docx")
+    );
+}
+
+async fn the_compilation_consolidates_or_shows_conflicts(app: TestApp) {
+    let itu = itu_token(&app).await;
+    let (s, _, v) = import(&app, Some(&itu), "eur.docx", eur_docx(), &[]).await;
+    assert_eq!(s, 201, "{v}");
+    let (s, html) = app.page("/resolutions/11/compilation").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("ATU/35A3/1") && html.contains("EUR/40/1"));
+    assert!(!html.contains("class=\"conflict\""));
+    // Accepting ATU's proposal alone gives its text.
+    let (_, html) = app
+        .page("/resolutions/11/compilation?accept=ATU%2F35A3%2F1")
+        .await;
+    assert!(inside(&html, "ins", "disaster risk management"), "{html}");
+    assert!(!html.contains("class=\"conflict\""));
+    // Both: they end *resolves* differently, so that section is a conflict, not a guess.
+    let (s, html) = app
+        .page("/resolutions/11/compilation?accept=ATU%2F35A3%2F1&accept=EUR%2F40%2F1")
+        .await;
+    assert_eq!(s, 200);
+    assert!(html.contains("class=\"conflict\""), "{html}");
+    assert!(html.contains("and digital identity"));
+    // Sections both change the same way are consolidated (the 2024 recognizing text).
+    assert!(html.contains("(ATU/35A3/1, EUR/40/1)"), "{html}");
+    // A proposal that is not on the resolution is named.
+    let (s, html) = app
+        .page("/resolutions/11/compilation?accept=XYZ%2F1%2F1")
+        .await;
+    assert_eq!(s, 422, "{html}");
+    assert_eq!(app.page("/resolutions/12/compilation").await.0, 404);
+    // Comparing the resolution with itself shows no change.
+    let (s, html) = app.page("/resolutions/11/compare").await;
+    assert_eq!(s, 200);
+    assert!(!html.contains("<ins>"));
+}
+
+async fn the_secretariat_records_a_proposals_status(app: TestApp) {
+    let itu = itu_token(&app).await;
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let member = app.token(Role::Member).await;
+    let path = "/api/v1/proposals/ATU/35A3/1";
+    let (s, _) = app
+        .patch_json(path, &json!({"status": "adopted"}), Some(&member))
+        .await;
+    assert_eq!(s, 403);
+    let (s, _) = app
+        .patch_json(path, &json!({"status": "adopted"}), Some(&upu))
+        .await;
+    assert_eq!(s, 403, "the document belongs to ITU");
+    let (s, v) = app
+        .patch_json(path, &json!({"status": "adopted-maybe"}), Some(&itu))
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(v["errors"][0]["field"], "status");
+    let (s, v) = app
+        .patch_json(path, &json!({"status": "under-discussion"}), Some(&itu))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "under-discussion");
+    assert_eq!(app.get_json(path).await["status"], "under-discussion");
+    let admin = app.admin_token().await;
+    let audit = liaise_testkit::read(
+        app.client
+            .get(app.url("/api/v1/audit?per_page=500"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .1;
+    assert!(
+        items(&audit).iter().any(|e| e["entity"] == "proposal"
+            && e["action"] == "status"
+            && e["changes"].to_string().contains("under-discussion")),
+        "{audit}"
+    );
+}
