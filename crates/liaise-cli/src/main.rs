@@ -4,6 +4,7 @@
 //! command-line flags.
 
 mod config;
+mod documents;
 mod import;
 
 use std::{process::ExitCode, time::Instant};
@@ -72,10 +73,15 @@ enum Command {
         #[command(subcommand)]
         command: GenerateCommand,
     },
-    /// Import records from files.
+    /// Import WTSA contributions (.docx with tracked changes, or plain text) as documents
+    /// with their amendment proposals: `liaise import FILE...`. Or historical liaison
+    /// statements: `liaise import liaisons FILE.csv`.
+    #[command(args_conflicts_with_subcommands = true)]
     Import {
         #[command(subcommand)]
-        command: ImportCommand,
+        command: Option<ImportCommand>,
+        #[command(flatten)]
+        documents: documents::ImportArgs,
     },
     /// Manage user accounts.
     User {
@@ -86,6 +92,17 @@ enum Command {
 
 #[derive(Subcommand)]
 enum GenerateCommand {
+    /// Documents with about 5 KB of generated text each (of every kind, access level and
+    /// body), written in batched transactions.
+    Documents {
+        #[arg(long, default_value_t = 10_000)]
+        count: u32,
+        /// Seed of the pseudo-random choices, for repeatable data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Liaison statements between random bodies of the registry, with deadlines spread over
     /// three years (so some are overdue), all access levels and topics.
     Liaisons {
@@ -198,6 +215,7 @@ mod exit {
     pub const SOFTWARE: u8 = 70;
     pub const CANTCREAT: u8 = 73;
     pub const DATAERR: u8 = 65;
+    pub const USAGE: u8 = 64;
     pub const CONFIG: u8 = 78;
 }
 
@@ -310,7 +328,18 @@ async fn run(cli: Cli, started: Instant) -> Result<(), Failure> {
         }
         Command::Token { command } => token(&cli, command).await,
         Command::User { command } => user(&cli, command).await,
-        Command::Import { command } => import(&cli, command).await,
+        Command::Import {
+            command: Some(command),
+            ..
+        } => import(&cli, command).await,
+        Command::Import {
+            command: None,
+            documents,
+        } => {
+            let config = load_config(&cli, Some(&documents.db), None)?;
+            config::init_tracing(&config, "warn");
+            documents::import(&config, documents).await
+        }
         Command::Generate { command } => generate(&cli, command).await,
     }
 }
@@ -384,7 +413,14 @@ async fn token(cli: &Cli, command: &TokenCommand) -> Result<(), Failure> {
 }
 
 async fn generate(cli: &Cli, command: &GenerateCommand) -> Result<(), Failure> {
-    let GenerateCommand::Liaisons { count, seed, db } = command;
+    let (count, seed, db) = match command {
+        GenerateCommand::Documents { count, seed, db } => {
+            let config = load_config(cli, Some(db), None)?;
+            config::init_tracing(&config, "warn");
+            return documents::generate(&config, *count, *seed).await;
+        }
+        GenerateCommand::Liaisons { count, seed, db } => (count, seed, db),
+    };
     let config = load_config(cli, Some(db), None)?;
     config::init_tracing(&config, "warn");
     let liaise = open(&config).await?;

@@ -1244,3 +1244,106 @@ pub(crate) async fn load_reference(store: &Store) -> Result<usize, ServiceError>
     tx.commit().await.map_err(liaise_store::StoreError::from)?;
     Ok(keys.len())
 }
+
+/// A document made up for benchmarks: its text becomes its one version (plain text).
+#[derive(Debug, Clone)]
+pub struct GeneratedDocument {
+    pub number: String,
+    pub title: String,
+    pub kind: DocumentKind,
+    pub source: String,
+    pub bodies: Vec<String>,
+    pub meeting: Option<String>,
+    pub date: Date,
+    pub topics: Vec<String>,
+    pub access: AccessLevel,
+    pub organizations: Vec<String>,
+    pub text: String,
+}
+
+/// Documents written per transaction by [`Liaise::generate_documents`].
+pub const GENERATE_BATCH: usize = 500;
+
+impl Liaise {
+    /// Stores generated documents (administrators only), each with one version whose file is
+    /// kept like an upload, in transactions of [`GENERATE_BATCH`] documents.
+    pub async fn generate_documents(
+        &self,
+        viewer: &Viewer,
+        documents: Vec<GeneratedDocument>,
+        mut progress: impl FnMut(u64),
+    ) -> Result<usize, ServiceError> {
+        authorize(viewer, &Action::Administer)?;
+        let snap = self.registry().await?;
+        let dir = self
+            .files
+            .clone()
+            .ok_or_else(|| ServiceError::Unavailable("file storage is not configured".into()))?;
+        let mut done = 0;
+        for batch in documents.chunks(GENERATE_BATCH) {
+            let mut shas = Vec::with_capacity(batch.len());
+            for d in batch {
+                shas.push(files::store(&dir, d.text.clone().into_bytes()).await?);
+            }
+            let now = OffsetDateTime::now_utc();
+            let tx = self.store.begin().await?;
+            for (d, sha) in batch.iter().zip(&shas) {
+                let number = DocumentNumber::parse("number", &d.number)?;
+                let owner_ids: Vec<i32> = d
+                    .organizations
+                    .iter()
+                    .filter_map(|o| snap.organization(o).map(|o| o.id))
+                    .collect();
+                let row = q::insert_document(
+                    &tx,
+                    &q::DocumentRow {
+                        number: number.as_str(),
+                        title: &d.title,
+                        kind: d.kind.as_str(),
+                        source: Some(&d.source),
+                        bodies: &to_json(&d.bodies)?,
+                        meeting: d.meeting.as_deref(),
+                        date: Some(d.date),
+                        language: "en",
+                        topics: &to_json(&d.topics)?,
+                        access: d.access.as_str(),
+                        organization_ids: &owner_ids,
+                    },
+                    now,
+                )
+                .await?;
+                q::insert_version(
+                    &tx,
+                    &q::VersionRow {
+                        document_id: row.id,
+                        sha256: sha,
+                        size: i64::try_from(d.text.len()).unwrap_or(i64::MAX),
+                        content_type: "text/plain; charset=utf-8",
+                        file_name: &format!("{}.txt", number.as_str().replace('/', "-")),
+                        text: &d.text,
+                        created_by: viewer.actor(),
+                    },
+                    now,
+                )
+                .await?;
+                // Search: a generated document's searchable text (number, title, text) is
+                // known here.
+            }
+            audit::record(
+                &tx,
+                viewer,
+                "generate",
+                "document",
+                &format!("{}", batch.len()),
+                None,
+            )
+            .await?;
+            reg::bump_revision(&tx).await?;
+            tx.commit().await.map_err(liaise_store::StoreError::from)?;
+            done += batch.len();
+            progress(batch.len() as u64);
+        }
+        self.reload().await?;
+        Ok(done)
+    }
+}

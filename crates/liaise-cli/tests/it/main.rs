@@ -26,6 +26,9 @@ fn every_command_has_help() {
         vec!["migrate", "--help"],
         vec!["token", "--help"],
         vec!["token", "create", "--help"],
+        vec!["import", "--help"],
+        vec!["import", "liaisons", "--help"],
+        vec!["generate", "documents", "--help"],
     ] {
         let out = liaise().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -291,6 +294,129 @@ fn historical_statements_are_imported_and_bad_rows_reported() {
     assert!(
         numbers.contains(&"SG12-LS45") && numbers.contains(&"POC-C1-LS1"),
         "{numbers:?}"
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+}
+
+#[test]
+fn contributions_are_imported_bad_files_named_and_nothing_of_them_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../liaise-import/tests/fixtures/seed-ATU-35A3-1.txt"
+    ))
+    .unwrap();
+    let good = dir.path().join("eur-40.txt");
+    std::fs::write(&good, seed.replace("ATU/35A3/1", "EUR/40/1")).unwrap();
+    let random = dir.path().join("random.docx");
+    std::fs::write(
+        &random,
+        (0..3000u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let latin1 = dir.path().join("latin1.txt");
+    std::fs::write(&latin1, b"MOD\tARB/1/1 caf\xe9").unwrap();
+    let docx = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/reference/ATU-35A3-1.docx"
+    );
+    let truncated = dir.path().join("half.docx");
+    let bytes = std::fs::read(docx).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+    let out = liaise()
+        .args(["import", "--data-dir", data])
+        .args([path(&good), path(&random), path(&latin1)])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(65), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].contains("eur-40.txt: new document EUR/40 version 1 (text), proposals EUR/40/1"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].contains("random.docx: refused: not a .docx file"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].contains("latin1.txt: refused: the text is not valid UTF-8"),
+        "{stdout}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("2 of 3 file(s) refused"), "{err}");
+    // Only bad files: nothing stored, exit 65; JSON for scripts.
+    let out = liaise()
+        .args(["import", "--json", "--data-dir", data])
+        .arg(path(&truncated))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        line["refused"].as_str().unwrap().contains("truncated"),
+        "{line}"
+    );
+    // The same contribution again is a new version of its document.
+    let out = liaise()
+        .args(["import", "--data-dir", data, &path(&good)])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("document EUR/40 version 2"));
+    // Generated documents, in batches.
+    let out = liaise()
+        .args([
+            "generate",
+            "documents",
+            "--count",
+            "30",
+            "--seed",
+            "4",
+            "--data-dir",
+            data,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // What the server sees: the shipped contribution, EUR/40 with two versions, 30 generated.
+    let (mut child, addr) = serve(data);
+    let token_free = |p: &str| {
+        let body = reqwest::blocking_get(&format!("http://{addr}{p}"));
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+    let proposals = token_free("/api/v1/proposals");
+    assert_eq!(proposals["total"], 2, "{proposals}");
+    let docs = token_free("/api/v1/documents?kind=contribution&per_page=500");
+    let eur = docs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["number"] == "EUR/40")
+        .unwrap();
+    assert_eq!(eur["versions"].as_array().unwrap().len(), 2);
+    let atu = docs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["number"] == "ATU/35A3")
+        .unwrap();
+    assert_eq!(
+        atu["versions"].as_array().unwrap().len(),
+        1,
+        "nothing of the bad files"
     );
     child.kill().unwrap();
     let _ = child.wait();
