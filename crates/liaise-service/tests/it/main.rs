@@ -101,3 +101,31 @@ async fn sign_in_takes_as_long_for_an_unknown_account() {
     // Both verify an Argon2id hash: within a factor of two of each other.
     assert!(u > k / 2.0 && u < k * 2.0, "known {k:.4}s, unknown {u:.4}s");
 }
+
+#[tokio::test]
+async fn the_shipped_proposal_loads_once_and_a_restart_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dialect::sqlite_url(&dir.path().join("liaise.db"));
+    let liaise = Liaise::open(&url).await.unwrap();
+    // One document with one version, one proposal, one resolution text.
+    assert_eq!(liaise.document_counts().await.unwrap(), [1, 1, 1, 1]);
+    let versions = liaise.resolution("11").await.unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].version_key, "hammamet-2016");
+    // A secretariat's change survives restarts.
+    liaise
+        .set_proposal_status(&Viewer::system(), "ATU/35A3/1", "adopted-with-changes")
+        .await
+        .unwrap();
+    liaise.close().await.unwrap();
+    for _ in 0..2 {
+        let again = Liaise::open(&url).await.unwrap();
+        assert_eq!(again.document_counts().await.unwrap(), [1, 1, 1, 1]);
+        let p = again
+            .proposal(&Viewer::anonymous(), "ATU/35A3/1")
+            .await
+            .unwrap();
+        assert_eq!(p.status, "adopted-with-changes");
+        again.close().await.unwrap();
+    }
+}
