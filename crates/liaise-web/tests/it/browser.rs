@@ -133,6 +133,93 @@ async fn a_person_signs_in_sees_members_only_data_and_signs_out() {
     app.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secretariat_uploads_a_contribution_and_reads_its_track_changes() {
+    let Some(chromedriver) = find_chromedriver() else {
+        assert!(
+            std::env::var_os("LIAISE_TEST_REQUIRE_BROWSER").is_none(),
+            "LIAISE_TEST_REQUIRE_BROWSER is set but chromedriver is not installed"
+        );
+        eprintln!("skipped: chromedriver is not installed");
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (email, password) = app
+        .user(Role::Secretariat(
+            liaise_service::domain::Code::parse("o", "ITU").unwrap(),
+        ))
+        .await;
+    // A contribution of another source, written from the shipped one.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("CEPT-50.txt");
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../liaise-import/tests/fixtures/seed-ATU-35A3-1.txt"
+    ))
+    .unwrap();
+    std::fs::write(&file, seed.replace("ATU/35A3/1", "CEPT/50/1")).unwrap();
+
+    let driver = Chromedriver::start(&chromedriver);
+    let browser = driver.session().await;
+    browser
+        .goto(&app.url("/login?next=/documents/import"))
+        .await
+        .unwrap();
+    sign_in(&browser, &email, &password).await;
+    wait_for_source(&browser, "Import a contribution").await;
+    browser
+        .find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form.stacked button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = wait_for_source(&browser, "CEPT/50").await;
+    assert!(page.contains("CEPT-50.txt"), "{page}");
+    assert!(
+        browser
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/documents/")
+    );
+    // From the document to its proposal, and to the shipped one shown as track changes.
+    browser
+        .find(Locator::Css("a[href='/proposals/CEPT/50/1']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_source(&browser, "The proposed changes").await;
+    browser
+        .goto(&app.url("/proposals/ATU/35A3/1"))
+        .await
+        .unwrap();
+    let page = wait_for_source(&browser, "<ins>").await;
+    assert!(page.contains("<del>"), "{page}");
+    let decoration = browser
+        .execute(
+            "return getComputedStyle(document.querySelector('del')).textDecorationLine;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(decoration, json!("line-through"));
+
+    browser.close().await.unwrap();
+    drop(driver);
+    app.stop().await;
+}
+
 /// Fills and submits the sign-in form of the current page.
 async fn sign_in(browser: &Client, email: &str, password: &str) {
     let field = |css| browser.find(Locator::Css(css));
