@@ -1096,6 +1096,17 @@ async fn store_contribution(
             .as_ref()
             .and_then(|t| t.revision_before.as_deref())
             .and_then(version_key);
+        if let Some(other) = q::proposal_unfiltered(tx, &identifier).await?
+            && other.document_id != doc_id
+        {
+            return Err(ServiceError::conflict(
+                "file",
+                format!(
+                    "{}: proposal {identifier} is already recorded with another document",
+                    s.file_name
+                ),
+            ));
+        }
         let row = q::upsert_proposal(
             tx,
             &q::ProposalRow {

@@ -399,6 +399,24 @@ async fn bad_files_are_refused_and_leave_nothing(app: TestApp) {
         assert_eq!(v["errors"][0]["field"], "file", "{name}");
         assert_eq!(counts().await, before, "{name} left something behind");
     }
+    // A file cannot take over a proposal recorded with another document.
+    let two = "MOD\tEUR/40/1\nRESOLUTION 11 (Rev. Hammamet, 2016)\nresolves\nthat a,\n\
+               MOD\tATU/35A3/1\nRESOLUTION 11 (Rev. Hammamet, 2016)\nresolves\nthat b,\n";
+    let (s, kind, v) = import(&app, Some(&itu), "two.txt", two.as_bytes().to_vec(), &[]).await;
+    assert_eq!(s, 409, "{v}");
+    assert_eq!(kind, "application/problem+json");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .contains("two.txt: proposal ATU/35A3/1 is already recorded"),
+        "{v}"
+    );
+    assert_eq!(counts().await, before);
+    assert_eq!(
+        app.get_json("/api/v1/proposals/ATU/35A3/1").await["sections"][0]["before"],
+        expected()["sections"][0]["before"]
+    );
     // Fields that are not understood are named.
     let (s, _, v) = import(
         &app,
