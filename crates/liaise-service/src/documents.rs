@@ -827,7 +827,38 @@ impl Liaise {
             .collect();
         authorize(viewer, &Action::EditRegistry { owners: &owners })?;
         let tx = self.store.begin().await?;
-        q::set_proposal_status(&tx, current.id, status.as_str(), OffsetDateTime::now_utc()).await?;
+        let now = OffsetDateTime::now_utc();
+        q::set_proposal_status(&tx, current.id, status.as_str(), now).await?;
+        // A proposal adopted as written gives its target's text at the new assembly (once per
+        // assembly; "adopted with changes" does not, its adopted text is not the proposal's).
+        let mut recorded = None;
+        if status == ProposalStatus::Adopted
+            && current.text.format == "docx"
+            && let (Some(number), Some(revision)) =
+                (&current.target_number, &current.text.revision_after)
+            && let Some(key) = version_key(revision)
+        {
+            let (assembly, year) = assembly_year(revision);
+            let sections = resolution_sections(&current.text.sections, true);
+            let added = q::insert_resolution(
+                &tx,
+                &q::ResolutionRow {
+                    number,
+                    version_key: &key,
+                    assembly: &assembly,
+                    year,
+                    title: current.text.title.as_ref().map_or("", |t| t.after.as_str()),
+                    history: current.text.history.as_ref().map(|h| h.after.as_str()),
+                    sections: &to_json(&sections)?,
+                },
+                now,
+            )
+            .await?;
+            // Search: the new resolution text (title, items) is known here.
+            if added {
+                recorded = Some(format!("{number}:{key}"));
+            }
+        }
         audit::record(
             &tx,
             viewer,
@@ -835,8 +866,14 @@ impl Liaise {
             "proposal",
             &current.identifier,
             diff(
-                &vec![("status", Some(current.status.clone()))],
-                &vec![("status", Some(status.as_str().to_owned()))],
+                &vec![
+                    ("status", Some(current.status.clone())),
+                    ("resolution", None),
+                ],
+                &vec![
+                    ("status", Some(status.as_str().to_owned())),
+                    ("resolution", recorded),
+                ],
             ),
         )
         .await?;
@@ -1168,6 +1205,17 @@ async fn store_contribution(
     })
 }
 
+/// `Rev. New Delhi, 2024` → (`New Delhi`, 2024).
+fn assembly_year(revision: &str) -> (String, i32) {
+    revision
+        .trim()
+        .trim_start_matches("Rev.")
+        .trim()
+        .rsplit_once(',')
+        .map(|(a, y)| (a.trim().to_owned(), y.trim().parse().unwrap_or(0)))
+        .unwrap_or_default()
+}
+
 /// Loads the shipped contribution and the resolution text it amends, once each by key
 /// (`resolution:11:hammamet-2016`, `document:ATU/35A3`), so a restart changes nothing.
 pub(crate) async fn load_reference(store: &Store) -> Result<usize, ServiceError> {
@@ -1193,13 +1241,7 @@ pub(crate) async fn load_reference(store: &Store) -> Result<usize, ServiceError>
             continue;
         }
         let text = proposal_text(c, p);
-        let (assembly, year) = revision
-            .trim()
-            .trim_start_matches("Rev.")
-            .trim()
-            .rsplit_once(',')
-            .map(|(a, y)| (a.trim().to_owned(), y.trim().parse().unwrap_or(0)))
-            .unwrap_or_default();
+        let (assembly, year) = assembly_year(revision);
         let sections = resolution_sections(&text.sections, false);
         q::insert_resolution(
             &tx,

@@ -645,6 +645,55 @@ async fn the_secretariat_records_a_proposals_status(app: TestApp) {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "under-discussion");
     assert_eq!(app.get_json(path).await["status"], "under-discussion");
+    // Adopted as written: Resolution 11 gets its New Delhi 2024 text, once.
+    let (s, v) = app
+        .patch_json(path, &json!({"status": "adopted"}), Some(&itu))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let res = app.get_json("/api/v1/resolutions/11").await;
+    let keys: Vec<&str> = res["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["hammamet-2016", "new-delhi-2024"]);
+    let want = expected();
+    let new = &res["versions"][1];
+    assert_eq!(
+        (new["assembly"].as_str(), new["year"].as_i64()),
+        (Some("New Delhi"), Some(2024))
+    );
+    assert_eq!(new["history"], want["history"]["after"]);
+    let resolves = new["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "resolves")
+        .unwrap();
+    let w = want["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "resolves")
+        .unwrap();
+    assert_eq!(resolves["items"][0]["text"], w["after"]);
+    let (s, html) = app
+        .page("/resolutions/11/compare?from=hammamet-2016&to=new-delhi-2024")
+        .await;
+    assert_eq!(s, 200);
+    assert!(inside(&html, "ins", "and joint work"), "{html}");
+    let (_, html) = app.page("/resolutions/11").await;
+    assert!(html.contains("New Delhi") && html.contains("and joint work"));
+    // Set back and adopted again: still one text per assembly.
+    for status in ["under-discussion", "adopted"] {
+        let (s, _) = app
+            .patch_json(path, &json!({"status": status}), Some(&itu))
+            .await;
+        assert_eq!(s, 200);
+    }
+    let res = app.get_json("/api/v1/resolutions/11").await;
+    assert_eq!(res["versions"].as_array().unwrap().len(), 2);
     let admin = app.admin_token().await;
     let audit = liaise_testkit::read(
         app.client
