@@ -16,7 +16,7 @@ use liaise_service::{
     },
     domain::{
         PageRequest, Role,
-        document::{DocumentKind, Segment, changed, word_diff},
+        document::{DocumentKind, ProposalStatus, Segment, changed, word_diff},
     },
 };
 use serde::Deserialize;
@@ -43,6 +43,10 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/proposals", get(proposals)),
         ("/proposals/{source}/{document}/{number}", get(proposal)),
+        (
+            "/proposals/{source}/{document}/{number}/status",
+            axum::routing::post(proposal_status),
+        ),
         ("/resolutions/{number}", get(resolution)),
         ("/resolutions/{number}/compare", get(resolution_compare)),
         ("/resolutions/{number}/compilation", get(compilation)),
@@ -436,33 +440,91 @@ async fn import(
 
 // ---- proposals --------------------------------------------------------------------------
 
+#[derive(Deserialize, Default)]
+struct ProposalParams {
+    target: Option<String>,
+    status: Option<String>,
+    source: Option<String>,
+    page: Option<String>,
+}
+
+impl ProposalParams {
+    fn link(&self, page: u64) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("target", &self.target),
+            ("status", &self.status),
+            ("source", &self.source),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
+        }
+        q.append_pair("page", &page.to_string());
+        format!("/proposals?{}", q.finish())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "proposals.html")]
-struct ProposalsPage {
+struct ProposalsPage<'a> {
     i: Lang,
     langs: [Lang; 2],
     me: Me,
     path: String,
+    f: &'a ProposalParams,
+    statuses: Vec<&'static str>,
     proposals: Vec<ProposalView>,
+    total: u64,
+    page: u64,
+    pages: u64,
+}
+
+impl ProposalsPage<'_> {
+    fn page_link(&self, page: u64) -> String {
+        self.f.link(page)
+    }
+
+    fn selected(&self, status: &str) -> bool {
+        self.f.status.as_deref() == Some(status)
+    }
 }
 
 async fn proposals(
     State(state): State<AppState>,
     lang: Lang,
     viewer: PageViewer,
+    Query(params): Query<ProposalParams>,
 ) -> Result<Response, PageError> {
-    let page = PageRequest::parse(Some(1), Some(500)).unwrap_or_default();
+    let p = PageRequest::parse(params.page.as_deref().and_then(|x| x.parse().ok()), None)
+        .unwrap_or_default();
+    let blank = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let filter = ProposalFilter {
+        target: blank(&params.target),
+        status: blank(&params.status).filter(|s| ProposalStatus::parse("status", s).is_ok()),
+        source: blank(&params.source),
+    };
     let found = state
         .liaise
-        .proposals(&viewer.viewer, &ProposalFilter::default(), page)
+        .proposals(&viewer.viewer, &filter, p)
         .await
         .map_err(|e| PageError::from_service(e, lang))?;
     let page = ProposalsPage {
         i: lang,
         langs: Lang::ALL,
         me: viewer.me(),
-        path: "/proposals".to_owned(),
+        path: params.link(p.page()),
+        f: &params,
+        statuses: ProposalStatus::ALL.iter().map(|s| s.as_str()).collect(),
         proposals: found.items,
+        total: found.total,
+        page: p.page(),
+        pages: found.total.div_ceil(p.per_page()).max(1),
     };
     Ok(render(&page, lang))
 }
@@ -475,6 +537,8 @@ struct ProposalPage<'a> {
     me: Me,
     path: String,
     p: &'a ProposalView,
+    /// The statuses a secretariat may record (empty for other readers).
+    statuses: Vec<&'static str>,
     /// Heading line, title, history line, assembly line.
     head: Vec<Shown>,
     sections: Vec<Shown>,
@@ -515,11 +579,47 @@ async fn proposal(
         langs: Lang::ALL,
         me: viewer.me(),
         path: format!("/proposals/{}", p.identifier),
+        statuses: if is_writer(&viewer) {
+            ProposalStatus::ALL.iter().map(|s| s.as_str()).collect()
+        } else {
+            Vec::new()
+        },
         p: &p,
         head,
         sections,
     };
     Ok(render(&page, lang))
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// Records where a proposal stands, from its page (the service decides who may).
+async fn proposal_status(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath((source, document, number)): PagePath<(String, String, String)>,
+    super::form::PageForm(form): super::form::PageForm<StatusForm>,
+) -> Response {
+    if let Some(res) = super::account::refuse_session_form(&state, &viewer, &form.csrf, lang).await
+    {
+        return res;
+    }
+    let identifier = format!("{source}/{document}/{number}");
+    match state
+        .liaise
+        .set_proposal_status(&viewer.viewer, &identifier, &form.status)
+        .await
+    {
+        Ok(p) => Redirect::to(&format!("/proposals/{}", p.identifier)).into_response(),
+        Err(e) => PageError::from_service(e, lang).into_response(),
+    }
 }
 
 // ---- resolutions ------------------------------------------------------------------------

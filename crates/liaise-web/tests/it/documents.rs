@@ -542,6 +542,20 @@ async fn pages_show_track_changes(app: TestApp) {
     assert!(html.contains("ATU/35A3"));
     let (_, html) = app.page("/documents?kind=report").await;
     assert!(!html.contains("ATU/35A3"));
+    // The list of proposals has the API's filters.
+    let (s, html) = app.page("/proposals?target=11&status=submitted").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("MOD ATU/35A3/1"));
+    for other in [
+        "/proposals?target=12",
+        "/proposals?status=adopted",
+        "/proposals?source=EUR",
+    ] {
+        assert!(
+            !app.page(other).await.1.contains("MOD ATU/35A3/1"),
+            "{other}"
+        );
+    }
     // A second version of the document, compared with the first.
     let itu = itu_token(&app).await;
     let revised = rewrite_docx(|name, text| {
@@ -694,6 +708,35 @@ async fn the_secretariat_records_a_proposals_status(app: TestApp) {
     }
     let res = app.get_json("/api/v1/resolutions/11").await;
     assert_eq!(res["versions"].as_array().unwrap().len(), 2);
+    // From the page: the secretariat's form (with its CSRF token); others see no form.
+    let (e, pw) = app
+        .user(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let cookie = app.sign_in(&e, &pw).await.unwrap();
+    let (_, html) = app.page_as("/proposals/ATU/35A3/1", &cookie).await;
+    let csrf = liaise_testkit::hidden_field(&html, "csrf").unwrap();
+    assert!(html.contains("/proposals/ATU/35A3/1/status"));
+    assert!(
+        !app.page("/proposals/ATU/35A3/1")
+            .await
+            .1
+            .contains("/status\"")
+    );
+    let post = |csrf: String, status: &'static str| {
+        app.client
+            .post(app.url("/proposals/ATU/35A3/1/status"))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf), ("status", status.to_owned())])
+            .send()
+    };
+    assert_eq!(
+        post("forged".into(), "withdrawn").await.unwrap().status(),
+        403
+    );
+    let r = post(csrf.clone(), "withdrawn").await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.get_json(path).await["status"], "withdrawn");
+    assert_eq!(post(csrf, "lost").await.unwrap().status(), 422);
     let admin = app.admin_token().await;
     let audit = liaise_testkit::read(
         app.client
