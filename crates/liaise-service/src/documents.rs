@@ -1133,7 +1133,8 @@ async fn store_contribution(
             .as_ref()
             .and_then(|t| t.revision_before.as_deref())
             .and_then(version_key);
-        if let Some(other) = q::proposal_unfiltered(tx, &identifier).await?
+        let known = q::proposal_unfiltered(tx, &identifier).await?;
+        if let Some(other) = &known
             && other.document_id != doc_id
         {
             return Err(ServiceError::conflict(
@@ -1143,6 +1144,16 @@ async fn store_contribution(
                     s.file_name
                 ),
             ));
+        }
+        // Plain text cannot tell deleted from inserted words: a text version of a proposal
+        // read from .docx is kept as a version of the document, but the proposal keeps the
+        // exact before and after texts it has.
+        if let Some(other) = known
+            && c.format == SourceFormat::Text
+            && proposal_view(other.clone()).text.format == "docx"
+        {
+            proposals.push((other.id, identifier));
+            continue;
         }
         let row = q::upsert_proposal(
             tx,

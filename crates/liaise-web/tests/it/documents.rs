@@ -328,6 +328,26 @@ async fn imports_add_versions_and_respect_access(app: TestApp) {
     let text = String::from_utf8(text)
         .unwrap()
         .replace("ATU/35A3/1", "ARB/41/1");
+    // The plain text of a proposal already read from .docx is a new version of its document,
+    // but the proposal keeps its exact before and after texts.
+    let seed_text = text.replace("ARB/41/1", "EUR/40/1");
+    let (s, _, v) = import(&app, Some(&itu), "eur.txt", seed_text.into_bytes(), &[]).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(
+        (v["document"].as_i64(), v["version"].as_i64()),
+        (Some(doc), Some(3))
+    );
+    let (_, p) = liaise_testkit::read(
+        app.client
+            .get(app.url("/api/v1/proposals/EUR/40/1"))
+            .bearer_auth(&member)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(p["format"], "docx");
+    assert_eq!(p["preamble"]["before"], expected()["preamble"]["before"]);
     let (s, _, v) = import(&app, Some(&itu), "arb.bin", text.into_bytes(), &[]).await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(v["format"], "text");
