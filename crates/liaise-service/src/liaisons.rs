@@ -124,6 +124,9 @@ pub struct LiaisonQuery {
     pub overdue: bool,
 }
 
+/// A contact as typed: (name, email, role).
+pub type ContactFields = (String, Option<String>, Option<String>);
+
 /// Changes to a draft; `None` keeps a field.
 #[derive(Debug, Default, Clone)]
 pub struct LiaisonPatch {
@@ -134,6 +137,7 @@ pub struct LiaisonPatch {
     pub addressees: Option<Vec<(String, String, Option<Date>)>>,
     pub topics: Option<Vec<String>>,
     pub questions: Option<Vec<String>>,
+    pub contacts: Option<Vec<ContactFields>>,
     pub other_reference: Option<Option<String>>,
     pub approval_level: Option<Option<String>>,
     pub access: Option<String>,
@@ -647,11 +651,14 @@ impl Liaise {
                 .map(|a| (a.body.clone(), a.purpose.clone(), a.deadline))
                 .collect()
         });
-        let contacts: Vec<(String, Option<String>, Option<String>)> = current
-            .contacts
-            .iter()
-            .map(|c| (c.name.clone(), c.email.clone(), Some(c.role.clone())))
-            .collect();
+        let contacts: Vec<(String, Option<String>, Option<String>)> =
+            patch.contacts.unwrap_or_else(|| {
+                current
+                    .contacts
+                    .iter()
+                    .map(|c| (c.name.clone(), c.email.clone(), Some(c.role.clone())))
+                    .collect()
+            });
         let title = patch.title.unwrap_or_else(|| current.title.clone());
         let summary = patch.summary.unwrap_or_else(|| current.summary.clone());
         let text = patch.text.unwrap_or_else(|| current.text.clone());
@@ -820,6 +827,137 @@ impl Liaise {
             })
         }))
     }
+}
+
+/// What a viewer may do with a statement; pages show only these buttons, and each use case
+/// checks again on its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LiaisonActions {
+    pub edit: bool,
+    pub approve: bool,
+    pub send: bool,
+    pub withdraw: bool,
+    pub attach: bool,
+    /// Close rows awaiting a reply without one.
+    pub close_rows: bool,
+    /// Record a reply to it.
+    pub reply: bool,
+}
+
+impl Liaise {
+    /// What `viewer` may do with `ls` now, by the same rules the use cases apply.
+    pub async fn liaison_actions(
+        &self,
+        viewer: &Viewer,
+        ls: &Liaison,
+    ) -> Result<LiaisonActions, ServiceError> {
+        if viewer.is_anonymous() {
+            return Ok(LiaisonActions::default());
+        }
+        let owners = owner_codes(ls);
+        let owner = authorize(viewer, &Action::EditRegistry { owners: &owners }).is_ok();
+        let approver = self.may_approve(viewer, ls).await?;
+        let state = LsState::parse("state", &ls.state)?;
+        let next = state.next();
+        let sent = state == LsState::Sent;
+        Ok(LiaisonActions {
+            edit: owner && state == LsState::Draft,
+            approve: approver && next.contains(&LsState::Approved),
+            send: approver && next.contains(&LsState::Sent),
+            withdraw: approver && next.contains(&LsState::Withdrawn),
+            attach: owner,
+            close_rows: owner
+                && sent
+                && ls
+                    .addressees
+                    .iter()
+                    .any(|a| a.reply_state.as_deref() == Some(ReplyState::Awaiting.as_str())),
+            reply: owner && sent,
+        })
+    }
+
+    /// Closes a row awaiting a reply without one (the secretariat of an owning organization,
+    /// or an administrator), with an optional note kept in the audit log. A closed row is
+    /// neither awaiting nor overdue.
+    pub async fn close_row(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        body: &str,
+        note: Option<&str>,
+    ) -> Result<Liaison, ServiceError> {
+        let ls = self.liaison(viewer, key).await?;
+        let owners = owner_codes(&ls);
+        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        let note = liaise_domain::text::optional_text("note", note, 2000)?;
+        let row = ls
+            .addressees
+            .iter()
+            .find(|a| a.body.eq_ignore_ascii_case(body.trim()))
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "{} is not addressed by {}",
+                    liaise_domain::text::preview(body),
+                    ls.label()
+                ))
+            })?;
+        if row.reply_state.as_deref() != Some(ReplyState::Awaiting.as_str()) {
+            return Err(ServiceError::conflict(
+                "body",
+                format!(
+                    "the row of {} awaits no reply ({})",
+                    row.body,
+                    row.reply_state
+                        .as_deref()
+                        .unwrap_or("not sent or for information")
+                ),
+            ));
+        }
+        let snap = self.registry().await?;
+        let body_id = snap
+            .body(&row.body)
+            .map(|b| b.id)
+            .ok_or_else(|| ServiceError::Internal(format!("no body {}", row.body)))?;
+        let tx = self.store.begin().await?;
+        if q::close_without_reply(&tx, ls.id, body_id).await? == 0 {
+            return Err(ServiceError::conflict(
+                "body",
+                format!("the row of {} awaits no reply", row.body),
+            ));
+        }
+        let before: Fields = vec![(
+            "row",
+            Some(format!("{}:{}", row.body, ReplyState::Awaiting.as_str())),
+        )];
+        let after: Fields = vec![
+            (
+                "row",
+                Some(format!("{}:{}", row.body, ReplyState::Closed.as_str())),
+            ),
+            ("note", note),
+        ];
+        audit::record(
+            &tx,
+            viewer,
+            "close-row",
+            "liaison",
+            &ls.id.to_string(),
+            diff(&before, &after),
+        )
+        .await?;
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        self.liaison(viewer, &ls.id.to_string()).await
+    }
+}
+
+/// The organizations owning a statement, as codes.
+fn owner_codes(ls: &Liaison) -> Vec<Code> {
+    ls.organizations
+        .iter()
+        .filter_map(|o| Code::parse("organization", o).ok())
+        .collect()
 }
 
 /// A file name as given by a browser or a client: a plain name, no path.

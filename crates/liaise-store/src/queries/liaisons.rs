@@ -444,6 +444,23 @@ pub async fn close_rows(
     Ok(r.rows_affected)
 }
 
+/// Closes the awaiting row of statement `id` addressed to `body_id` without a reply.
+/// Answers how many rows closed (0 when that row awaits nothing).
+pub async fn close_without_reply(
+    c: &impl ConnectionTrait,
+    id: i32,
+    body_id: i32,
+) -> Result<u64, StoreError> {
+    let r = liaison_addressee::Entity::update_many()
+        .col_expr(liaison_addressee::Column::ReplyState, Expr::value("closed"))
+        .filter(liaison_addressee::Column::LiaisonId.eq(id))
+        .filter(liaison_addressee::Column::BodyId.eq(body_id))
+        .filter(liaison_addressee::Column::ReplyState.eq("awaiting-reply"))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected)
+}
+
 /// The attachments of these statements, oldest first.
 pub async fn attachments(
     c: &impl ConnectionTrait,

@@ -207,6 +207,8 @@ pub struct LiaisonPatchDto {
     pub addressees: Option<Vec<AddresseeDto>>,
     pub topics: Option<Vec<String>>,
     pub questions: Option<Vec<String>>,
+    /// Replaces the contacts.
+    pub contacts: Option<Vec<ContactDto>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub other_reference: Option<Option<String>>,
@@ -363,6 +365,11 @@ pub async fn update_liaison(
         addressees,
         topics: dto.topics,
         questions: dto.questions,
+        contacts: dto.contacts.map(|list| {
+            list.into_iter()
+                .map(|c| (c.name, c.email, c.role))
+                .collect()
+        }),
         other_reference: dto.other_reference,
         approval_level: dto.approval_level,
         access: dto.access,
@@ -384,6 +391,35 @@ pub async fn transition_liaison(
     let l = state
         .liaise
         .transition_liaison(&viewer, &id, &dto.to)
+        .await?;
+    Ok(Json(LiaisonDto::new(&l, true)))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRowDto {
+    /// Why the row is closed without a reply (kept in the audit log).
+    pub note: Option<String>,
+}
+
+/// Closes an addressee row that awaits a reply without one (the secretariat of an owning
+/// organization): the row is then neither awaiting nor overdue. Send `{}` or a note.
+#[utoipa::path(post, path = "/liaisons/{id}/addressees/{body}/close", tag = "liaisons",
+    request_body = CloseRowDto,
+    params(("id" = String, Path, description = "Id or number"), ("body" = String, Path, description = "The addressee body's code")),
+    security(("bearer" = [])),
+    responses((status = 200, body = LiaisonDto), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "The row awaits no reply"),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn close_row(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath((id, body)): ApiPath<(String, String)>,
+    ApiJson(dto): ApiJson<CloseRowDto>,
+) -> Result<Json<LiaisonDto>, ApiError> {
+    let l = state
+        .liaise
+        .close_row(&viewer, &id, &body, dto.note.as_deref())
         .await?;
     Ok(Json(LiaisonDto::new(&l, true)))
 }

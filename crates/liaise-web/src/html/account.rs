@@ -203,7 +203,7 @@ struct CsrfForm {
 
 /// The session's CSRF check for forms of signed-in readers: the page to answer instead, if
 /// the form is refused (and recorded in the audit log: someone may be forging requests).
-async fn refuse_session_form(
+pub(super) async fn refuse_session_form(
     state: &AppState,
     viewer: &PageViewer,
     csrf: &str,

@@ -26,6 +26,7 @@ use crate::{
 
 mod account;
 pub(crate) mod form;
+mod liaison_forms;
 mod session;
 
 use form::PagePath;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/people/{id}", get(person)),
         ("/activities", get(activities)),
         ("/liaisons", get(liaisons)),
+        ("/liaisons.csv", get(liaisons_csv)),
         ("/liaisons/{key}", get(liaison)),
         ("/liaisons/{key}/attachments/{id}", get(liaison_attachment)),
         ("/secretariat/reminders", get(reminders)),
@@ -55,6 +57,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/lang/{code}", get(switch_language)),
         ("/static/style.css", get(stylesheet)),
     ];
+    routes.extend(liaison_forms::routes());
     routes.extend(account::routes());
     routes.extend(crate::feeds::routes());
     routes
@@ -930,6 +933,27 @@ impl LiaisonParams {
         q.append_pair("page", &page.to_string());
         format!("/liaisons?{}", q.finish())
     }
+
+    fn csv_link(&self) -> String {
+        self.link(1)
+            .replacen("/liaisons?", "/liaisons.csv?", 1)
+            .replace("&page=1", "")
+            .replace("?page=1", "")
+    }
+
+    fn query(&self) -> LiaisonQuery {
+        LiaisonQuery {
+            organization: self.organization.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            purpose: self.purpose.clone(),
+            state: self.state.clone(),
+            topic: self.topic.clone(),
+            year: self.year.as_deref().and_then(|y| y.trim().parse().ok()),
+            awaiting: self.awaiting,
+            overdue: self.overdue,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -949,11 +973,18 @@ struct LiaisonsPage<'a> {
     total: u64,
     page: u64,
     pages: u64,
+    /// A secretariat or an administrator reads: offer the form.
+    can_create: bool,
 }
 
 impl LiaisonsPage<'_> {
     fn page_link(&self, page: u64) -> String {
         self.f.link(page)
+    }
+
+    /// The same list as CSV.
+    fn csv_link(&self) -> String {
+        self.f.csv_link()
     }
 }
 
@@ -966,17 +997,7 @@ async fn liaisons(
     let snap = snapshot(&state, lang).await?;
     let p = PageRequest::parse(params.page.as_deref().and_then(|x| x.parse().ok()), None)
         .unwrap_or_default();
-    let query = LiaisonQuery {
-        organization: params.organization.clone(),
-        from: params.from.clone(),
-        to: params.to.clone(),
-        purpose: params.purpose.clone(),
-        state: params.state.clone(),
-        topic: params.topic.clone(),
-        year: params.year.as_deref().and_then(|y| y.trim().parse().ok()),
-        awaiting: params.awaiting,
-        overdue: params.overdue,
-    };
+    let query = params.query();
     let err = |e| PageError::from_service(e, lang);
     let found = state
         .liaise
@@ -1006,8 +1027,113 @@ async fn liaisons(
         total: found.total,
         page: p.page(),
         pages: found.total.div_ceil(p.per_page()).max(1),
+        can_create: matches!(
+            viewer.viewer.role,
+            liaise_service::domain::Role::Admin | liaise_service::domain::Role::Secretariat(_)
+        ),
     };
     Ok(render(&page, lang))
+}
+
+/// The most rows one CSV export carries.
+const CSV_MAX: u64 = 20_000;
+
+/// The list as CSV, with the filters of the page and what the reader may see; the columns
+/// are those `liaise import liaisons` reads, plus the id, overdue and the thread.
+async fn liaisons_csv(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Query(params): Query<LiaisonParams>,
+) -> Result<Response, PageError> {
+    let query = params.query();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "number",
+        "title",
+        "date",
+        "state",
+        "from",
+        "addressees",
+        "summary",
+        "access",
+        "topics",
+        "questions",
+        "other_reference",
+        "approval_level",
+        "in_reply_to",
+        "overdue",
+        "text",
+    ];
+    let csv_error = |e: csv::Error| PageError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        detail: format!("writing CSV: {e}"),
+        lang,
+    };
+    out.write_record(header).map_err(csv_error)?;
+    let mut page_no = 1;
+    let mut written = 0;
+    loop {
+        let p = PageRequest::parse(Some(page_no), Some(500)).unwrap_or_default();
+        let found = state
+            .liaise
+            .liaisons(&viewer.viewer, &query, p)
+            .await
+            .map_err(|e| PageError::from_service(e, lang))?;
+        for l in &found.items {
+            let addressees = l
+                .addressees
+                .iter()
+                .map(|a| {
+                    let mut s = format!("{}:{}", a.body, a.purpose);
+                    if let Some(d) = a.deadline {
+                        s.push_str(&format!(":{d}"));
+                    }
+                    s
+                })
+                .collect::<Vec<_>>()
+                .join(";");
+            out.write_record([
+                l.id.to_string(),
+                l.number.clone().unwrap_or_default(),
+                l.title.clone(),
+                l.date.to_string(),
+                l.state.clone(),
+                l.from.join(";"),
+                addressees,
+                l.summary.clone().unwrap_or_default(),
+                l.access.as_str().to_owned(),
+                l.topics.join(";"),
+                l.questions.join(";"),
+                l.other_reference.clone().unwrap_or_default(),
+                l.approval_level.clone().unwrap_or_default(),
+                l.in_reply_to.map(|i| i.to_string()).unwrap_or_default(),
+                l.overdue.to_string(),
+                l.text.clone().unwrap_or_default(),
+            ])
+            .map_err(csv_error)?;
+            written += 1;
+        }
+        if found.items.is_empty() || written >= found.total.min(CSV_MAX) {
+            break;
+        }
+        page_no += 1;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| csv_error(csv::Error::from(e.into_error())))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"liaisons.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Template)]
@@ -1018,10 +1144,34 @@ struct LiaisonView<'a> {
     me: Me,
     path: String,
     ls: &'a Liaison,
+    /// The body text rendered from Markdown and sanitized.
+    text_html: Option<String>,
     /// The statement this one answers (none or one).
     parent: Vec<Liaison>,
     replies: Vec<Liaison>,
     show_email: bool,
+    /// The buttons this reader may use.
+    can: liaise_service::liaisons::LiaisonActions,
+    /// Why an attached file was refused.
+    attach_error: Option<String>,
+}
+
+impl LiaisonView<'_> {
+    /// The states this reader may move the statement to.
+    fn transitions(&self) -> Vec<&'static str> {
+        [
+            (self.can.approve, "approved"),
+            (self.can.send, "sent"),
+            (self.can.withdraw, "withdrawn"),
+        ]
+        .into_iter()
+        .filter_map(|(ok, to)| ok.then_some(to))
+        .collect()
+    }
+
+    fn url_key(&self) -> String {
+        form_urlencoded::byte_serialize(self.ls.key().as_bytes()).collect()
+    }
 }
 
 async fn liaison(
@@ -1030,10 +1180,22 @@ async fn liaison(
     viewer: PageViewer,
     PagePath(key): PagePath<String>,
 ) -> Result<Response, PageError> {
+    liaison_page(&state, lang, &viewer, &key, None, StatusCode::OK).await
+}
+
+/// The page of a statement, with the buttons its reader may use.
+pub(crate) async fn liaison_page(
+    state: &AppState,
+    lang: Lang,
+    viewer: &PageViewer,
+    key: &str,
+    attach_error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let err = |e| PageError::from_service(e, lang);
     let ls = state
         .liaise
-        .liaison(&viewer.viewer, &key)
+        .liaison(&viewer.viewer, key)
         .await
         .map_err(err)?;
     let parent = match ls.in_reply_to {
@@ -1051,17 +1213,29 @@ async fn liaison(
         .replies(&viewer.viewer, ls.id)
         .await
         .map_err(err)?;
+    let can = state
+        .liaise
+        .liaison_actions(&viewer.viewer, &ls)
+        .await
+        .map_err(err)?;
     let page = LiaisonView {
         i: lang,
         langs: Lang::ALL,
         me: viewer.me(),
         path: format!("/liaisons/{}", ls.key()),
         ls: &ls,
+        text_html: ls.text.as_deref().map(crate::markdown::to_html),
         parent,
         replies,
         show_email: !viewer.viewer.is_anonymous(),
+        can,
+        attach_error,
     };
-    Ok(render(&page, lang))
+    let mut res = render(&page, lang);
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = status;
+    }
+    Ok(res)
 }
 
 async fn liaison_attachment(
