@@ -611,9 +611,26 @@ impl Liaise {
         let first = input.from.first().ok_or_else(|| {
             ServiceError::invalid("from", "a liaison statement comes from at least one body")
         })?;
-        let prefix = format!("{first}-LS");
-        let n = q::next_sequence(tx, &prefix).await?;
-        Ok(ls::ls_number(first, n))
+        self.next_number(tx, first, input.date).await
+    }
+
+    /// The next number in the series of a source body, by its pattern (`{body}-LS{n}` when
+    /// it has none); `{year}` is the statement's year.
+    async fn next_number(
+        &self,
+        tx: &liaise_store::Tx,
+        body: &Code,
+        date: Date,
+    ) -> Result<String, ServiceError> {
+        let snap = self.registry().await?;
+        let pattern = snap
+            .body(body.as_str())
+            .and_then(|b| b.ls_pattern.as_deref())
+            .and_then(|p| ls::LsPattern::parse("ls_pattern", p).ok())
+            .unwrap_or_default();
+        let (before, after) = pattern.series(body, date.year());
+        let n = q::next_in_series(tx, &before, &after).await?;
+        Ok(pattern.number(body, date.year(), n))
     }
 
     /// Changes a draft (a statement approved or sent is not edited).
@@ -737,8 +754,7 @@ impl Liaise {
                 .first()
                 .and_then(|c| Code::parse("from", c).ok())
                 .ok_or_else(|| ServiceError::Internal("a statement without source".into()))?;
-            let n = q::next_sequence(&tx, &format!("{first}-LS")).await?;
-            number = Some(ls::ls_number(&first, n));
+            number = Some(self.next_number(&tx, &first, current.date).await?);
         }
         q::set_state(&tx, current.id, to.as_str(), number.as_deref(), now).await?;
         if to == LsState::Sent {

@@ -391,17 +391,34 @@ pub async fn set_state(
 
 /// The next number in a body's series: one more than the highest `{prefix}{n}` so far.
 pub async fn next_sequence(c: &impl ConnectionTrait, prefix: &str) -> Result<u32, StoreError> {
+    next_in_series(c, prefix, "").await
+}
+
+/// The next number of a series whose numbers read `{before}{n}{after}`: one more than the
+/// highest `n` so far.
+pub async fn next_in_series(
+    c: &impl ConnectionTrait,
+    before: &str,
+    after: &str,
+) -> Result<u32, StoreError> {
     let numbers: Vec<Option<String>> = liaison::Entity::find()
         .select_only()
         .column(liaison::Column::Number)
-        .filter(liaison::Column::Number.starts_with(prefix))
+        .filter(liaison::Column::Number.starts_with(before))
+        .filter(liaison::Column::Number.ends_with(after))
         .into_tuple()
         .all(c)
         .await?;
     let max = numbers
         .iter()
         .flatten()
-        .filter_map(|n| n.strip_prefix(prefix)?.parse::<u32>().ok())
+        .filter_map(|n| {
+            let n = n.strip_prefix(before)?.strip_suffix(after)?;
+            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            n.parse::<u32>().ok()
+        })
         .max()
         .unwrap_or(0);
     Ok(max + 1)

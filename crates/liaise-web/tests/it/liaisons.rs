@@ -631,3 +631,95 @@ mod reminders {
         assert_eq!(inbox.lock().unwrap().len(), 1, "nothing more was mailed");
     }
 }
+
+mod numbering {
+    use liaise_service::domain::{Code, Role};
+    use liaise_testkit::{TestApp, backend_tests, json};
+
+    backend_tests!(a_body_number_pattern_applies_from_the_next_approval);
+
+    async fn approve_new(app: &TestApp, token: &str, date: &str) -> String {
+        let (s, ls) = app
+            .post_json(
+                "/api/v1/liaisons",
+                &json!({"title": "Numbered LS", "from": ["SG12"], "date": date,
+                        "addressees": [{"body": "POC", "purpose": "information"}]}),
+                Some(token),
+            )
+            .await;
+        assert_eq!(s, 201, "{ls}");
+        let (s, v) = app
+            .post_json(
+                &format!("/api/v1/liaisons/{}/transitions", ls["id"]),
+                &json!({"to": "approved"}),
+                Some(token),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        v["number"].as_str().unwrap().to_owned()
+    }
+
+    async fn a_body_number_pattern_applies_from_the_next_approval(app: TestApp) {
+        let itu = app
+            .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+            .await;
+        let upu = app
+            .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+            .await;
+        for bad in [
+            "{body}-LS",
+            "{body}-{x}{n}",
+            "SG12-LS{n",
+            "SG12/LS{n}",
+            "{n}{n}",
+        ] {
+            let (s, v) = app
+                .patch_json(
+                    "/api/v1/bodies/SG12",
+                    &json!({"ls_pattern": bad}),
+                    Some(&itu),
+                )
+                .await;
+            assert_eq!(s, 422, "{bad}: {v}");
+            assert_eq!(v["errors"][0]["field"], "ls_pattern", "{v}");
+        }
+        assert_eq!(approve_new(&app, &itu, "2026-02-01").await, "SG12-LS1");
+        let (s, _) = app
+            .patch_json(
+                "/api/v1/bodies/SG12",
+                &json!({"ls_pattern": "{body}-{year}-LS{n}"}),
+                Some(&upu),
+            )
+            .await;
+        assert_eq!(s, 403, "SG12 is ITU's");
+        let (s, v) = app
+            .patch_json(
+                "/api/v1/bodies/SG12",
+                &json!({"ls_pattern": "{body}-{year}-LS{n}"}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["ls_pattern"], "{body}-{year}-LS{n}");
+        assert_eq!(
+            app.get_json("/api/v1/liaisons/SG12-LS1").await["number"],
+            "SG12-LS1"
+        );
+        assert_eq!(approve_new(&app, &itu, "2026-02-01").await, "SG12-2026-LS1");
+        assert_eq!(approve_new(&app, &itu, "2026-03-01").await, "SG12-2026-LS2");
+        assert_eq!(approve_new(&app, &itu, "2027-01-05").await, "SG12-2027-LS1");
+        let (_, page) = app.page("/liaisons/SG12-2026-LS2").await;
+        assert!(page.contains("SG12-2026-LS2"));
+        // Back to the default: its series goes on where it stopped.
+        let (s, v) = app
+            .patch_json(
+                "/api/v1/bodies/SG12",
+                &json!({"ls_pattern": null}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["ls_pattern"], serde_json::Value::Null);
+        assert_eq!(approve_new(&app, &itu, "2026-04-01").await, "SG12-LS2");
+    }
+}
