@@ -78,6 +78,8 @@ pub struct Liaison {
     pub attachments: Vec<AttachmentView>,
     pub access: AccessLevel,
     pub overdue: bool,
+    /// Recorded from reference data not yet checked against a primary source.
+    pub to_confirm: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -228,6 +230,7 @@ async fn assemble(
                     })
                     .collect(),
                 access: AccessLevel::parse("access", &r.access).unwrap_or(AccessLevel::Secretariat),
+                to_confirm: r.to_confirm,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
             }

@@ -461,6 +461,22 @@ pub async fn close_rows(
     Ok(r.rows_affected)
 }
 
+/// Marks a statement as recorded from data not yet checked against a primary source.
+pub async fn set_to_confirm(
+    c: &impl ConnectionTrait,
+    id: i32,
+    to_confirm: bool,
+) -> Result<(), StoreError> {
+    liaison::ActiveModel {
+        id: Set(id),
+        to_confirm: Set(to_confirm),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    Ok(())
+}
+
 /// Closes the awaiting row of statement `id` addressed to `body_id` without a reply.
 /// Answers how many rows closed (0 when that row awaits nothing).
 pub async fn close_without_reply(

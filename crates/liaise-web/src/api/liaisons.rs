@@ -75,6 +75,9 @@ pub struct LiaisonDto {
     pub access: String,
     /// An action or comment row is past its deadline without a reply.
     pub overdue: bool,
+    /// Recorded from reference data whose details (e.g. the date or deadline) are not yet
+    /// checked against a primary source.
+    pub to_confirm: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -124,6 +127,7 @@ impl LiaisonDto {
                 .collect(),
             access: l.access.as_str().to_owned(),
             overdue: l.overdue,
+            to_confirm: l.to_confirm,
             created_at: rfc3339(l.created_at),
             updated_at: rfc3339(l.updated_at),
         }

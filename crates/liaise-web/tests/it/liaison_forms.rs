@@ -43,6 +43,11 @@ async fn post_form(
     (status, location, r.text().await.unwrap())
 }
 
+/// How many statements the public sees (the reference data brings one from the start).
+async fn public_total(app: &TestApp) -> serde_json::Value {
+    app.get_json("/api/v1/liaisons").await["total"].clone()
+}
+
 /// The CSRF token of a signed-in page.
 async fn csrf(app: &TestApp, cookie: &str) -> String {
     let (_, page) = app.page_as("/liaisons", cookie).await;
@@ -81,6 +86,7 @@ fn statement<'a>(token: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {
 }
 
 async fn a_secretariat_records_edits_approves_and_sends_through_forms(app: TestApp) {
+    let before = public_total(&app).await;
     let cookie = app.session_as(itu()).await;
     let (s, form) = app.page_as("/liaisons/new", &cookie).await;
     assert_eq!(s, 200, "{form}");
@@ -98,8 +104,8 @@ async fn a_secretariat_records_edits_approves_and_sends_through_forms(app: TestA
     assert!(page.contains("name=\"row-5-body\""), "one more row");
     assert!(page.contains("value=\"LS on collaboration\""));
     assert_eq!(
-        app.get_json("/api/v1/liaisons").await["total"],
-        0,
+        public_total(&app).await,
+        before,
         "adding a row saves nothing"
     );
 
@@ -227,6 +233,7 @@ async fn a_secretariat_records_edits_approves_and_sends_through_forms(app: TestA
 }
 
 async fn forms_are_refused_without_token_or_rights(app: TestApp) {
+    let before = public_total(&app).await;
     // The public is sent to sign in; a member is refused.
     let r = app.get("/liaisons/new").await;
     assert_eq!(r.status(), 303);
@@ -281,7 +288,7 @@ async fn forms_are_refused_without_token_or_rights(app: TestApp) {
             Some(&admin),
         )
         .await;
-    assert_eq!(all["total"], 0, "nothing was recorded: {all}");
+    assert_eq!(all["total"], before, "nothing was recorded: {all}");
 
     // Buttons are checked again on their own: a member's transition is refused.
     let (s, _, _) = post_form(
@@ -322,6 +329,7 @@ async fn forms_are_refused_without_token_or_rights(app: TestApp) {
 }
 
 async fn a_refused_form_comes_back_with_what_was_typed(app: TestApp) {
+    let before = public_total(&app).await;
     let cookie = app.session_as(itu()).await;
     let token = csrf(&app, &cookie).await;
     let mut bad = statement(&token, "");
@@ -365,7 +373,7 @@ async fn a_refused_form_comes_back_with_what_was_typed(app: TestApp) {
     assert_eq!(s, 422);
     assert!(page.contains("id=\"row-2-body-error\""), "{page}");
     assert!(page.contains("no body has the code `NOPE`"));
-    assert_eq!(app.get_json("/api/v1/liaisons").await["total"], 0);
+    assert_eq!(public_total(&app).await, before);
 }
 
 async fn files_are_attached_through_the_page(app: TestApp) {
@@ -540,8 +548,8 @@ async fn text_is_markdown_rendered_safely(app: TestApp) {
 async fn the_list_exports_as_csv_with_what_the_reader_may_see(app: TestApp) {
     let token = app.token(itu()).await;
     for (title, access, from, to) in [
-        ("Public LS to POC", "public", "TSAG", "POC"),
-        ("Hidden LS to POC", "secretariat", "TSAG", "POC"),
+        ("Public LS to POC-C1", "public", "TSAG", "POC-C1"),
+        ("Hidden LS to POC-C1", "secretariat", "TSAG", "POC-C1"),
         ("Public LS to SG13", "public", "SG12", "SG13"),
     ] {
         let (s, v) = app
@@ -555,28 +563,28 @@ async fn the_list_exports_as_csv_with_what_the_reader_may_see(app: TestApp) {
             .await;
         assert_eq!(s, 201, "{v}");
     }
-    let (_, list) = app.page("/liaisons?to=POC").await;
-    assert!(list.contains("href=\"/liaisons.csv?to=POC\""), "{list}");
+    let (_, list) = app.page("/liaisons?to=POC-C1").await;
+    assert!(list.contains("href=\"/liaisons.csv?to=POC-C1\""), "{list}");
     let read = |body: String| {
         let mut r = csv::Reader::from_reader(body.as_bytes());
         let headers = r.headers().unwrap().clone();
         let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
         (headers, rows)
     };
-    let r = app.get("/liaisons.csv?to=POC").await;
+    let r = app.get("/liaisons.csv?to=POC-C1").await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
     let (headers, rows) = read(r.text().await.unwrap());
     assert_eq!(&headers[2], "title");
-    assert_eq!(rows.len(), 1, "the public sees one statement to POC");
-    assert_eq!(&rows[0][2], "Public LS to POC");
+    assert_eq!(rows.len(), 1, "the public sees one statement to POC-C1");
+    assert_eq!(&rows[0][2], "Public LS to POC-C1");
     assert_eq!(&rows[0][5], "TSAG");
-    assert_eq!(&rows[0][6], "POC:information");
+    assert_eq!(&rows[0][6], "POC-C1:information");
     assert_eq!(&rows[0][7], "Quotes \"and\", commas; and\nnew lines");
     let cookie = app.session_as(itu()).await;
     let r = app
         .client
-        .get(app.url("/liaisons.csv?to=POC"))
+        .get(app.url("/liaisons.csv?to=POC-C1"))
         .header("cookie", &cookie)
         .send()
         .await
@@ -584,7 +592,13 @@ async fn the_list_exports_as_csv_with_what_the_reader_may_see(app: TestApp) {
     let (_, rows) = read(r.text().await.unwrap());
     let titles: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
     assert_eq!(titles.len(), 2);
-    assert!(titles.contains(&"Hidden LS to POC"));
+    assert!(titles.contains(&"Hidden LS to POC-C1"));
     let (_, rows) = read(app.get("/liaisons.csv").await.text().await.unwrap());
-    assert_eq!(rows.len(), 2, "all public ones without a filter");
+    let titles: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
+    assert_eq!(
+        titles.len(),
+        3,
+        "the public ones, with the reference data's: {titles:?}"
+    );
+    assert!(!titles.contains(&"Hidden LS to POC-C1"));
 }
