@@ -244,13 +244,15 @@ fn addressee_rows(
         .collect()
 }
 
+/// The list. Its JSON is remembered per access scope and query in the current snapshot, so
+/// repeated reads are served without building it again until the next write.
 #[utoipa::path(get, path = "/liaisons", tag = "liaisons", params(LiaisonsQuery),
     responses((status = 200, body = LiaisonPageDto)))]
 pub async fn list_liaisons(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
     ApiQuery(q): ApiQuery<LiaisonsQuery>,
-) -> Result<Json<LiaisonPageDto>, ApiError> {
+) -> Result<Response, ApiError> {
     let page = super::extract::page_request(q.page, q.per_page)?;
     let query = LiaisonQuery {
         organization: q.organization,
@@ -263,18 +265,42 @@ pub async fn list_liaisons(
         awaiting: q.awaiting,
         overdue: q.overdue,
     };
-    let found = state.liaise.liaisons(&viewer, &query, page).await?;
     let show = !viewer.is_anonymous();
-    Ok(Json(LiaisonPageDto {
-        items: found
-            .items
-            .iter()
-            .map(|l| LiaisonDto::new(l, show))
-            .collect(),
-        total: found.total,
-        page: page.page(),
-        per_page: page.per_page(),
-    }))
+    let snap = state.liaise.registry().await?;
+    let key = format!(
+        "api:liaisons|{}|{show}|{query:?}|{}|{}|{}",
+        liaise_service::access_scope(&viewer),
+        page.page(),
+        page.per_page(),
+        time::OffsetDateTime::now_utc().date()
+    );
+    let body = match snap.recall::<axum::body::Bytes>(&key) {
+        Some(body) => body,
+        None => {
+            let found = state.liaise.liaisons(&viewer, &query, page).await?;
+            let dto = LiaisonPageDto {
+                items: found
+                    .items
+                    .iter()
+                    .map(|l| LiaisonDto::new(l, show))
+                    .collect(),
+                total: found.total,
+                page: page.page(),
+                per_page: page.per_page(),
+            };
+            let body =
+                std::sync::Arc::new(axum::body::Bytes::from(serde_json::to_vec(&dto).map_err(
+                    |e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("JSON: {e}")),
+                )?));
+            snap.remember(key, body.clone());
+            body
+        }
+    };
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        (*body).clone(),
+    )
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/liaisons/{id}", tag = "liaisons",

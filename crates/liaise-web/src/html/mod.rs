@@ -956,6 +956,7 @@ impl LiaisonParams {
     }
 }
 
+/// The page around the list: the layout, with the reader's own header.
 #[derive(Template)]
 #[template(path = "liaisons.html")]
 struct LiaisonsPage<'a> {
@@ -963,6 +964,15 @@ struct LiaisonsPage<'a> {
     langs: [Lang; 2],
     me: Me,
     path: String,
+    /// The list part, rendered once per access scope, language and query (see `liaisons`).
+    content: &'a str,
+}
+
+/// The list part of the page: nothing in it depends on who reads beyond their access scope.
+#[derive(Template)]
+#[template(path = "liaisons_content.html")]
+struct LiaisonsContent<'a> {
+    i: Lang,
     f: &'a LiaisonParams,
     year: String,
     organizations: &'a [Organization],
@@ -977,7 +987,7 @@ struct LiaisonsPage<'a> {
     can_create: bool,
 }
 
-impl LiaisonsPage<'_> {
+impl LiaisonsContent<'_> {
     fn page_link(&self, page: u64) -> String {
         self.f.link(page)
     }
@@ -988,6 +998,9 @@ impl LiaisonsPage<'_> {
     }
 }
 
+/// The list page. Its list part is remembered in the current snapshot per access scope,
+/// language, query and day (like the statements it shows), so repeated reads only render
+/// the layout around it; any write makes a new snapshot and so a new list.
 async fn liaisons(
     State(state): State<AppState>,
     lang: Lang,
@@ -997,40 +1010,67 @@ async fn liaisons(
     let snap = snapshot(&state, lang).await?;
     let p = PageRequest::parse(params.page.as_deref().and_then(|x| x.parse().ok()), None)
         .unwrap_or_default();
-    let query = params.query();
-    let err = |e| PageError::from_service(e, lang);
-    let found = state
-        .liaise
-        .liaisons(&viewer.viewer, &query, p)
-        .await
-        .map_err(err)?;
-    let directions = state
-        .liaise
-        .liaison_directions(&viewer.viewer)
-        .await
-        .map_err(err)?;
+    let path = params.link(p.page());
+    let key = format!(
+        "page:liaisons|{}|{}|{path}|{}",
+        liaise_service::access_scope(&viewer.viewer),
+        lang.code(),
+        time::OffsetDateTime::now_utc().date()
+    );
+    let content = match snap.recall::<String>(&key) {
+        Some(c) => c,
+        None => {
+            let query = params.query();
+            let err = |e| PageError::from_service(e, lang);
+            let found = state
+                .liaise
+                .liaisons(&viewer.viewer, &query, p)
+                .await
+                .map_err(err)?;
+            let directions = state
+                .liaise
+                .liaison_directions(&viewer.viewer)
+                .await
+                .map_err(err)?;
+            let content = LiaisonsContent {
+                i: lang,
+                f: &params,
+                year: params.year.clone().unwrap_or_default(),
+                organizations: &snap.organizations,
+                topics: &snap.topics,
+                states: liaise_service::domain::liaison::LsState::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect(),
+                directions: &directions,
+                liaisons: &found.items,
+                total: found.total,
+                page: p.page(),
+                pages: found.total.div_ceil(p.per_page()).max(1),
+                can_create: matches!(
+                    viewer.viewer.role,
+                    liaise_service::domain::Role::Admin
+                        | liaise_service::domain::Role::Secretariat(_)
+                ),
+            };
+            let html = std::sync::Arc::new(content.render().map_err(|e| {
+                tracing::error!(error = %e, "template");
+                PageError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    detail: String::new(),
+                    lang,
+                }
+            })?);
+            snap.remember(key, html.clone());
+            html
+        }
+    };
     let page = LiaisonsPage {
         i: lang,
         langs: Lang::ALL,
         me: viewer.me(),
-        path: params.link(p.page()),
-        f: &params,
-        year: params.year.clone().unwrap_or_default(),
-        organizations: &snap.organizations,
-        topics: &snap.topics,
-        states: liaise_service::domain::liaison::LsState::ALL
-            .iter()
-            .map(|s| s.as_str())
-            .collect(),
-        directions: &directions,
-        liaisons: &found.items,
-        total: found.total,
-        page: p.page(),
-        pages: found.total.div_ceil(p.per_page()).max(1),
-        can_create: matches!(
-            viewer.viewer.role,
-            liaise_service::domain::Role::Admin | liaise_service::domain::Role::Secretariat(_)
-        ),
+        path,
+        content: &content,
     };
     Ok(render(&page, lang))
 }

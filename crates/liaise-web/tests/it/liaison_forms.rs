@@ -12,6 +12,7 @@ backend_tests!(
     rows_are_closed_without_reply,
     text_is_markdown_rendered_safely,
     the_list_exports_as_csv_with_what_the_reader_may_see,
+    remembered_lists_show_a_write_at_once_and_keep_scopes_apart,
 );
 
 fn itu() -> Role {
@@ -601,4 +602,83 @@ async fn the_list_exports_as_csv_with_what_the_reader_may_see(app: TestApp) {
         "the public ones, with the reference data's: {titles:?}"
     );
     assert!(!titles.contains(&"Hidden LS to POC-C1"));
+}
+
+/// The list page and API answers are remembered per access scope; the next read after any
+/// write shows it, and one scope's answer never serves another.
+async fn remembered_lists_show_a_write_at_once_and_keep_scopes_apart(app: TestApp) {
+    let token = app.token(itu()).await;
+    let member_token = app.token(Role::Member).await;
+    let member = app.session_as(Role::Member).await;
+    let api = "/api/v1/liaisons?from=SG12";
+    let page = "/liaisons?from=SG12";
+    let api_as = |t: &str| {
+        let req = app.client.get(app.url(api)).bearer_auth(t.to_owned());
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    // Read twice each, so the answers are remembered.
+    for _ in 0..2 {
+        assert_eq!(app.get_json(api).await["total"], 0);
+        assert_eq!(api_as(&member_token).await["total"], 0);
+        let (_, html) = app.page(page).await;
+        assert!(html.contains("No liaison statement."), "{html}");
+        let (_, html) = app.page_as(page, &member).await;
+        assert!(html.contains("No liaison statement."));
+    }
+    let create = |title: &'static str, access: &'static str| {
+        let body = json!({"title": title, "from": ["SG12"], "date": "2025-01-10",
+                "access": access, "state": "sent",
+                "addressees": [{"body": "POC-C1", "purpose": "action", "deadline": "2025-02-01"}]});
+        let (app, token) = (&app, token.clone());
+        async move { app.post_json("/api/v1/liaisons", &body, Some(&token)).await }
+    };
+    let (s, public) = create("Remembered public LS", "public").await;
+    assert_eq!(s, 201);
+    let (s, _) = create("Remembered members LS", "members").await;
+    assert_eq!(s, 201);
+    // The next reads show the writes, each to its scope only.
+    let anonymous = app.get_json(api).await;
+    assert_eq!(anonymous["total"], 1, "{anonymous}");
+    assert_eq!(anonymous["items"][0]["title"], "Remembered public LS");
+    assert_eq!(api_as(&member_token).await["total"], 2);
+    assert_eq!(
+        app.get_json(api).await["total"],
+        1,
+        "the members' answer is not the public's"
+    );
+    let (_, html) = app.page(page).await;
+    assert!(html.contains("Remembered public LS") && !html.contains("Remembered members LS"));
+    assert!(html.contains("overdue"));
+    let (_, html) = app.page_as(page, &member).await;
+    assert!(html.contains("Remembered members LS"));
+    assert!(
+        html.contains("Signed in as"),
+        "the header is the reader's own"
+    );
+    let (_, html) = app.page(page).await;
+    assert!(!html.contains("Remembered members LS") && !html.contains("Signed in as"));
+    // Another kind of write (a row closed) shows at once too.
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/liaisons/{}/addressees/POC-C1/close", public["id"]),
+            &json!({}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let anonymous = app.get_json(api).await;
+    assert_eq!(anonymous["items"][0]["overdue"], false);
+    assert_eq!(
+        anonymous["items"][0]["addressees"][0]["reply_state"],
+        "closed"
+    );
+    let (_, html) = app.page(page).await;
+    assert!(!html.contains("badge overdue"), "{html}");
 }
