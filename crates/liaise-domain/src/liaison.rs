@@ -120,6 +120,8 @@ pub struct LiaisonFields<'a> {
     /// (name, email, role)
     pub contacts: &'a [(String, Option<String>, Option<String>)],
     pub other_reference: Option<&'a str>,
+    /// The meeting that adopted it, as written (`TSAG, 30 May-2 June 2023`).
+    pub meeting: Option<&'a str>,
     pub approval_level: Option<&'a str>,
     pub topics: &'a [String],
     pub access: &'a str,
@@ -137,6 +139,7 @@ pub struct LiaisonInput {
     pub questions: Vec<String>,
     pub contacts: Vec<Contact>,
     pub other_reference: Option<String>,
+    pub meeting: Option<String>,
     pub approval_level: Option<ApprovalLevel>,
     pub topics: Vec<Slug>,
     pub access: AccessLevel,
@@ -241,6 +244,7 @@ impl LiaisonInput {
             f.other_reference,
             100,
         ));
+        let meeting = v.check(text::optional_line("meeting", f.meeting, NAME_MAX));
         let approval_level = v.check(
             f.approval_level
                 .filter(|a| !a.trim().is_empty())
@@ -262,6 +266,7 @@ impl LiaisonInput {
             body_text,
             f.date,
             other_reference,
+            meeting,
             approval_level,
             access,
         ) {
@@ -271,6 +276,7 @@ impl LiaisonInput {
                 Some(text),
                 Some(date),
                 Some(other_reference),
+                Some(meeting),
                 Some(approval_level),
                 Some(access),
             ) if v.is_ok() => Ok(Self {
@@ -283,6 +289,7 @@ impl LiaisonInput {
                 questions,
                 contacts,
                 other_reference,
+                meeting,
                 approval_level,
                 topics,
                 access,

@@ -68,6 +68,8 @@ pub struct Liaison {
     pub state: String,
     pub approval_level: Option<String>,
     pub other_reference: Option<String>,
+    /// The meeting that adopted it, as written.
+    pub meeting: Option<String>,
     pub questions: Vec<String>,
     pub contacts: Vec<ContactView>,
     pub from: Vec<String>,
@@ -75,6 +77,8 @@ pub struct Liaison {
     pub topics: Vec<String>,
     pub organizations: Vec<String>,
     pub in_reply_to: Option<i32>,
+    /// A statement it refers to without answering it.
+    pub related_to: Option<i32>,
     pub attachments: Vec<AttachmentView>,
     pub access: AccessLevel,
     pub overdue: bool,
@@ -126,6 +130,13 @@ pub struct LiaisonQuery {
     pub overdue: bool,
 }
 
+/// The statements a new one answers and refers to, by id.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ThreadLinks {
+    pub in_reply_to: Option<i32>,
+    pub related_to: Option<i32>,
+}
+
 /// A contact as typed: (name, email, role).
 pub type ContactFields = (String, Option<String>, Option<String>);
 
@@ -141,6 +152,7 @@ pub struct LiaisonPatch {
     pub questions: Option<Vec<String>>,
     pub contacts: Option<Vec<ContactFields>>,
     pub other_reference: Option<Option<String>>,
+    pub meeting: Option<Option<String>>,
     pub approval_level: Option<Option<String>>,
     pub access: Option<String>,
 }
@@ -192,6 +204,7 @@ async fn assemble(
                 state: r.state,
                 approval_level: r.approval_level,
                 other_reference: r.other_reference,
+                meeting: r.meeting,
                 questions: serde_json::from_str(&r.questions).unwrap_or_default(),
                 contacts: serde_json::from_str(&r.contacts).unwrap_or_default(),
                 from: links
@@ -218,6 +231,7 @@ async fn assemble(
                     })
                     .collect(),
                 in_reply_to: r.in_reply_to,
+                related_to: r.related_to,
                 attachments: files
                     .iter()
                     .filter(|f| f.liaison_id == r.id)
@@ -333,6 +347,7 @@ fn row_of<'a>(i: &'a LiaisonInput, r: &'a Resolved, e: &'a Encoded) -> LiaisonRo
         date: i.date,
         approval_level: i.approval_level.map(|a| a.as_str()),
         other_reference: i.other_reference.as_deref(),
+        meeting: i.meeting.as_deref(),
         questions: &e.questions,
         contacts: &e.contacts,
         access: i.access.as_str(),
@@ -539,14 +554,18 @@ impl Liaise {
 
     /// Records a statement: a draft to approve, or (for one received or already sent) as
     /// sent, numbered at once. A reply closes the rows of the statement it answers that were
-    /// addressed to its source bodies.
+    /// addressed to its source bodies; a related statement is only linked.
     pub async fn create_liaison(
         &self,
         viewer: &Viewer,
         input: LiaisonInput,
         sent: bool,
-        in_reply_to: Option<i32>,
+        links: ThreadLinks,
     ) -> Result<Liaison, ServiceError> {
+        let ThreadLinks {
+            in_reply_to,
+            related_to,
+        } = links;
         let snap = self.registry().await?;
         let r = resolve(&snap, &input)?;
         authorize(viewer, &Action::EditRegistry { owners: &r.owners })?;
@@ -558,11 +577,22 @@ impl Liaise {
                 format!("no liaison statement {original} to reply to"),
             ));
         }
+        if let Some(related) = related_to
+            && q::get(self.store.conn(), viewer, related).await?.is_none()
+        {
+            return Err(ServiceError::invalid(
+                "related_to",
+                format!("no liaison statement {related}"),
+            ));
+        }
         let encoded = Encoded::of(&input);
         let row = row_of(&input, &r, &encoded);
         let now = OffsetDateTime::now_utc();
         let tx = self.store.begin().await?;
         let created = q::insert(&tx, &row, in_reply_to, now).await?;
+        if related_to.is_some() {
+            q::set_related_to(&tx, created.id, related_to).await?;
+        }
         audit::record(
             &tx,
             viewer,
@@ -690,6 +720,7 @@ impl Liaise {
         let level = patch
             .approval_level
             .unwrap_or_else(|| current.approval_level.clone());
+        let meeting = patch.meeting.unwrap_or_else(|| current.meeting.clone());
         let access = patch
             .access
             .unwrap_or_else(|| current.access.as_str().to_owned());
@@ -703,6 +734,7 @@ impl Liaise {
             questions: &questions,
             contacts: &contacts,
             other_reference: other.as_deref(),
+            meeting: meeting.as_deref(),
             approval_level: level.as_deref(),
             topics: &topics,
             access: &access,

@@ -62,6 +62,8 @@ pub struct FactEntry {
     pub deadline: Option<toml::value::Datetime>,
     /// The document that carries the statement, e.g. `TSAG-TD281`.
     pub other_reference: Option<String>,
+    /// The meeting that adopted the statement.
+    pub meeting: Option<String>,
     /// Not yet checked against a primary source.
     #[serde(default)]
     pub confirm: bool,
@@ -470,6 +472,7 @@ async fn apply_liaison(
         from: &from,
         addressees: &rows,
         other_reference: f.other_reference.as_deref(),
+        meeting: f.meeting.as_deref(),
         topics: &f.topics,
         access: "public",
         ..LiaisonFields::default()
@@ -506,6 +509,7 @@ async fn apply_liaison(
         date: input.date,
         approval_level: None,
         other_reference: input.other_reference.as_deref(),
+        meeting: input.meeting.as_deref(),
         questions: "[]",
         contacts: "[]",
         access: input.access.as_str(),

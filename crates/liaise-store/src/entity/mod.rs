@@ -357,6 +357,10 @@ pub mod liaison {
         pub access: String,
         /// Recorded from reference data not yet checked against a primary source.
         pub to_confirm: bool,
+        /// The meeting that adopted it, as written.
+        pub meeting: Option<String>,
+        /// A statement it refers to without answering it.
+        pub related_to: Option<i32>,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
     }

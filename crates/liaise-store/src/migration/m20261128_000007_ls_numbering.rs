@@ -1,6 +1,7 @@
 //! Each body may have its own pattern for the numbers of the liaison statements it sends
-//! (`{body}-LS{n}` when it has none), and a statement recorded from reference data may be
-//! marked as still to be confirmed against a primary source.
+//! (`{body}-LS{n}` when it has none); a statement names the meeting that adopted it and a
+//! related statement, and one recorded from reference data may be marked as still to be
+//! confirmed against a primary source.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -17,6 +18,8 @@ enum Bodies {
 enum Liaisons {
     Table,
     ToConfirm,
+    Meeting,
+    RelatedTo,
 }
 
 #[async_trait::async_trait]
@@ -38,6 +41,20 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(Liaisons::Table)
                 .add_column(boolean(Liaisons::ToConfirm).default(false))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Liaisons::Table)
+                .add_column(string_len_null(Liaisons::Meeting, 200))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Liaisons::Table)
+                .add_column(integer_null(Liaisons::RelatedTo))
                 .to_owned(),
         )
         .await?;

@@ -236,6 +236,7 @@ pub struct LiaisonRow<'a> {
     pub date: Date,
     pub approval_level: Option<&'a str>,
     pub other_reference: Option<&'a str>,
+    pub meeting: Option<&'a str>,
     pub questions: &'a str,
     pub contacts: &'a str,
     pub access: &'a str,
@@ -322,6 +323,7 @@ pub async fn insert(
         state: Set("draft".to_owned()),
         approval_level: Set(row.approval_level.map(str::to_owned)),
         other_reference: Set(row.other_reference.map(str::to_owned)),
+        meeting: Set(row.meeting.map(str::to_owned)),
         questions: Set(row.questions.to_owned()),
         contacts: Set(row.contacts.to_owned()),
         in_reply_to: Set(in_reply_to),
@@ -350,6 +352,7 @@ pub async fn update(
         date: Set(row.date),
         approval_level: Set(row.approval_level.map(str::to_owned)),
         other_reference: Set(row.other_reference.map(str::to_owned)),
+        meeting: Set(row.meeting.map(str::to_owned)),
         questions: Set(row.questions.to_owned()),
         contacts: Set(row.contacts.to_owned()),
         access: Set(row.access.to_owned()),
@@ -459,6 +462,22 @@ pub async fn close_rows(
         .exec(c)
         .await?;
     Ok(r.rows_affected)
+}
+
+/// Links a statement to a related one (not a reply).
+pub async fn set_related_to(
+    c: &impl ConnectionTrait,
+    id: i32,
+    related_to: Option<i32>,
+) -> Result<(), StoreError> {
+    liaison::ActiveModel {
+        id: Set(id),
+        related_to: Set(related_to),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    Ok(())
 }
 
 /// Marks a statement as recorded from data not yet checked against a primary source.

@@ -41,3 +41,6 @@ ls-action-attach = Attach a file
 ls-action-close = Close without reply
 ls-close-note = Note (optional)
 ls-export-csv = Download as CSV
+ls-field-meeting = Meeting
+ls-field-related-to = Related to (statement id)
+ls-related-to = Related to

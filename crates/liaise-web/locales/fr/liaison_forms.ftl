@@ -41,3 +41,6 @@ ls-action-attach = Joindre un fichier
 ls-action-close = Clore sans réponse
 ls-close-note = Note (facultative)
 ls-export-csv = Télécharger en CSV
+ls-field-meeting = Réunion
+ls-field-related-to = En relation avec (numéro interne)
+ls-related-to = En relation avec

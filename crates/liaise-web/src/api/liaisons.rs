@@ -62,6 +62,8 @@ pub struct LiaisonDto {
     pub approval_level: Option<String>,
     /// The other side's own reference for the same statement.
     pub other_reference: Option<String>,
+    /// The meeting that adopted it, as written.
+    pub meeting: Option<String>,
     /// Originating Questions.
     pub questions: Vec<String>,
     pub contacts: Vec<ContactDto>,
@@ -71,6 +73,8 @@ pub struct LiaisonDto {
     pub topics: Vec<String>,
     pub organizations: Vec<String>,
     pub in_reply_to: Option<i32>,
+    /// A statement it refers to without answering it.
+    pub related_to: Option<i32>,
     pub attachments: Vec<AttachmentDto>,
     pub access: String,
     /// An action or comment row is past its deadline without a reply.
@@ -94,6 +98,7 @@ impl LiaisonDto {
             state: l.state.clone(),
             approval_level: l.approval_level.clone(),
             other_reference: l.other_reference.clone(),
+            meeting: l.meeting.clone(),
             questions: l.questions.clone(),
             contacts: l
                 .contacts
@@ -120,6 +125,7 @@ impl LiaisonDto {
             topics: l.topics.clone(),
             organizations: l.organizations.clone(),
             in_reply_to: l.in_reply_to,
+            related_to: l.related_to,
             attachments: l
                 .attachments
                 .iter()
@@ -186,6 +192,8 @@ pub struct NewLiaison {
     #[serde(default)]
     pub contacts: Vec<ContactDto>,
     pub other_reference: Option<String>,
+    /// The meeting that adopted it, as written.
+    pub meeting: Option<String>,
     pub approval_level: Option<String>,
     #[serde(default)]
     pub topics: Vec<String>,
@@ -195,6 +203,8 @@ pub struct NewLiaison {
     pub state: Option<String>,
     /// The id of the statement this one answers.
     pub in_reply_to: Option<i32>,
+    /// The id of a statement this one refers to without answering it.
+    pub related_to: Option<i32>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -216,6 +226,9 @@ pub struct LiaisonPatchDto {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub other_reference: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub meeting: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub approval_level: Option<Option<String>>,
@@ -340,6 +353,7 @@ pub async fn create_liaison(
         questions: &dto.questions,
         contacts: &contacts,
         other_reference: dto.other_reference.as_deref(),
+        meeting: dto.meeting.as_deref(),
         approval_level: dto.approval_level.as_deref(),
         topics: &dto.topics,
         access: dto.access.as_deref().unwrap_or("public"),
@@ -360,7 +374,15 @@ pub async fn create_liaison(
     };
     let l = state
         .liaise
-        .create_liaison(&viewer, input, sent, dto.in_reply_to)
+        .create_liaison(
+            &viewer,
+            input,
+            sent,
+            liaise_service::liaisons::ThreadLinks {
+                in_reply_to: dto.in_reply_to,
+                related_to: dto.related_to,
+            },
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -401,6 +423,7 @@ pub async fn update_liaison(
                 .collect()
         }),
         other_reference: dto.other_reference,
+        meeting: dto.meeting,
         approval_level: dto.approval_level,
         access: dto.access,
     };

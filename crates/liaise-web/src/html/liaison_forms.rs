@@ -17,7 +17,7 @@ use liaise_service::{
         FieldError, Role,
         liaison::{ApprovalLevel, LiaisonFields, LiaisonInput, Purpose},
     },
-    liaisons::{Liaison, LiaisonPatch},
+    liaisons::{Liaison, LiaisonPatch, ThreadLinks},
     snapshot::Topic,
 };
 use serde::Deserialize;
@@ -79,10 +79,12 @@ pub struct LsValues {
     pub from: String,
     pub questions: String,
     pub other_reference: String,
+    pub meeting: String,
     pub approval_level: String,
     pub access: String,
     pub state: String,
     pub in_reply_to: String,
+    pub related_to: String,
     pub topics: Vec<String>,
     pub rows: Vec<RowValues>,
     pub contacts: Vec<ContactValues>,
@@ -122,6 +124,8 @@ impl LsValues {
                 "from" => v.from = value,
                 "questions" => v.questions = value,
                 "other_reference" => v.other_reference = value,
+                "meeting" => v.meeting = value,
+                "related_to" => v.related_to = value,
                 "approval_level" => v.approval_level = value,
                 "access" => v.access = value,
                 "state" => v.state = value,
@@ -171,6 +175,8 @@ impl LsValues {
             from: ls.from.join(", "),
             questions: ls.questions.join(", "),
             other_reference: ls.other_reference.clone().unwrap_or_default(),
+            meeting: ls.meeting.clone().unwrap_or_default(),
+            related_to: ls.related_to.map(|i| i.to_string()).unwrap_or_default(),
             approval_level: ls.approval_level.clone().unwrap_or_default(),
             access: ls.access.as_str().to_owned(),
             state: ls.state.clone(),
@@ -251,7 +257,7 @@ impl ContactValues {
 struct Checked {
     input: LiaisonInput,
     sent: bool,
-    in_reply_to: Option<i32>,
+    links: ThreadLinks,
     rows: Vec<(String, String, Option<time::Date>)>,
     contacts: Vec<(String, Option<String>, Option<String>)>,
 }
@@ -335,18 +341,22 @@ fn check(
             false
         }
     };
-    let in_reply_to = match v.in_reply_to.trim() {
+    let mut id_field = |field: &str, raw: &str, what: &str| match raw.trim() {
         "" => None,
         raw => match raw.parse::<i32>() {
             Ok(id) => Some(id),
             Err(_) => {
                 errors.push(FieldError::new(
-                    "in_reply_to",
-                    "give the number of the statement this one answers (its id)",
+                    field,
+                    format!("give the id of the statement this one {what}"),
                 ));
                 None
             }
         },
+    };
+    let links = ThreadLinks {
+        in_reply_to: id_field("in_reply_to", &v.in_reply_to, "answers"),
+        related_to: id_field("related_to", &v.related_to, "refers to"),
     };
     let from = from_override.map_or_else(|| split_list(&v.from), <[String]>::to_vec);
     let questions = split_list(&v.questions);
@@ -365,6 +375,7 @@ fn check(
         questions: &questions,
         contacts: &contacts,
         other_reference: Some(v.other_reference.as_str()),
+        meeting: Some(v.meeting.as_str()),
         approval_level: Some(v.approval_level.as_str()),
         topics: &v.topics,
         access,
@@ -374,7 +385,7 @@ fn check(
             Ok(Checked {
                 input,
                 sent,
-                in_reply_to,
+                links,
                 rows,
                 contacts,
             }),
@@ -632,7 +643,7 @@ async fn create(
     };
     match state
         .liaise
-        .create_liaison(&viewer.viewer, c.input, c.sent, c.in_reply_to)
+        .create_liaison(&viewer.viewer, c.input, c.sent, c.links)
         .await
     {
         Ok(ls) => Redirect::to(&format!("/liaisons/{}", url_key(&ls))).into_response(),
@@ -733,6 +744,7 @@ async fn edit(
     v.from = ls.from.join(", ");
     v.state = ls.state.clone();
     v.in_reply_to = ls.in_reply_to.map(|i| i.to_string()).unwrap_or_default();
+    v.related_to = ls.related_to.map(|i| i.to_string()).unwrap_or_default();
     let action = format!("/liaisons/{}/edit", url_key(&ls));
     if add_row {
         return form_page(
@@ -775,6 +787,7 @@ async fn edit(
         questions: Some(i.questions.clone()),
         contacts: Some(c.contacts.clone()),
         other_reference: Some(i.other_reference.clone()),
+        meeting: Some(i.meeting.clone()),
         approval_level: Some(i.approval_level.map(|a| a.as_str().to_owned())),
         access: Some(i.access.as_str().to_owned()),
     };

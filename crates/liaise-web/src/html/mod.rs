@@ -1105,6 +1105,8 @@ async fn liaisons_csv(
         "in_reply_to",
         "overdue",
         "text",
+        "meeting",
+        "related_to",
     ];
     let csv_error = |e: csv::Error| PageError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -1151,6 +1153,8 @@ async fn liaisons_csv(
                 l.in_reply_to.map(|i| i.to_string()).unwrap_or_default(),
                 l.overdue.to_string(),
                 l.text.clone().unwrap_or_default(),
+                l.meeting.clone().unwrap_or_default(),
+                l.related_to.map(|i| i.to_string()).unwrap_or_default(),
             ])
             .map_err(csv_error)?;
             written += 1;

@@ -78,6 +78,7 @@ fn statement<'a>(token: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {
         ("contact-0-email", "ada@example.org"),
         ("contact-0-role", "sender"),
         ("other_reference", "TSAG-TD999"),
+        ("meeting", "TSAG, Geneva, 3-7 November 2025"),
         ("topics", "qos"),
         ("topics", "dfs"),
         ("access", "public"),
@@ -129,6 +130,7 @@ async fn a_secretariat_records_edits_approves_and_sends_through_forms(app: TestA
     assert_eq!(ls["addressees"][1]["body"], "SG12");
     assert_eq!(ls["other_reference"], "TSAG-TD999");
     assert_eq!(ls["approval_level"], "study-group");
+    assert_eq!(ls["meeting"], "TSAG, Geneva, 3-7 November 2025");
 
     // Buttons for the secretariat; none for a member or the public.
     let (_, page) = app.page_as(&location, &cookie).await;
@@ -224,6 +226,7 @@ async fn a_secretariat_records_edits_approves_and_sends_through_forms(app: TestA
             ("access", "public"),
             ("state", "sent"),
             ("in_reply_to", &id),
+            ("related_to", &id),
         ],
     )
     .await;
@@ -231,6 +234,10 @@ async fn a_secretariat_records_edits_approves_and_sends_through_forms(app: TestA
     assert_eq!(location, "/liaisons/POC-LS1", "recorded as sent: numbered");
     let original = app.get_json("/api/v1/liaisons/TSAG-LS1").await;
     assert_eq!(original["addressees"][0]["reply_state"], "replied");
+    let reply = app.get_json("/api/v1/liaisons/POC-LS1").await;
+    assert_eq!(reply["related_to"].to_string(), id);
+    let (_, page) = app.page("/liaisons/POC-LS1").await;
+    assert!(page.contains("Related to"), "{page}");
 }
 
 async fn forms_are_refused_without_token_or_rights(app: TestApp) {
@@ -340,6 +347,7 @@ async fn a_refused_form_comes_back_with_what_was_typed(app: TestApp) {
             "row-2-body" => *v = "NOPE",
             "date" => *v = "03/11/2025",
             "summary" => *v = "Kept <summary> & all",
+            "meeting" => *v = "x\u{7}y",
             _ => {}
         }
     }
@@ -353,6 +361,7 @@ async fn a_refused_form_comes_back_with_what_was_typed(app: TestApp) {
         "the message is next to the row it is about"
     );
     assert!(page.contains("a deadline is required for action"));
+    assert!(page.contains("id=\"meeting-error\""), "{page}");
     assert!(
         page.contains("Kept &#60;summary&#62; &#38;")
             || page.contains("Kept &lt;summary&gt; &amp;"),
@@ -370,6 +379,7 @@ async fn a_refused_form_comes_back_with_what_was_typed(app: TestApp) {
             *v = "NOPE";
         }
     }
+    unknown.push(("related_to", "999999"));
     let (s, _, page) = post_form(&app, "/liaisons/new", &cookie, &unknown).await;
     assert_eq!(s, 422);
     assert!(page.contains("id=\"row-2-body-error\""), "{page}");

@@ -38,6 +38,7 @@ async fn the_tsag_statement_to_upu_is_the_first_entry(app: TestApp) {
         "TSAG's own LS number is not known"
     );
     assert_eq!(ls["other_reference"], "TSAG-TD281");
+    assert_eq!(ls["meeting"], "TSAG meeting, June 2023");
     assert_eq!(ls["access"], "public");
     assert_eq!(ls["to_confirm"], true);
     assert_eq!(
