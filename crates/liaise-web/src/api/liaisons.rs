@@ -258,15 +258,23 @@ fn addressee_rows(
 }
 
 /// The list. Its JSON is remembered per access scope and query in the current snapshot, so
-/// repeated reads are served without building it again until the next write.
+/// repeated reads are served without building it again until the next write. With
+/// `Accept: text/csv`, every statement of the query (not one page) as CSV, with a header row.
 #[utoipa::path(get, path = "/liaisons", tag = "liaisons", params(LiaisonsQuery),
-    responses((status = 200, body = LiaisonPageDto)))]
+    responses((status = 200,
+        description = "A page of statements; with `Accept: text/csv`, all of them as CSV (the columns of `liaise import liaisons`, plus id, in_reply_to, overdue, meeting, related_to)",
+        content((LiaisonPageDto = "application/json"), (String = "text/csv")))))]
 pub async fn list_liaisons(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<LiaisonsQuery>,
 ) -> Result<Response, ApiError> {
     let page = super::extract::page_request(q.page, q.per_page)?;
+    let wants_csv = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.split(',').any(|t| t.trim().starts_with("text/csv")));
     let query = LiaisonQuery {
         organization: q.organization,
         from: q.from,
@@ -278,6 +286,9 @@ pub async fn list_liaisons(
         awaiting: q.awaiting,
         overdue: q.overdue,
     };
+    if wants_csv {
+        return Ok(crate::html::liaisons_csv_response(&state, &viewer, &query).await?);
+    }
     let show = !viewer.is_anonymous();
     let snap = state.liaise.registry().await?;
     let key = format!(

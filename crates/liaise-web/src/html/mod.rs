@@ -1086,7 +1086,18 @@ async fn liaisons_csv(
     viewer: PageViewer,
     Query(params): Query<LiaisonParams>,
 ) -> Result<Response, PageError> {
-    let query = params.query();
+    liaisons_csv_response(&state, &viewer.viewer, &params.query())
+        .await
+        .map_err(|e| PageError::from_service(e, lang))
+}
+
+/// The statements of a query that `viewer` may see, as a CSV file (the page's export and
+/// the API's answer to `Accept: text/csv`).
+pub(crate) async fn liaisons_csv_response(
+    state: &AppState,
+    viewer: &liaise_service::domain::Viewer,
+    query: &LiaisonQuery,
+) -> Result<Response, liaise_service::ServiceError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
         "id",
@@ -1108,21 +1119,14 @@ async fn liaisons_csv(
         "meeting",
         "related_to",
     ];
-    let csv_error = |e: csv::Error| PageError {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        detail: format!("writing CSV: {e}"),
-        lang,
-    };
+    let csv_error =
+        |e: csv::Error| liaise_service::ServiceError::Internal(format!("writing CSV: {e}"));
     out.write_record(header).map_err(csv_error)?;
     let mut page_no = 1;
     let mut written = 0;
     loop {
         let p = PageRequest::parse(Some(page_no), Some(500)).unwrap_or_default();
-        let found = state
-            .liaise
-            .liaisons(&viewer.viewer, &query, p)
-            .await
-            .map_err(|e| PageError::from_service(e, lang))?;
+        let found = state.liaise.liaisons(viewer, query, p).await?;
         for l in &found.items {
             let addressees = l
                 .addressees

@@ -604,6 +604,30 @@ async fn the_list_exports_as_csv_with_what_the_reader_may_see(app: TestApp) {
     let titles: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
     assert_eq!(titles.len(), 2);
     assert!(titles.contains(&"Hidden LS to POC-C1"));
+    // The API's twin: the same file for `Accept: text/csv`, with the caller's access.
+    let api_csv = |token: Option<String>| {
+        let mut req = app
+            .client
+            .get(app.url("/api/v1/liaisons?to=POC-C1"))
+            .header("accept", "text/csv");
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move {
+            let r = req.send().await.unwrap();
+            assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+            r.text().await.unwrap()
+        }
+    };
+    let (_, rows) = read(api_csv(None).await);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][2], "Public LS to POC-C1");
+    let (_, rows) = read(api_csv(Some(token.clone())).await);
+    assert_eq!(
+        rows.len(),
+        2,
+        "the ITU secretariat sees its hidden statement"
+    );
     let (_, rows) = read(app.get("/liaisons.csv").await.text().await.unwrap());
     let titles: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
     assert_eq!(
