@@ -906,6 +906,10 @@ async fn attach(
     PagePath(key): PagePath<String>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
+    // Nobody who could not attach a file makes us read one (up to 20 MiB).
+    if let Some(res) = gate(&viewer, lang, &format!("/liaisons/{key}")) {
+        return res;
+    }
     let Ok(mut multipart) = multipart else {
         return error_page(StatusCode::BAD_REQUEST, &lang.t("error-form"), lang);
     };

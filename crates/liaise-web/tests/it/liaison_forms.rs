@@ -422,6 +422,36 @@ async fn files_are_attached_through_the_page(app: TestApp) {
     assert!(page.contains("the file is empty"));
     let r = upload("forged", "x.txt", b"x".to_vec()).await.unwrap();
     assert_eq!(r.status(), 403);
+    // A member, with its own valid token, is refused; the public is sent to sign in.
+    let member = app.session_as(Role::Member).await;
+    let member_token = csrf(&app, &member).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", member_token)
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"m".to_vec()).file_name("m.txt"),
+        );
+    let r = app
+        .client
+        .post(app.url(&format!("{location}/attachments")))
+        .header("cookie", &member)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"a".to_vec()).file_name("a.txt"),
+    );
+    let r = app
+        .client
+        .post(app.url(&format!("{location}/attachments")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
     let id = location.strip_prefix("/liaisons/").unwrap();
     let ls = app.get_json(&format!("/api/v1/liaisons/{id}")).await;
     assert_eq!(ls["attachments"].as_array().unwrap().len(), 1);
