@@ -126,6 +126,7 @@ pub fn read(path: &std::path::Path) -> Result<Vec<ImportRow>, String> {
                 questions: &questions,
                 contacts: &contacts,
                 other_reference: other,
+                meeting: Some(get("meeting")).filter(|s| !s.is_empty()),
                 approval_level: level,
                 topics: &topics,
                 access,

@@ -120,6 +120,8 @@ pub struct LiaisonFields<'a> {
     /// (name, email, role)
     pub contacts: &'a [(String, Option<String>, Option<String>)],
     pub other_reference: Option<&'a str>,
+    /// The meeting that adopted it, as written (`TSAG, 30 May-2 June 2023`).
+    pub meeting: Option<&'a str>,
     pub approval_level: Option<&'a str>,
     pub topics: &'a [String],
     pub access: &'a str,
@@ -137,6 +139,7 @@ pub struct LiaisonInput {
     pub questions: Vec<String>,
     pub contacts: Vec<Contact>,
     pub other_reference: Option<String>,
+    pub meeting: Option<String>,
     pub approval_level: Option<ApprovalLevel>,
     pub topics: Vec<Slug>,
     pub access: AccessLevel,
@@ -241,6 +244,7 @@ impl LiaisonInput {
             f.other_reference,
             100,
         ));
+        let meeting = v.check(text::optional_line("meeting", f.meeting, NAME_MAX));
         let approval_level = v.check(
             f.approval_level
                 .filter(|a| !a.trim().is_empty())
@@ -262,6 +266,7 @@ impl LiaisonInput {
             body_text,
             f.date,
             other_reference,
+            meeting,
             approval_level,
             access,
         ) {
@@ -271,6 +276,7 @@ impl LiaisonInput {
                 Some(text),
                 Some(date),
                 Some(other_reference),
+                Some(meeting),
                 Some(approval_level),
                 Some(access),
             ) if v.is_ok() => Ok(Self {
@@ -283,6 +289,7 @@ impl LiaisonInput {
                 questions,
                 contacts,
                 other_reference,
+                meeting,
                 approval_level,
                 topics,
                 access,
@@ -294,7 +301,94 @@ impl LiaisonInput {
 
 /// The number of a statement in its first source body's series: `SG12-LS45`.
 pub fn ls_number(body: &Code, sequence: u32) -> String {
-    format!("{body}-LS{sequence}")
+    LsPattern::default().number(body, 0, sequence)
+}
+
+/// How a body numbers the statements it sends: text with the placeholders `{body}` (its
+/// code), `{year}` (the statement's year) and `{n}` (the sequence, required, once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LsPattern(String);
+
+/// The longest pattern.
+pub const LS_PATTERN_MAX: usize = 40;
+
+impl Default for LsPattern {
+    fn default() -> Self {
+        Self("{body}-LS{n}".to_owned())
+    }
+}
+
+impl LsPattern {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
+        let s = raw.trim();
+        let bad = |why: &str| {
+            Err(DomainError::invalid(
+                field,
+                format!("`{}` is not a number pattern: {why}", text::preview(s)),
+            ))
+        };
+        if s.is_empty() || s.len() > LS_PATTERN_MAX {
+            return bad(&format!("give 1 to {LS_PATTERN_MAX} characters"));
+        }
+        let mut n_count = 0;
+        let mut rest = s;
+        while let Some(open) = rest.find(['{', '}']) {
+            if rest[open..].starts_with('}') {
+                return bad("a `}` without `{`");
+            }
+            let Some(close) = rest[open..].find('}') else {
+                return bad("a `{` without `}`");
+            };
+            match &rest[open + 1..open + close] {
+                "n" => n_count += 1,
+                "body" | "year" => {}
+                other => {
+                    return bad(&format!(
+                        "`{{{}}}` is not one of {{body}}, {{year}}, {{n}}",
+                        text::preview(other)
+                    ));
+                }
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if n_count != 1 {
+            return bad("it must contain `{n}` exactly once");
+        }
+        if s.contains("{n}{") || s.contains("}{n}") {
+            return bad("`{n}` must be separated from the other placeholders");
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "{}-_.".contains(c))
+        {
+            // Numbers name pages (`/liaisons/SG12-LS7`): nothing a path would split.
+            return bad("use letters, digits, `-`, `_` and `.` only");
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text before and after `{n}` for a body and year: a series is the numbers that
+    /// share both.
+    pub fn series(&self, body: &Code, year: i32) -> (String, String) {
+        let filled = self
+            .0
+            .replace("{body}", body.as_str())
+            .replace("{year}", &year.to_string());
+        match filled.split_once("{n}") {
+            Some((before, after)) => (before.to_owned(), after.to_owned()),
+            None => (filled, String::new()),
+        }
+    }
+
+    /// The number `n` of a body's series in a year.
+    pub fn number(&self, body: &Code, year: i32, n: u32) -> String {
+        let (before, after) = self.series(body, year);
+        format!("{before}{n}{after}")
+    }
 }
 
 /// An action or comment row is overdue when its deadline has passed without a reply.
@@ -408,6 +502,38 @@ mod tests {
         assert_eq!(
             ls_number(&Code::parse("c", "SG12").unwrap(), 45),
             "SG12-LS45"
+        );
+    }
+
+    #[test]
+    fn number_patterns() {
+        let sg12 = Code::parse("c", "SG12").unwrap();
+        let check = |raw: &str, expected: Result<&str, &str>| match (
+            LsPattern::parse("ls_pattern", raw),
+            expected,
+        ) {
+            (Ok(p), Ok(number)) => assert_eq!(p.number(&sg12, 2026, 7), number, "{raw}"),
+            (Err(e), Err(why)) => assert!(e.to_string().contains(why), "{raw}: {e}"),
+            (got, want) => panic!("{raw}: got {got:?}, expected {want:?}"),
+        };
+        check("{body}-LS{n}", Ok("SG12-LS7"));
+        check("SG12-{year}-LS{n}", Ok("SG12-2026-LS7"));
+        check(" LS-{n}-{body} ", Ok("LS-7-SG12"));
+        check("{body}/LS{n}", Err("letters, digits"));
+        check("{body}-LS", Err("exactly once"));
+        check("{n}-{n}", Err("exactly once"));
+        check("{body}-{x}{n}", Err("is not one of"));
+        check("{body-{n}", Err("is not one of"));
+        check("{body}-LS{n", Err("without `}`"));
+        check("LS}{n}", Err("without `{`"));
+        check("{year}{n}", Err("separated"));
+        check("<b>{n}", Err("letters, digits"));
+        check(&format!("{}{{n}}", "x".repeat(40)), Err("characters"));
+        assert_eq!(
+            LsPattern::parse("p", "{body}.{year}.{n}-rev")
+                .unwrap()
+                .series(&sg12, 2026),
+            ("SG12.2026.".to_owned(), "-rev".to_owned())
         );
     }
 }

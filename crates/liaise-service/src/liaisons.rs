@@ -68,6 +68,8 @@ pub struct Liaison {
     pub state: String,
     pub approval_level: Option<String>,
     pub other_reference: Option<String>,
+    /// The meeting that adopted it, as written.
+    pub meeting: Option<String>,
     pub questions: Vec<String>,
     pub contacts: Vec<ContactView>,
     pub from: Vec<String>,
@@ -75,9 +77,13 @@ pub struct Liaison {
     pub topics: Vec<String>,
     pub organizations: Vec<String>,
     pub in_reply_to: Option<i32>,
+    /// A statement it refers to without answering it.
+    pub related_to: Option<i32>,
     pub attachments: Vec<AttachmentView>,
     pub access: AccessLevel,
     pub overdue: bool,
+    /// Recorded from reference data not yet checked against a primary source.
+    pub to_confirm: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -124,6 +130,16 @@ pub struct LiaisonQuery {
     pub overdue: bool,
 }
 
+/// The statements a new one answers and refers to, by id.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ThreadLinks {
+    pub in_reply_to: Option<i32>,
+    pub related_to: Option<i32>,
+}
+
+/// A contact as typed: (name, email, role).
+pub type ContactFields = (String, Option<String>, Option<String>);
+
 /// Changes to a draft; `None` keeps a field.
 #[derive(Debug, Default, Clone)]
 pub struct LiaisonPatch {
@@ -134,7 +150,9 @@ pub struct LiaisonPatch {
     pub addressees: Option<Vec<(String, String, Option<Date>)>>,
     pub topics: Option<Vec<String>>,
     pub questions: Option<Vec<String>>,
+    pub contacts: Option<Vec<ContactFields>>,
     pub other_reference: Option<Option<String>>,
+    pub meeting: Option<Option<String>>,
     pub approval_level: Option<Option<String>>,
     pub access: Option<String>,
 }
@@ -186,6 +204,7 @@ async fn assemble(
                 state: r.state,
                 approval_level: r.approval_level,
                 other_reference: r.other_reference,
+                meeting: r.meeting,
                 questions: serde_json::from_str(&r.questions).unwrap_or_default(),
                 contacts: serde_json::from_str(&r.contacts).unwrap_or_default(),
                 from: links
@@ -212,6 +231,7 @@ async fn assemble(
                     })
                     .collect(),
                 in_reply_to: r.in_reply_to,
+                related_to: r.related_to,
                 attachments: files
                     .iter()
                     .filter(|f| f.liaison_id == r.id)
@@ -224,6 +244,7 @@ async fn assemble(
                     })
                     .collect(),
                 access: AccessLevel::parse("access", &r.access).unwrap_or(AccessLevel::Secretariat),
+                to_confirm: r.to_confirm,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
             }
@@ -326,6 +347,7 @@ fn row_of<'a>(i: &'a LiaisonInput, r: &'a Resolved, e: &'a Encoded) -> LiaisonRo
         date: i.date,
         approval_level: i.approval_level.map(|a| a.as_str()),
         other_reference: i.other_reference.as_deref(),
+        meeting: i.meeting.as_deref(),
         questions: &e.questions,
         contacts: &e.contacts,
         access: i.access.as_str(),
@@ -532,14 +554,18 @@ impl Liaise {
 
     /// Records a statement: a draft to approve, or (for one received or already sent) as
     /// sent, numbered at once. A reply closes the rows of the statement it answers that were
-    /// addressed to its source bodies.
+    /// addressed to its source bodies; a related statement is only linked.
     pub async fn create_liaison(
         &self,
         viewer: &Viewer,
         input: LiaisonInput,
         sent: bool,
-        in_reply_to: Option<i32>,
+        links: ThreadLinks,
     ) -> Result<Liaison, ServiceError> {
+        let ThreadLinks {
+            in_reply_to,
+            related_to,
+        } = links;
         let snap = self.registry().await?;
         let r = resolve(&snap, &input)?;
         authorize(viewer, &Action::EditRegistry { owners: &r.owners })?;
@@ -551,11 +577,22 @@ impl Liaise {
                 format!("no liaison statement {original} to reply to"),
             ));
         }
+        if let Some(related) = related_to
+            && q::get(self.store.conn(), viewer, related).await?.is_none()
+        {
+            return Err(ServiceError::invalid(
+                "related_to",
+                format!("no liaison statement {related}"),
+            ));
+        }
         let encoded = Encoded::of(&input);
         let row = row_of(&input, &r, &encoded);
         let now = OffsetDateTime::now_utc();
         let tx = self.store.begin().await?;
         let created = q::insert(&tx, &row, in_reply_to, now).await?;
+        if related_to.is_some() {
+            q::set_related_to(&tx, created.id, related_to).await?;
+        }
         audit::record(
             &tx,
             viewer,
@@ -607,9 +644,26 @@ impl Liaise {
         let first = input.from.first().ok_or_else(|| {
             ServiceError::invalid("from", "a liaison statement comes from at least one body")
         })?;
-        let prefix = format!("{first}-LS");
-        let n = q::next_sequence(tx, &prefix).await?;
-        Ok(ls::ls_number(first, n))
+        self.next_number(tx, first, input.date).await
+    }
+
+    /// The next number in the series of a source body, by its pattern (`{body}-LS{n}` when
+    /// it has none); `{year}` is the statement's year.
+    async fn next_number(
+        &self,
+        tx: &liaise_store::Tx,
+        body: &Code,
+        date: Date,
+    ) -> Result<String, ServiceError> {
+        let snap = self.registry().await?;
+        let pattern = snap
+            .body(body.as_str())
+            .and_then(|b| b.ls_pattern.as_deref())
+            .and_then(|p| ls::LsPattern::parse("ls_pattern", p).ok())
+            .unwrap_or_default();
+        let (before, after) = pattern.series(body, date.year());
+        let n = q::next_in_series(tx, &before, &after).await?;
+        Ok(pattern.number(body, date.year(), n))
     }
 
     /// Changes a draft (a statement approved or sent is not edited).
@@ -647,11 +701,14 @@ impl Liaise {
                 .map(|a| (a.body.clone(), a.purpose.clone(), a.deadline))
                 .collect()
         });
-        let contacts: Vec<(String, Option<String>, Option<String>)> = current
-            .contacts
-            .iter()
-            .map(|c| (c.name.clone(), c.email.clone(), Some(c.role.clone())))
-            .collect();
+        let contacts: Vec<(String, Option<String>, Option<String>)> =
+            patch.contacts.unwrap_or_else(|| {
+                current
+                    .contacts
+                    .iter()
+                    .map(|c| (c.name.clone(), c.email.clone(), Some(c.role.clone())))
+                    .collect()
+            });
         let title = patch.title.unwrap_or_else(|| current.title.clone());
         let summary = patch.summary.unwrap_or_else(|| current.summary.clone());
         let text = patch.text.unwrap_or_else(|| current.text.clone());
@@ -663,6 +720,7 @@ impl Liaise {
         let level = patch
             .approval_level
             .unwrap_or_else(|| current.approval_level.clone());
+        let meeting = patch.meeting.unwrap_or_else(|| current.meeting.clone());
         let access = patch
             .access
             .unwrap_or_else(|| current.access.as_str().to_owned());
@@ -676,6 +734,7 @@ impl Liaise {
             questions: &questions,
             contacts: &contacts,
             other_reference: other.as_deref(),
+            meeting: meeting.as_deref(),
             approval_level: level.as_deref(),
             topics: &topics,
             access: &access,
@@ -730,8 +789,7 @@ impl Liaise {
                 .first()
                 .and_then(|c| Code::parse("from", c).ok())
                 .ok_or_else(|| ServiceError::Internal("a statement without source".into()))?;
-            let n = q::next_sequence(&tx, &format!("{first}-LS")).await?;
-            number = Some(ls::ls_number(&first, n));
+            number = Some(self.next_number(&tx, &first, current.date).await?);
         }
         q::set_state(&tx, current.id, to.as_str(), number.as_deref(), now).await?;
         if to == LsState::Sent {
@@ -820,6 +878,137 @@ impl Liaise {
             })
         }))
     }
+}
+
+/// What a viewer may do with a statement; pages show only these buttons, and each use case
+/// checks again on its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LiaisonActions {
+    pub edit: bool,
+    pub approve: bool,
+    pub send: bool,
+    pub withdraw: bool,
+    pub attach: bool,
+    /// Close rows awaiting a reply without one.
+    pub close_rows: bool,
+    /// Record a reply to it.
+    pub reply: bool,
+}
+
+impl Liaise {
+    /// What `viewer` may do with `ls` now, by the same rules the use cases apply.
+    pub async fn liaison_actions(
+        &self,
+        viewer: &Viewer,
+        ls: &Liaison,
+    ) -> Result<LiaisonActions, ServiceError> {
+        if viewer.is_anonymous() {
+            return Ok(LiaisonActions::default());
+        }
+        let owners = owner_codes(ls);
+        let owner = authorize(viewer, &Action::EditRegistry { owners: &owners }).is_ok();
+        let approver = self.may_approve(viewer, ls).await?;
+        let state = LsState::parse("state", &ls.state)?;
+        let next = state.next();
+        let sent = state == LsState::Sent;
+        Ok(LiaisonActions {
+            edit: owner && state == LsState::Draft,
+            approve: approver && next.contains(&LsState::Approved),
+            send: approver && next.contains(&LsState::Sent),
+            withdraw: approver && next.contains(&LsState::Withdrawn),
+            attach: owner,
+            close_rows: owner
+                && sent
+                && ls
+                    .addressees
+                    .iter()
+                    .any(|a| a.reply_state.as_deref() == Some(ReplyState::Awaiting.as_str())),
+            reply: owner && sent,
+        })
+    }
+
+    /// Closes a row awaiting a reply without one (the secretariat of an owning organization,
+    /// or an administrator), with an optional note kept in the audit log. A closed row is
+    /// neither awaiting nor overdue.
+    pub async fn close_row(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        body: &str,
+        note: Option<&str>,
+    ) -> Result<Liaison, ServiceError> {
+        let ls = self.liaison(viewer, key).await?;
+        let owners = owner_codes(&ls);
+        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        let note = liaise_domain::text::optional_text("note", note, 2000)?;
+        let row = ls
+            .addressees
+            .iter()
+            .find(|a| a.body.eq_ignore_ascii_case(body.trim()))
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "{} is not addressed by {}",
+                    liaise_domain::text::preview(body),
+                    ls.label()
+                ))
+            })?;
+        if row.reply_state.as_deref() != Some(ReplyState::Awaiting.as_str()) {
+            return Err(ServiceError::conflict(
+                "body",
+                format!(
+                    "the row of {} awaits no reply ({})",
+                    row.body,
+                    row.reply_state
+                        .as_deref()
+                        .unwrap_or("not sent or for information")
+                ),
+            ));
+        }
+        let snap = self.registry().await?;
+        let body_id = snap
+            .body(&row.body)
+            .map(|b| b.id)
+            .ok_or_else(|| ServiceError::Internal(format!("no body {}", row.body)))?;
+        let tx = self.store.begin().await?;
+        if q::close_without_reply(&tx, ls.id, body_id).await? == 0 {
+            return Err(ServiceError::conflict(
+                "body",
+                format!("the row of {} awaits no reply", row.body),
+            ));
+        }
+        let before: Fields = vec![(
+            "row",
+            Some(format!("{}:{}", row.body, ReplyState::Awaiting.as_str())),
+        )];
+        let after: Fields = vec![
+            (
+                "row",
+                Some(format!("{}:{}", row.body, ReplyState::Closed.as_str())),
+            ),
+            ("note", note),
+        ];
+        audit::record(
+            &tx,
+            viewer,
+            "close-row",
+            "liaison",
+            &ls.id.to_string(),
+            diff(&before, &after),
+        )
+        .await?;
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        self.liaison(viewer, &ls.id.to_string()).await
+    }
+}
+
+/// The organizations owning a statement, as codes.
+fn owner_codes(ls: &Liaison) -> Vec<Code> {
+    ls.organizations
+        .iter()
+        .filter_map(|o| Code::parse("organization", o).ok())
+        .collect()
 }
 
 impl Liaise {

@@ -30,8 +30,9 @@ pub use liaise_store::{Backend, StoreError, dialect, queries::audit::AuditFilter
 pub use snapshot::Snapshot;
 
 /// The part of a viewer that decides what it sees: remembered content results are shared per
-/// scope (public, members, secretariat:ORG, admin).
-pub(crate) fn access_scope(viewer: &liaise_domain::Viewer) -> String {
+/// scope (public, members, secretariat:ORG, admin), here and in the web layer's memo of
+/// rendered answers.
+pub fn access_scope(viewer: &liaise_domain::Viewer) -> String {
     use liaise_domain::Role;
     match &viewer.role {
         Role::Public => "public".to_owned(),

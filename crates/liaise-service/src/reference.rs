@@ -9,12 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use liaise_domain::{
     activity::{ActivityFields, ActivityInput},
+    liaison::{LiaisonFields, LiaisonInput, LsState},
     registry::{BodyFields, BodyInput, OrganizationInput, TopicInput},
 };
 use liaise_store::{
     Store, Tx,
     queries::{
-        activities, reference as r,
+        activities, liaisons, reference as r,
         registry::{self as q, BodyRow, OrganizationRow, TopicRow},
     },
 };
@@ -38,7 +39,8 @@ pub struct ReferenceData {
     pub facts: Vec<FactEntry>,
 }
 
-/// A recorded fact; those with an `id` and a `title` are loaded as public activities.
+/// A recorded fact; those with an `id` and a `title` are loaded as public activities, or
+/// (kind `liaison-statement`) as a public liaison statement recorded as sent.
 #[derive(Debug, Deserialize)]
 pub struct FactEntry {
     pub kind: String,
@@ -50,7 +52,25 @@ pub struct FactEntry {
     pub bodies: Vec<String>,
     #[serde(default)]
     pub topics: Vec<String>,
+    /// A statement's source body.
+    pub from: Option<String>,
+    /// A statement's addressee bodies.
+    #[serde(default)]
+    pub to: Vec<String>,
+    /// What the addressees are asked: `action`, `comment` or `information`.
+    pub purpose: Option<String>,
+    pub deadline: Option<toml::value::Datetime>,
+    /// The document that carries the statement, e.g. `TSAG-TD281`.
+    pub other_reference: Option<String>,
+    /// The meeting that adopted the statement.
+    pub meeting: Option<String>,
+    /// Not yet checked against a primary source.
+    #[serde(default)]
+    pub confirm: bool,
 }
+
+/// The kind of fact loaded as a liaison statement.
+const LIAISON_FACT: &str = "liaison-statement";
 
 impl FactEntry {
     fn key(&self) -> Option<String> {
@@ -58,14 +78,18 @@ impl FactEntry {
     }
 
     fn date(&self) -> Option<time::Date> {
-        let d = self.date.as_ref()?.date?;
-        time::Date::from_calendar_date(
-            i32::from(d.year),
-            time::Month::try_from(d.month).ok()?,
-            d.day,
-        )
-        .ok()
+        day(self.date.as_ref()?)
     }
+}
+
+fn day(d: &toml::value::Datetime) -> Option<time::Date> {
+    let d = d.date?;
+    time::Date::from_calendar_date(
+        i32::from(d.year),
+        time::Month::try_from(d.month).ok()?,
+        d.day,
+    )
+    .ok()
 }
 
 #[derive(Debug, Deserialize)]
@@ -359,7 +383,7 @@ async fn apply(
     }
 
     // Facts, as public activities owned by their bodies' organizations.
-    for f in &data.facts {
+    for f in data.facts.iter().filter(|f| f.kind != LIAISON_FACT) {
         let (Some(key), Some(title)) = (f.key(), f.title.as_deref()) else {
             continue;
         };
@@ -406,7 +430,100 @@ async fn apply(
         .await?;
         done.push(key);
     }
+
+    // Liaison statements, public and recorded as sent. Whether they were answered is not
+    // known, so their rows are not opened: they neither await a reply nor become overdue,
+    // and no reminder goes out about a statement of years ago.
+    for f in data.facts.iter().filter(|f| f.kind == LIAISON_FACT) {
+        let (Some(key), Some(title)) = (f.key(), f.title.as_deref()) else {
+            continue;
+        };
+        if applied.contains(&key) {
+            continue;
+        }
+        apply_liaison(tx, f, title, now)
+            .await
+            .map_err(|e| reference_error(&key, e))?;
+        done.push(key);
+    }
     Ok(done)
+}
+
+async fn apply_liaison(
+    tx: &Tx,
+    f: &FactEntry,
+    title: &str,
+    now: OffsetDateTime,
+) -> Result<(), ServiceError> {
+    let from: Vec<String> = f.from.iter().cloned().collect();
+    let deadline = f.deadline.as_ref().and_then(day);
+    let purpose = f
+        .purpose
+        .clone()
+        .unwrap_or_else(|| "information".to_owned());
+    let rows: Vec<(String, String, Option<time::Date>)> =
+        f.to.iter()
+            .map(|b| (b.clone(), purpose.clone(), deadline))
+            .collect();
+    let input = LiaisonInput::parse(&LiaisonFields {
+        title,
+        summary: Some(&f.summary),
+        date: f.date(),
+        from: &from,
+        addressees: &rows,
+        other_reference: f.other_reference.as_deref(),
+        meeting: f.meeting.as_deref(),
+        topics: &f.topics,
+        access: "public",
+        ..LiaisonFields::default()
+    })?;
+    let id_of = |b: Option<liaise_store::entity::body::Model>, code: &str| {
+        b.map(|b| b.id)
+            .ok_or_else(|| ServiceError::Internal(format!("no body {code}")))
+    };
+    let mut source_ids = Vec::new();
+    let mut owners = Vec::new();
+    for c in &input.from {
+        let id = id_of(q::body_by_code(tx, c.as_str()).await?, c.as_str())?;
+        owners.extend(q::body_organization_ids(tx, id).await?);
+        source_ids.push(id);
+    }
+    let mut addressees = Vec::new();
+    for a in &input.addressees {
+        let id = id_of(q::body_by_code(tx, a.body.as_str()).await?, a.body.as_str())?;
+        owners.extend(q::body_organization_ids(tx, id).await?);
+        addressees.push((id, a.purpose.as_str(), a.deadline));
+    }
+    owners.sort_unstable();
+    owners.dedup();
+    let slugs: Vec<&str> = input.topics.iter().map(|t| t.as_str()).collect();
+    let topic_ids: Vec<i32> = q::topics_by_slugs(tx, &slugs)
+        .await?
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let row = liaisons::LiaisonRow {
+        title: &input.title,
+        summary: input.summary.as_deref(),
+        body_text: None,
+        date: input.date,
+        approval_level: None,
+        other_reference: input.other_reference.as_deref(),
+        meeting: input.meeting.as_deref(),
+        questions: "[]",
+        contacts: "[]",
+        access: input.access.as_str(),
+        source_ids: &source_ids,
+        addressees: &addressees,
+        topic_ids: &topic_ids,
+        organization_ids: &owners,
+    };
+    let created = liaisons::insert(tx, &row, None, now).await?;
+    liaisons::set_state(tx, created.id, LsState::Sent.as_str(), None, now).await?;
+    if f.confirm {
+        liaisons::set_to_confirm(tx, created.id, true).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -449,7 +566,11 @@ mod tests {
     #[test]
     fn facts_with_a_title_become_activities() {
         let data = parse(RES11).unwrap();
-        let loaded: Vec<&FactEntry> = data.facts.iter().filter(|f| f.title.is_some()).collect();
+        let loaded: Vec<&FactEntry> = data
+            .facts
+            .iter()
+            .filter(|f| f.title.is_some() && f.kind != LIAISON_FACT)
+            .collect();
         assert_eq!(loaded.len(), 3);
         let mou = loaded
             .iter()

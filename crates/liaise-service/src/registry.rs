@@ -42,6 +42,8 @@ pub struct BodyPatch {
     pub period: Option<Option<String>>,
     pub organizations: Option<Vec<String>>,
     pub to_confirm: Option<bool>,
+    /// The pattern of its statements' numbers; `Some(None)` returns to the default.
+    pub ls_pattern: Option<Option<String>>,
 }
 
 /// Changes to a person.
@@ -234,7 +236,31 @@ impl Liaise {
             organizations: &organizations,
             to_confirm: patch.to_confirm.unwrap_or(current.to_confirm),
         };
-        let input = BodyInput::parse(&fields)?;
+        let input = BodyInput::parse(&fields);
+        let pattern = patch
+            .ls_pattern
+            .as_ref()
+            .map(|p| {
+                p.as_deref()
+                    .filter(|p| !p.trim().is_empty())
+                    .map(|p| liaise_domain::liaison::LsPattern::parse("ls_pattern", p))
+                    .transpose()
+            })
+            .transpose();
+        let (input, pattern) = match (input, pattern) {
+            (Ok(i), Ok(p)) => (i, p),
+            (Err(a), Err(b)) => {
+                let mut all = match ServiceError::from(a) {
+                    ServiceError::Invalid(list) => list,
+                    _ => Vec::new(),
+                };
+                if let ServiceError::Invalid(list) = ServiceError::from(b) {
+                    all.extend(list);
+                }
+                return Err(ServiceError::Invalid(all));
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
+        };
         // The viewer must hold rights on the body as it is and as it will be, so a
         // secretariat cannot hand a body over to another organization alone.
         let owners: Vec<Code> = current_orgs
@@ -265,7 +291,15 @@ impl Liaise {
             now(),
         )
         .await?;
-        let changes = diff(&before, &body_input_fields(&input));
+        let mut after = body_input_fields(&input);
+        let mut before = before;
+        if let Some(pattern) = &pattern {
+            let new = pattern.as_ref().map(|p| p.as_str().to_owned());
+            q::set_ls_pattern(&tx, current.id, new.as_deref()).await?;
+            before.push(("ls_pattern", current.ls_pattern.clone()));
+            after.push(("ls_pattern", new));
+        }
+        let changes = diff(&before, &after);
         audit::record(&tx, viewer, "update", "body", &current.code, changes).await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.body(&current.code).cloned())

@@ -41,6 +41,8 @@ pub struct Body {
     pub topics: Vec<String>,
     pub children: Vec<String>,
     pub to_confirm: bool,
+    /// How it numbers the statements it sends (`{body}-LS{n}` when none).
+    pub ls_pattern: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -249,6 +251,7 @@ impl Snapshot {
                 topics: body_topics.remove(&b.id).unwrap_or_default(),
                 children: body_children.remove(&b.id).unwrap_or_default(),
                 to_confirm: b.to_confirm,
+                ls_pattern: b.ls_pattern.clone(),
                 created_at: b.created_at,
                 updated_at: b.updated_at,
             })

@@ -9,6 +9,7 @@ mod error;
 mod feeds;
 pub mod html;
 mod i18n;
+mod markdown;
 mod ops;
 mod startup;
 

@@ -50,6 +50,8 @@ pub mod body {
         pub period_start: Option<i32>,
         pub period_end: Option<i32>,
         pub to_confirm: bool,
+        /// The pattern of the numbers of the statements it sends, e.g. `{body}-LS{n}`.
+        pub ls_pattern: Option<String>,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
     }
@@ -353,6 +355,12 @@ pub mod liaison {
         pub contacts: String,
         pub in_reply_to: Option<i32>,
         pub access: String,
+        /// Recorded from reference data not yet checked against a primary source.
+        pub to_confirm: bool,
+        /// The meeting that adopted it, as written.
+        pub meeting: Option<String>,
+        /// A statement it refers to without answering it.
+        pub related_to: Option<i32>,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
     }

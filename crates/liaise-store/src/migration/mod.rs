@@ -8,6 +8,7 @@ mod m20261128_000003_activities;
 mod m20261128_000004_liaisons;
 mod m20261128_000005_attachments;
 mod m20261128_000006_reminders;
+mod m20261128_000007_ls_numbering;
 mod m20261128_000008_documents;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_liaisons::Migration),
             Box::new(m20261128_000005_attachments::Migration),
             Box::new(m20261128_000006_reminders::Migration),
+            Box::new(m20261128_000007_ls_numbering::Migration),
             Box::new(m20261128_000008_documents::Migration),
         ]
     }

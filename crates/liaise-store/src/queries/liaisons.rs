@@ -236,6 +236,7 @@ pub struct LiaisonRow<'a> {
     pub date: Date,
     pub approval_level: Option<&'a str>,
     pub other_reference: Option<&'a str>,
+    pub meeting: Option<&'a str>,
     pub questions: &'a str,
     pub contacts: &'a str,
     pub access: &'a str,
@@ -322,6 +323,7 @@ pub async fn insert(
         state: Set("draft".to_owned()),
         approval_level: Set(row.approval_level.map(str::to_owned)),
         other_reference: Set(row.other_reference.map(str::to_owned)),
+        meeting: Set(row.meeting.map(str::to_owned)),
         questions: Set(row.questions.to_owned()),
         contacts: Set(row.contacts.to_owned()),
         in_reply_to: Set(in_reply_to),
@@ -350,6 +352,7 @@ pub async fn update(
         date: Set(row.date),
         approval_level: Set(row.approval_level.map(str::to_owned)),
         other_reference: Set(row.other_reference.map(str::to_owned)),
+        meeting: Set(row.meeting.map(str::to_owned)),
         questions: Set(row.questions.to_owned()),
         contacts: Set(row.contacts.to_owned()),
         access: Set(row.access.to_owned()),
@@ -391,17 +394,34 @@ pub async fn set_state(
 
 /// The next number in a body's series: one more than the highest `{prefix}{n}` so far.
 pub async fn next_sequence(c: &impl ConnectionTrait, prefix: &str) -> Result<u32, StoreError> {
+    next_in_series(c, prefix, "").await
+}
+
+/// The next number of a series whose numbers read `{before}{n}{after}`: one more than the
+/// highest `n` so far.
+pub async fn next_in_series(
+    c: &impl ConnectionTrait,
+    before: &str,
+    after: &str,
+) -> Result<u32, StoreError> {
     let numbers: Vec<Option<String>> = liaison::Entity::find()
         .select_only()
         .column(liaison::Column::Number)
-        .filter(liaison::Column::Number.starts_with(prefix))
+        .filter(liaison::Column::Number.starts_with(before))
+        .filter(liaison::Column::Number.ends_with(after))
         .into_tuple()
         .all(c)
         .await?;
     let max = numbers
         .iter()
         .flatten()
-        .filter_map(|n| n.strip_prefix(prefix)?.parse::<u32>().ok())
+        .filter_map(|n| {
+            let n = n.strip_prefix(before)?.strip_suffix(after)?;
+            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            n.parse::<u32>().ok()
+        })
         .max()
         .unwrap_or(0);
     Ok(max + 1)
@@ -438,6 +458,55 @@ pub async fn close_rows(
         .col_expr(liaison_addressee::Column::RepliedBy, Expr::value(reply))
         .filter(liaison_addressee::Column::LiaisonId.eq(id))
         .filter(liaison_addressee::Column::BodyId.is_in(body_ids.iter().copied()))
+        .filter(liaison_addressee::Column::ReplyState.eq("awaiting-reply"))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected)
+}
+
+/// Links a statement to a related one (not a reply).
+pub async fn set_related_to(
+    c: &impl ConnectionTrait,
+    id: i32,
+    related_to: Option<i32>,
+) -> Result<(), StoreError> {
+    liaison::ActiveModel {
+        id: Set(id),
+        related_to: Set(related_to),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    Ok(())
+}
+
+/// Marks a statement as recorded from data not yet checked against a primary source.
+pub async fn set_to_confirm(
+    c: &impl ConnectionTrait,
+    id: i32,
+    to_confirm: bool,
+) -> Result<(), StoreError> {
+    liaison::ActiveModel {
+        id: Set(id),
+        to_confirm: Set(to_confirm),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    Ok(())
+}
+
+/// Closes the awaiting row of statement `id` addressed to `body_id` without a reply.
+/// Answers how many rows closed (0 when that row awaits nothing).
+pub async fn close_without_reply(
+    c: &impl ConnectionTrait,
+    id: i32,
+    body_id: i32,
+) -> Result<u64, StoreError> {
+    let r = liaison_addressee::Entity::update_many()
+        .col_expr(liaison_addressee::Column::ReplyState, Expr::value("closed"))
+        .filter(liaison_addressee::Column::LiaisonId.eq(id))
+        .filter(liaison_addressee::Column::BodyId.eq(body_id))
         .filter(liaison_addressee::Column::ReplyState.eq("awaiting-reply"))
         .exec(c)
         .await?;

@@ -223,6 +223,22 @@ pub async fn body_chain(
     Ok(chain)
 }
 
+/// Sets (or clears) the pattern of the numbers of the statements a body sends.
+pub async fn set_ls_pattern(
+    c: &impl ConnectionTrait,
+    body_id: i32,
+    pattern: Option<&str>,
+) -> Result<(), StoreError> {
+    body::ActiveModel {
+        id: Set(body_id),
+        ls_pattern: Set(pattern.map(str::to_owned)),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    Ok(())
+}
+
 fn body_active(row: &BodyRow<'_>, now: OffsetDateTime) -> body::ActiveModel {
     body::ActiveModel {
         code: Set(row.code.to_owned()),

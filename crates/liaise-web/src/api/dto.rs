@@ -100,6 +100,9 @@ pub struct BodyDto {
     pub topics: Vec<String>,
     /// Reference data not yet checked against a primary source.
     pub to_confirm: bool,
+    /// How it numbers the statements it sends: `{body}`, `{year}` and `{n}` (none: the
+    /// default `{body}-LS{n}`).
+    pub ls_pattern: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -119,6 +122,7 @@ impl From<&snapshot::Body> for BodyDto {
             period: b.period(),
             topics: b.topics.clone(),
             to_confirm: b.to_confirm,
+            ls_pattern: b.ls_pattern.clone(),
             created_at: rfc3339(b.created_at),
             updated_at: rfc3339(b.updated_at),
         }
@@ -163,6 +167,13 @@ pub struct BodyPatchDto {
     pub period: Option<Option<String>>,
     pub organizations: Option<Vec<String>>,
     pub to_confirm: Option<bool>,
+    /// The pattern of the numbers of the statements it sends, e.g. `SG12-LS{n}` or
+    /// `{body}-{year}-LS{n}`: placeholders `{body}`, `{year}` (the statement's year) and
+    /// `{n}` (required, once); letters, digits, `-`, `_`, `.`; at most 40 characters.
+    /// `null` returns to `{body}-LS{n}`. Applies from the next number given.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub ls_pattern: Option<Option<String>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -62,6 +62,8 @@ pub struct LiaisonDto {
     pub approval_level: Option<String>,
     /// The other side's own reference for the same statement.
     pub other_reference: Option<String>,
+    /// The meeting that adopted it, as written.
+    pub meeting: Option<String>,
     /// Originating Questions.
     pub questions: Vec<String>,
     pub contacts: Vec<ContactDto>,
@@ -71,10 +73,15 @@ pub struct LiaisonDto {
     pub topics: Vec<String>,
     pub organizations: Vec<String>,
     pub in_reply_to: Option<i32>,
+    /// A statement it refers to without answering it.
+    pub related_to: Option<i32>,
     pub attachments: Vec<AttachmentDto>,
     pub access: String,
     /// An action or comment row is past its deadline without a reply.
     pub overdue: bool,
+    /// Recorded from reference data whose details (e.g. the date or deadline) are not yet
+    /// checked against a primary source.
+    pub to_confirm: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -91,6 +98,7 @@ impl LiaisonDto {
             state: l.state.clone(),
             approval_level: l.approval_level.clone(),
             other_reference: l.other_reference.clone(),
+            meeting: l.meeting.clone(),
             questions: l.questions.clone(),
             contacts: l
                 .contacts
@@ -117,6 +125,7 @@ impl LiaisonDto {
             topics: l.topics.clone(),
             organizations: l.organizations.clone(),
             in_reply_to: l.in_reply_to,
+            related_to: l.related_to,
             attachments: l
                 .attachments
                 .iter()
@@ -124,6 +133,7 @@ impl LiaisonDto {
                 .collect(),
             access: l.access.as_str().to_owned(),
             overdue: l.overdue,
+            to_confirm: l.to_confirm,
             created_at: rfc3339(l.created_at),
             updated_at: rfc3339(l.updated_at),
         }
@@ -182,6 +192,8 @@ pub struct NewLiaison {
     #[serde(default)]
     pub contacts: Vec<ContactDto>,
     pub other_reference: Option<String>,
+    /// The meeting that adopted it, as written.
+    pub meeting: Option<String>,
     pub approval_level: Option<String>,
     #[serde(default)]
     pub topics: Vec<String>,
@@ -191,6 +203,8 @@ pub struct NewLiaison {
     pub state: Option<String>,
     /// The id of the statement this one answers.
     pub in_reply_to: Option<i32>,
+    /// The id of a statement this one refers to without answering it.
+    pub related_to: Option<i32>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -207,9 +221,14 @@ pub struct LiaisonPatchDto {
     pub addressees: Option<Vec<AddresseeDto>>,
     pub topics: Option<Vec<String>>,
     pub questions: Option<Vec<String>>,
+    /// Replaces the contacts.
+    pub contacts: Option<Vec<ContactDto>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub other_reference: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub meeting: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub approval_level: Option<Option<String>>,
@@ -238,14 +257,24 @@ fn addressee_rows(
         .collect()
 }
 
+/// The list. Its JSON is remembered per access scope and query in the current snapshot, so
+/// repeated reads are served without building it again until the next write. With
+/// `Accept: text/csv`, every statement of the query (not one page) as CSV, with a header row.
 #[utoipa::path(get, path = "/liaisons", tag = "liaisons", params(LiaisonsQuery),
-    responses((status = 200, body = LiaisonPageDto)))]
+    responses((status = 200,
+        description = "A page of statements; with `Accept: text/csv`, all of them as CSV (the columns of `liaise import liaisons`, plus id, in_reply_to, overdue, meeting, related_to)",
+        content((LiaisonPageDto = "application/json"), (String = "text/csv")))))]
 pub async fn list_liaisons(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<LiaisonsQuery>,
-) -> Result<Json<LiaisonPageDto>, ApiError> {
+) -> Result<Response, ApiError> {
     let page = super::extract::page_request(q.page, q.per_page)?;
+    let wants_csv = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.split(',').any(|t| t.trim().starts_with("text/csv")));
     let query = LiaisonQuery {
         organization: q.organization,
         from: q.from,
@@ -257,18 +286,45 @@ pub async fn list_liaisons(
         awaiting: q.awaiting,
         overdue: q.overdue,
     };
-    let found = state.liaise.liaisons(&viewer, &query, page).await?;
+    if wants_csv {
+        return Ok(crate::html::liaisons_csv_response(&state, &viewer, &query).await?);
+    }
     let show = !viewer.is_anonymous();
-    Ok(Json(LiaisonPageDto {
-        items: found
-            .items
-            .iter()
-            .map(|l| LiaisonDto::new(l, show))
-            .collect(),
-        total: found.total,
-        page: page.page(),
-        per_page: page.per_page(),
-    }))
+    let snap = state.liaise.registry().await?;
+    let key = format!(
+        "api:liaisons|{}|{show}|{query:?}|{}|{}|{}",
+        liaise_service::access_scope(&viewer),
+        page.page(),
+        page.per_page(),
+        time::OffsetDateTime::now_utc().date()
+    );
+    let body = match snap.recall::<axum::body::Bytes>(&key) {
+        Some(body) => body,
+        None => {
+            let found = state.liaise.liaisons(&viewer, &query, page).await?;
+            let dto = LiaisonPageDto {
+                items: found
+                    .items
+                    .iter()
+                    .map(|l| LiaisonDto::new(l, show))
+                    .collect(),
+                total: found.total,
+                page: page.page(),
+                per_page: page.per_page(),
+            };
+            let body =
+                std::sync::Arc::new(axum::body::Bytes::from(serde_json::to_vec(&dto).map_err(
+                    |e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("JSON: {e}")),
+                )?));
+            snap.remember(key, body.clone());
+            body
+        }
+    };
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        (*body).clone(),
+    )
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/liaisons/{id}", tag = "liaisons",
@@ -308,6 +364,7 @@ pub async fn create_liaison(
         questions: &dto.questions,
         contacts: &contacts,
         other_reference: dto.other_reference.as_deref(),
+        meeting: dto.meeting.as_deref(),
         approval_level: dto.approval_level.as_deref(),
         topics: &dto.topics,
         access: dto.access.as_deref().unwrap_or("public"),
@@ -328,7 +385,15 @@ pub async fn create_liaison(
     };
     let l = state
         .liaise
-        .create_liaison(&viewer, input, sent, dto.in_reply_to)
+        .create_liaison(
+            &viewer,
+            input,
+            sent,
+            liaise_service::liaisons::ThreadLinks {
+                in_reply_to: dto.in_reply_to,
+                related_to: dto.related_to,
+            },
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -363,7 +428,13 @@ pub async fn update_liaison(
         addressees,
         topics: dto.topics,
         questions: dto.questions,
+        contacts: dto.contacts.map(|list| {
+            list.into_iter()
+                .map(|c| (c.name, c.email, c.role))
+                .collect()
+        }),
         other_reference: dto.other_reference,
+        meeting: dto.meeting,
         approval_level: dto.approval_level,
         access: dto.access,
     };
@@ -384,6 +455,35 @@ pub async fn transition_liaison(
     let l = state
         .liaise
         .transition_liaison(&viewer, &id, &dto.to)
+        .await?;
+    Ok(Json(LiaisonDto::new(&l, true)))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRowDto {
+    /// Why the row is closed without a reply (kept in the audit log).
+    pub note: Option<String>,
+}
+
+/// Closes an addressee row that awaits a reply without one (the secretariat of an owning
+/// organization): the row is then neither awaiting nor overdue. Send `{}` or a note.
+#[utoipa::path(post, path = "/liaisons/{id}/addressees/{body}/close", tag = "liaisons",
+    request_body = CloseRowDto,
+    params(("id" = String, Path, description = "Id or number"), ("body" = String, Path, description = "The addressee body's code")),
+    security(("bearer" = [])),
+    responses((status = 200, body = LiaisonDto), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem, description = "The row awaits no reply"),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn close_row(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath((id, body)): ApiPath<(String, String)>,
+    ApiJson(dto): ApiJson<CloseRowDto>,
+) -> Result<Json<LiaisonDto>, ApiError> {
+    let l = state
+        .liaise
+        .close_row(&viewer, &id, &body, dto.note.as_deref())
         .await?;
     Ok(Json(LiaisonDto::new(&l, true)))
 }

@@ -5,7 +5,7 @@ mod activities;
 mod audit;
 mod documents;
 mod dto;
-mod extract;
+pub(crate) mod extract;
 mod liaisons;
 mod registry;
 
@@ -94,6 +94,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(liaisons::list_liaisons, liaisons::create_liaison))
         .routes(routes!(liaisons::get_liaison, liaisons::update_liaison))
         .routes(routes!(liaisons::transition_liaison))
+        .routes(routes!(liaisons::close_row))
         .routes(routes!(liaisons::get_attachment))
         .merge(
             OpenApiRouter::new()

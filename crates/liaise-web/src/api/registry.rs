@@ -198,6 +198,7 @@ pub async fn update_body(
         period: dto.period,
         organizations: dto.organizations,
         to_confirm: dto.to_confirm,
+        ls_pattern: dto.ls_pattern,
     };
     let b = state.liaise.update_body(&viewer, &code, patch).await?;
     Ok(Json((&b).into()))

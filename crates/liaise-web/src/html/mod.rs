@@ -27,6 +27,7 @@ use crate::{
 mod account;
 mod documents;
 pub(crate) mod form;
+mod liaison_forms;
 mod session;
 
 use form::PagePath;
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/people/{id}", get(person)),
         ("/activities", get(activities)),
         ("/liaisons", get(liaisons)),
+        ("/liaisons.csv", get(liaisons_csv)),
         ("/liaisons/{key}", get(liaison)),
         ("/liaisons/{key}/attachments/{id}", get(liaison_attachment)),
         ("/secretariat/reminders", get(reminders)),
@@ -56,6 +58,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/lang/{code}", get(switch_language)),
         ("/static/style.css", get(stylesheet)),
     ];
+    routes.extend(liaison_forms::routes());
     routes.extend(account::routes());
     routes.extend(documents::routes());
     routes.extend(crate::feeds::routes());
@@ -932,8 +935,30 @@ impl LiaisonParams {
         q.append_pair("page", &page.to_string());
         format!("/liaisons?{}", q.finish())
     }
+
+    fn csv_link(&self) -> String {
+        self.link(1)
+            .replacen("/liaisons?", "/liaisons.csv?", 1)
+            .replace("&page=1", "")
+            .replace("?page=1", "")
+    }
+
+    fn query(&self) -> LiaisonQuery {
+        LiaisonQuery {
+            organization: self.organization.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            purpose: self.purpose.clone(),
+            state: self.state.clone(),
+            topic: self.topic.clone(),
+            year: self.year.as_deref().and_then(|y| y.trim().parse().ok()),
+            awaiting: self.awaiting,
+            overdue: self.overdue,
+        }
+    }
 }
 
+/// The page around the list: the layout, with the reader's own header.
 #[derive(Template)]
 #[template(path = "liaisons.html")]
 struct LiaisonsPage<'a> {
@@ -941,6 +966,15 @@ struct LiaisonsPage<'a> {
     langs: [Lang; 2],
     me: Me,
     path: String,
+    /// The list part, rendered once per access scope, language and query (see `liaisons`).
+    content: &'a str,
+}
+
+/// The list part of the page: nothing in it depends on who reads beyond their access scope.
+#[derive(Template)]
+#[template(path = "liaisons_content.html")]
+struct LiaisonsContent<'a> {
+    i: Lang,
     f: &'a LiaisonParams,
     year: String,
     organizations: &'a [Organization],
@@ -951,14 +985,24 @@ struct LiaisonsPage<'a> {
     total: u64,
     page: u64,
     pages: u64,
+    /// A secretariat or an administrator reads: offer the form.
+    can_create: bool,
 }
 
-impl LiaisonsPage<'_> {
+impl LiaisonsContent<'_> {
     fn page_link(&self, page: u64) -> String {
         self.f.link(page)
     }
+
+    /// The same list as CSV.
+    fn csv_link(&self) -> String {
+        self.f.csv_link()
+    }
 }
 
+/// The list page. Its list part is remembered in the current snapshot per access scope,
+/// language, query and day (like the statements it shows), so repeated reads only render
+/// the layout around it; any write makes a new snapshot and so a new list.
 async fn liaisons(
     State(state): State<AppState>,
     lang: Lang,
@@ -968,48 +1012,178 @@ async fn liaisons(
     let snap = snapshot(&state, lang).await?;
     let p = PageRequest::parse(params.page.as_deref().and_then(|x| x.parse().ok()), None)
         .unwrap_or_default();
-    let query = LiaisonQuery {
-        organization: params.organization.clone(),
-        from: params.from.clone(),
-        to: params.to.clone(),
-        purpose: params.purpose.clone(),
-        state: params.state.clone(),
-        topic: params.topic.clone(),
-        year: params.year.as_deref().and_then(|y| y.trim().parse().ok()),
-        awaiting: params.awaiting,
-        overdue: params.overdue,
+    let path = params.link(p.page());
+    let key = format!(
+        "page:liaisons|{}|{}|{path}|{}",
+        liaise_service::access_scope(&viewer.viewer),
+        lang.code(),
+        time::OffsetDateTime::now_utc().date()
+    );
+    let content = match snap.recall::<String>(&key) {
+        Some(c) => c,
+        None => {
+            let query = params.query();
+            let err = |e| PageError::from_service(e, lang);
+            let found = state
+                .liaise
+                .liaisons(&viewer.viewer, &query, p)
+                .await
+                .map_err(err)?;
+            let directions = state
+                .liaise
+                .liaison_directions(&viewer.viewer)
+                .await
+                .map_err(err)?;
+            let content = LiaisonsContent {
+                i: lang,
+                f: &params,
+                year: params.year.clone().unwrap_or_default(),
+                organizations: &snap.organizations,
+                topics: &snap.topics,
+                states: liaise_service::domain::liaison::LsState::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect(),
+                directions: &directions,
+                liaisons: &found.items,
+                total: found.total,
+                page: p.page(),
+                pages: found.total.div_ceil(p.per_page()).max(1),
+                can_create: matches!(
+                    viewer.viewer.role,
+                    liaise_service::domain::Role::Admin
+                        | liaise_service::domain::Role::Secretariat(_)
+                ),
+            };
+            let html = std::sync::Arc::new(content.render().map_err(|e| {
+                tracing::error!(error = %e, "template");
+                PageError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    detail: String::new(),
+                    lang,
+                }
+            })?);
+            snap.remember(key, html.clone());
+            html
+        }
     };
-    let err = |e| PageError::from_service(e, lang);
-    let found = state
-        .liaise
-        .liaisons(&viewer.viewer, &query, p)
-        .await
-        .map_err(err)?;
-    let directions = state
-        .liaise
-        .liaison_directions(&viewer.viewer)
-        .await
-        .map_err(err)?;
     let page = LiaisonsPage {
         i: lang,
         langs: Lang::ALL,
         me: viewer.me(),
-        path: params.link(p.page()),
-        f: &params,
-        year: params.year.clone().unwrap_or_default(),
-        organizations: &snap.organizations,
-        topics: &snap.topics,
-        states: liaise_service::domain::liaison::LsState::ALL
-            .iter()
-            .map(|s| s.as_str())
-            .collect(),
-        directions: &directions,
-        liaisons: &found.items,
-        total: found.total,
-        page: p.page(),
-        pages: found.total.div_ceil(p.per_page()).max(1),
+        path,
+        content: &content,
     };
     Ok(render(&page, lang))
+}
+
+/// The most rows one CSV export carries.
+const CSV_MAX: u64 = 20_000;
+
+/// The list as CSV, with the filters of the page and what the reader may see; the columns
+/// are those `liaise import liaisons` reads, plus the id, overdue and the thread.
+async fn liaisons_csv(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    Query(params): Query<LiaisonParams>,
+) -> Result<Response, PageError> {
+    liaisons_csv_response(&state, &viewer.viewer, &params.query())
+        .await
+        .map_err(|e| PageError::from_service(e, lang))
+}
+
+/// The statements of a query that `viewer` may see, as a CSV file (the page's export and
+/// the API's answer to `Accept: text/csv`).
+pub(crate) async fn liaisons_csv_response(
+    state: &AppState,
+    viewer: &liaise_service::domain::Viewer,
+    query: &LiaisonQuery,
+) -> Result<Response, liaise_service::ServiceError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "number",
+        "title",
+        "date",
+        "state",
+        "from",
+        "addressees",
+        "summary",
+        "access",
+        "topics",
+        "questions",
+        "other_reference",
+        "approval_level",
+        "in_reply_to",
+        "overdue",
+        "text",
+        "meeting",
+        "related_to",
+    ];
+    let csv_error =
+        |e: csv::Error| liaise_service::ServiceError::Internal(format!("writing CSV: {e}"));
+    out.write_record(header).map_err(csv_error)?;
+    let mut page_no = 1;
+    let mut written = 0;
+    loop {
+        let p = PageRequest::parse(Some(page_no), Some(500)).unwrap_or_default();
+        let found = state.liaise.liaisons(viewer, query, p).await?;
+        for l in &found.items {
+            let addressees = l
+                .addressees
+                .iter()
+                .map(|a| {
+                    let mut s = format!("{}:{}", a.body, a.purpose);
+                    if let Some(d) = a.deadline {
+                        s.push_str(&format!(":{d}"));
+                    }
+                    s
+                })
+                .collect::<Vec<_>>()
+                .join(";");
+            out.write_record([
+                l.id.to_string(),
+                l.number.clone().unwrap_or_default(),
+                l.title.clone(),
+                l.date.to_string(),
+                l.state.clone(),
+                l.from.join(";"),
+                addressees,
+                l.summary.clone().unwrap_or_default(),
+                l.access.as_str().to_owned(),
+                l.topics.join(";"),
+                l.questions.join(";"),
+                l.other_reference.clone().unwrap_or_default(),
+                l.approval_level.clone().unwrap_or_default(),
+                l.in_reply_to.map(|i| i.to_string()).unwrap_or_default(),
+                l.overdue.to_string(),
+                l.text.clone().unwrap_or_default(),
+                l.meeting.clone().unwrap_or_default(),
+                l.related_to.map(|i| i.to_string()).unwrap_or_default(),
+            ])
+            .map_err(csv_error)?;
+            written += 1;
+        }
+        if found.items.is_empty() || written >= found.total.min(CSV_MAX) {
+            break;
+        }
+        page_no += 1;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| csv_error(csv::Error::from(e.into_error())))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"liaisons.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Template)]
@@ -1020,10 +1194,34 @@ struct LiaisonView<'a> {
     me: Me,
     path: String,
     ls: &'a Liaison,
+    /// The body text rendered from Markdown and sanitized.
+    text_html: Option<String>,
     /// The statement this one answers (none or one).
     parent: Vec<Liaison>,
     replies: Vec<Liaison>,
     show_email: bool,
+    /// The buttons this reader may use.
+    can: liaise_service::liaisons::LiaisonActions,
+    /// Why an attached file was refused.
+    attach_error: Option<String>,
+}
+
+impl LiaisonView<'_> {
+    /// The states this reader may move the statement to.
+    fn transitions(&self) -> Vec<&'static str> {
+        [
+            (self.can.approve, "approved"),
+            (self.can.send, "sent"),
+            (self.can.withdraw, "withdrawn"),
+        ]
+        .into_iter()
+        .filter_map(|(ok, to)| ok.then_some(to))
+        .collect()
+    }
+
+    fn url_key(&self) -> String {
+        form_urlencoded::byte_serialize(self.ls.key().as_bytes()).collect()
+    }
 }
 
 async fn liaison(
@@ -1032,10 +1230,22 @@ async fn liaison(
     viewer: PageViewer,
     PagePath(key): PagePath<String>,
 ) -> Result<Response, PageError> {
+    liaison_page(&state, lang, &viewer, &key, None, StatusCode::OK).await
+}
+
+/// The page of a statement, with the buttons its reader may use.
+pub(crate) async fn liaison_page(
+    state: &AppState,
+    lang: Lang,
+    viewer: &PageViewer,
+    key: &str,
+    attach_error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let err = |e| PageError::from_service(e, lang);
     let ls = state
         .liaise
-        .liaison(&viewer.viewer, &key)
+        .liaison(&viewer.viewer, key)
         .await
         .map_err(err)?;
     let parent = match ls.in_reply_to {
@@ -1053,17 +1263,29 @@ async fn liaison(
         .replies(&viewer.viewer, ls.id)
         .await
         .map_err(err)?;
+    let can = state
+        .liaise
+        .liaison_actions(&viewer.viewer, &ls)
+        .await
+        .map_err(err)?;
     let page = LiaisonView {
         i: lang,
         langs: Lang::ALL,
         me: viewer.me(),
         path: format!("/liaisons/{}", ls.key()),
         ls: &ls,
+        text_html: ls.text.as_deref().map(crate::markdown::to_html),
         parent,
         replies,
         show_email: !viewer.viewer.is_anonymous(),
+        can,
+        attach_error,
     };
-    Ok(render(&page, lang))
+    let mut res = render(&page, lang);
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = status;
+    }
+    Ok(res)
 }
 
 async fn liaison_attachment(

@@ -233,6 +233,12 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
                 .flat_map(|v| codes.iter().map(move |c| v.replace("{code}", c)))
                 .collect();
         }
+        if path.contains("{body}") {
+            variants = variants
+                .iter()
+                .flat_map(|v| ["SG13", "POC-C2"].map(|b| v.replace("{body}", b)))
+                .collect();
+        }
         if path.contains("{slug}") {
             variants = variants
                 .iter()
@@ -289,6 +295,7 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
             if !v.contains("per_page")
                 && (v.ends_with("/activities")
                     || v.ends_with("/liaisons")
+                    || v.ends_with("/liaisons.csv")
                     || v.ends_with("/people")
                     || v.ends_with("/documents")
                     || v.ends_with("/proposals")

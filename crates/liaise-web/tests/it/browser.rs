@@ -220,6 +220,113 @@ async fn a_secretariat_uploads_a_contribution_and_reads_its_track_changes() {
     app.stop().await;
 }
 
+/// A secretariat records a statement with the form, approves and sends it with the page's
+/// buttons, and finds it in the list: what a person clicks, without any script of ours.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secretariat_records_approves_and_sends_a_statement() {
+    let Some(chromedriver) = find_chromedriver() else {
+        assert!(
+            std::env::var_os("LIAISE_TEST_REQUIRE_BROWSER").is_none(),
+            "LIAISE_TEST_REQUIRE_BROWSER is set but chromedriver is not installed"
+        );
+        eprintln!("skipped: chromedriver is not installed");
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let itu = Role::Secretariat(liaise_service::domain::Code::parse("o", "ITU").unwrap());
+    let (email, password) = app.user(itu).await;
+    let driver = Chromedriver::start(&chromedriver);
+    let browser = driver.session().await;
+
+    browser
+        .goto(&app.url("/login?next=/liaisons"))
+        .await
+        .unwrap();
+    sign_in(&browser, &email, &password).await;
+    wait_for_source(&browser, "Signed in as").await;
+    browser
+        .find(Locator::LinkText("Record a liaison statement"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&browser, |u| u.ends_with("/liaisons/new")).await;
+    let type_in = |css: &'static str, text: &'static str| {
+        let browser = browser.clone();
+        async move {
+            browser
+                .find(Locator::Css(css))
+                .await
+                .unwrap()
+                .send_keys(text)
+                .await
+                .unwrap();
+        }
+    };
+    type_in("input[name=title]", "LS typed in a browser").await;
+    type_in("input[name=from]", "TSAG").await;
+    type_in("input[name=row-0-body]", "POC").await;
+    browser
+        .find(Locator::Css(
+            "select[name=row-0-purpose] option[value=information]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    type_in("textarea[name=text]", "Please **note** our work.").await;
+    browser
+        .find(Locator::Css("button[name=save]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let approve = "//form[input[@name='to' and @value='approved']]/button";
+    wait_for_source(&browser, "LS typed in a browser").await;
+    browser
+        .find(Locator::XPath(approve))
+        .await
+        .unwrap_or_else(|e| panic!("no approve button ({e})"))
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&browser, |u| u.ends_with("/liaisons/TSAG-LS1")).await;
+    browser
+        .find(Locator::XPath(
+            "//form[input[@name='to' and @value='sent']]/button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = wait_for_source(&browser, "<strong>note</strong>").await;
+    assert!(
+        !page.contains("value=\"sent\""),
+        "sent once: no send button left"
+    );
+    browser
+        .find(Locator::Css("nav.crumbs a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&browser, |u| u.ends_with("/liaisons")).await;
+    let list = wait_for_source(&browser, "TSAG-LS1").await;
+    assert!(list.contains("LS typed in a browser"), "{list}");
+    let ls = app.get_json("/api/v1/liaisons/TSAG-LS1").await;
+    assert_eq!(ls["state"], "sent");
+    assert_eq!(ls["addressees"][0]["purpose"], "information");
+
+    browser.close().await.unwrap();
+    drop(driver);
+    app.stop().await;
+}
+
 /// Fills and submits the sign-in form of the current page.
 async fn sign_in(browser: &Client, email: &str, password: &str) {
     let field = |css| browser.find(Locator::Css(css));

@@ -135,6 +135,8 @@ async fn a_statement_is_approved_sent_answered_and_overdue_rows_show(app: TestAp
 }
 
 async fn bad_statements_are_refused(app: TestApp) {
+    // The reference data's statements are there from the start.
+    let before = app.get_json("/api/v1/liaisons").await["total"].clone();
     let itu = app
         .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
         .await;
@@ -179,7 +181,7 @@ async fn bad_statements_are_refused(app: TestApp) {
     }
     assert_eq!(
         app.get_json("/api/v1/liaisons").await["total"],
-        0,
+        before,
         "nothing written"
     );
     let (s, _) = app.post_json("/api/v1/liaisons", &base, None).await;
@@ -304,7 +306,11 @@ mod feeds {
             .iter()
             .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
             .collect();
-        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert_eq!(titles.len(), 3, "{titles:?}");
+        assert!(
+            titles.iter().any(|t| t.contains("WTSA-24")),
+            "the reference data's public statement: {titles:?}"
+        );
         assert!(
             titles.iter().all(|t| !t.contains("Members")),
             "a members-only statement in a feed"
@@ -629,5 +635,97 @@ mod reminders {
         let member = app.session_as(Role::Member).await;
         assert_eq!(app.page_as("/secretariat/reminders", &member).await.0, 404);
         assert_eq!(inbox.lock().unwrap().len(), 1, "nothing more was mailed");
+    }
+}
+
+mod numbering {
+    use liaise_service::domain::{Code, Role};
+    use liaise_testkit::{TestApp, backend_tests, json};
+
+    backend_tests!(a_body_number_pattern_applies_from_the_next_approval);
+
+    async fn approve_new(app: &TestApp, token: &str, date: &str) -> String {
+        let (s, ls) = app
+            .post_json(
+                "/api/v1/liaisons",
+                &json!({"title": "Numbered LS", "from": ["SG12"], "date": date,
+                        "addressees": [{"body": "POC", "purpose": "information"}]}),
+                Some(token),
+            )
+            .await;
+        assert_eq!(s, 201, "{ls}");
+        let (s, v) = app
+            .post_json(
+                &format!("/api/v1/liaisons/{}/transitions", ls["id"]),
+                &json!({"to": "approved"}),
+                Some(token),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        v["number"].as_str().unwrap().to_owned()
+    }
+
+    async fn a_body_number_pattern_applies_from_the_next_approval(app: TestApp) {
+        let itu = app
+            .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+            .await;
+        let upu = app
+            .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+            .await;
+        for bad in [
+            "{body}-LS",
+            "{body}-{x}{n}",
+            "SG12-LS{n",
+            "SG12/LS{n}",
+            "{n}{n}",
+        ] {
+            let (s, v) = app
+                .patch_json(
+                    "/api/v1/bodies/SG12",
+                    &json!({"ls_pattern": bad}),
+                    Some(&itu),
+                )
+                .await;
+            assert_eq!(s, 422, "{bad}: {v}");
+            assert_eq!(v["errors"][0]["field"], "ls_pattern", "{v}");
+        }
+        assert_eq!(approve_new(&app, &itu, "2026-02-01").await, "SG12-LS1");
+        let (s, _) = app
+            .patch_json(
+                "/api/v1/bodies/SG12",
+                &json!({"ls_pattern": "{body}-{year}-LS{n}"}),
+                Some(&upu),
+            )
+            .await;
+        assert_eq!(s, 403, "SG12 is ITU's");
+        let (s, v) = app
+            .patch_json(
+                "/api/v1/bodies/SG12",
+                &json!({"ls_pattern": "{body}-{year}-LS{n}"}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["ls_pattern"], "{body}-{year}-LS{n}");
+        assert_eq!(
+            app.get_json("/api/v1/liaisons/SG12-LS1").await["number"],
+            "SG12-LS1"
+        );
+        assert_eq!(approve_new(&app, &itu, "2026-02-01").await, "SG12-2026-LS1");
+        assert_eq!(approve_new(&app, &itu, "2026-03-01").await, "SG12-2026-LS2");
+        assert_eq!(approve_new(&app, &itu, "2027-01-05").await, "SG12-2027-LS1");
+        let (_, page) = app.page("/liaisons/SG12-2026-LS2").await;
+        assert!(page.contains("SG12-2026-LS2"));
+        // Back to the default: its series goes on where it stopped.
+        let (s, v) = app
+            .patch_json(
+                "/api/v1/bodies/SG12",
+                &json!({"ls_pattern": null}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["ls_pattern"], serde_json::Value::Null);
+        assert_eq!(approve_new(&app, &itu, "2026-04-01").await, "SG12-LS2");
     }
 }

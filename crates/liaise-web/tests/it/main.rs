@@ -7,6 +7,7 @@ mod api_errors;
 mod api_registry;
 mod browser;
 mod documents;
+mod liaison_forms;
 mod liaisons;
 mod ops;
 mod pages;

@@ -9,7 +9,68 @@ backend_tests!(
     topics_name_their_bodies,
     matrix_pairs_bodies_on_shared_topics,
     a_second_server_sees_writes_and_restart_changes_nothing,
+    the_tsag_statement_to_upu_is_the_first_entry,
 );
+
+async fn the_tsag_statement_to_upu_is_the_first_entry(app: TestApp) {
+    let list = app.get_json("/api/v1/liaisons").await;
+    assert_eq!(list["total"], 1, "{list}");
+    let ls = &list["items"][0];
+    assert_eq!(ls["from"], serde_json::json!(["TSAG"]));
+    assert_eq!(
+        field_values(ls["addressees"].as_array().unwrap(), "body"),
+        ["POC", "IB"]
+    );
+    for row in ls["addressees"].as_array().unwrap() {
+        assert_eq!(row["purpose"], "action");
+        assert_eq!(row["deadline"], "2024-10-14");
+        assert_eq!(
+            row["reply_state"],
+            Value::Null,
+            "whether it was answered is not known: the row awaits nothing"
+        );
+    }
+    assert_eq!(ls["date"], "2023-06-02");
+    assert_eq!(ls["state"], "sent");
+    assert_eq!(
+        ls["number"],
+        Value::Null,
+        "TSAG's own LS number is not known"
+    );
+    assert_eq!(ls["other_reference"], "TSAG-TD281");
+    assert_eq!(ls["meeting"], "TSAG meeting, June 2023");
+    assert_eq!(ls["access"], "public");
+    assert_eq!(ls["to_confirm"], true);
+    assert_eq!(
+        ls["topics"],
+        serde_json::json!([]),
+        "the fact names no topic"
+    );
+    assert!(ls["summary"].as_str().unwrap().contains("WTSA-24"));
+    assert_eq!(ls["organizations"], serde_json::json!(["ITU", "UPU"]));
+    let id = ls["id"].as_i64().unwrap();
+    let (s, page) = app.page(&format!("/liaisons/{id}")).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("to be confirmed"), "{page}");
+    assert!(page.contains("TSAG-TD281"));
+    // Not also an activity.
+    let acts = app.get_json("/api/v1/activities?per_page=500").await;
+    assert!(!acts.to_string().contains("WTSA-24 (Resolution 11)"));
+
+    assert_eq!(ls["overdue"], false);
+    assert_eq!(
+        app.get_json("/api/v1/liaisons?awaiting=true").await["total"],
+        0
+    );
+
+    // Loaded once by its key: a restart adds nothing and changes nothing.
+    let second = TestApp::spawn_on(app.backend, app.db.clone()).await;
+    let again = second.get_json("/api/v1/liaisons").await;
+    assert_eq!(again["total"], 1, "{again}");
+    assert_eq!(again["items"][0]["id"], ls["id"]);
+    assert_eq!(again["items"][0]["updated_at"], ls["updated_at"]);
+    second.stop().await;
+}
 
 async fn organizations_are_itu_and_upu(app: TestApp) {
     let orgs = app.get_json("/api/v1/organizations").await;
