@@ -7,11 +7,13 @@
 pub mod accounts;
 pub mod activities;
 pub mod audit;
+mod corpus;
 mod error;
 pub mod liaisons;
 pub mod reference;
 pub mod registry;
 pub mod reminders;
+pub mod search;
 pub mod snapshot;
 pub mod tokens;
 

@@ -8,6 +8,7 @@ mod m20261128_000003_activities;
 mod m20261128_000004_liaisons;
 mod m20261128_000005_attachments;
 mod m20261128_000006_reminders;
+mod m20261128_000009_search;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_liaisons::Migration),
             Box::new(m20261128_000005_attachments::Migration),
             Box::new(m20261128_000006_reminders::Migration),
+            Box::new(m20261128_000009_search::Migration),
         ]
     }
 }

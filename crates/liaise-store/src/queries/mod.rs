@@ -7,5 +7,6 @@ pub mod audit;
 pub mod liaisons;
 pub mod reference;
 pub mod registry;
+pub mod search;
 pub mod tokens;
 pub mod users;

@@ -7,6 +7,7 @@ mod dto;
 mod extract;
 mod liaisons;
 mod registry;
+mod search;
 
 use axum::{
     Router,
@@ -40,6 +41,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
         (name = "registry", description = "Organizations, bodies, people, roles, topics"),
         (name = "activities", description = "Records of the collaboration, each with an access level"),
         (name = "liaisons", description = "Liaison statements between bodies"),
+        (name = "search", description = "One search over everything the caller may see"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -98,6 +100,7 @@ pub fn router() -> OpenApiRouter<AppState> {
                     liaise_service::liaisons::ATTACHMENT_MAX + 64 * 1024,
                 )),
         )
+        .routes(routes!(search::search))
         .routes(routes!(audit::list_audit))
         .routes(routes!(openapi_json))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

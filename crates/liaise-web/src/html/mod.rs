@@ -26,6 +26,7 @@ use crate::{
 
 mod account;
 pub(crate) mod form;
+mod search;
 mod session;
 
 use form::PagePath;
@@ -52,6 +53,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/liaisons/{key}/attachments/{id}", get(liaison_attachment)),
         ("/secretariat/reminders", get(reminders)),
         ("/activities/{id}", get(activity)),
+        ("/search", get(search::search)),
         ("/lang/{code}", get(switch_language)),
         ("/static/style.css", get(stylesheet)),
     ];
@@ -558,7 +560,7 @@ async fn matrix(
 
 // ---- lists ------------------------------------------------------------------------------
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 struct ListParams {
     organization: Option<String>,
     kind: Option<String>,

@@ -1,0 +1,715 @@
+//! The search index and the one search over it, on SQLite (FTS5) and PostgreSQL (tsvector).
+//!
+//! Every searchable item is one [`SearchEntry`], written by the item's own write transaction
+//! ([`upsert`], [`remove`]), so a search never shows a deleted or hidden item and never misses
+//! a committed one. [`search`] answers the same contract on both backends: the hits of one
+//! page with their snippets, the exact total, and facet counts.
+//!
+//! The user's text is never handed to FTS5 `MATCH` or `to_tsquery` as it is: [`terms`] keeps
+//! the words (letters and digits, folded to lower case without diacritics), and each is
+//! quoted (FTS5) or bound to `plainto_tsquery` (PostgreSQL). All words must match; the last
+//! one also matches as a prefix when it has three letters or more.
+//!
+//! Language: SQLite stems with Porter (English) and folds diacritics (`unicode61
+//! remove_diacritics 2`); PostgreSQL indexes the text folded without diacritics under both
+//! the `english` and the `french` configurations. So "services" finds "service", and
+//! "telecommunications" and "télécommunications" find each other, on both.
+//!
+//! Facets: counted with one `GROUP BY` on the narrow `search_facets` table over the best
+//! [`FACET_WINDOW`] matches by rank. When more match, the counts cover that window only and
+//! [`SearchResults::facets_exact`] is false; `total` is always exact.
+
+use liaise_domain::Viewer;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
+    sea_query::{
+        Alias, DynIden, Expr, ExprTrait, IntoIden, Order, Query, SelectStatement, SimpleExpr,
+    },
+};
+use time::OffsetDateTime;
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+use crate::{
+    StoreError,
+    entity::{search_entry, search_facet, search_owner},
+};
+
+/// Marks the start of a matched word in a snippet (a private-use character, removed from
+/// indexed text so it can only come from the highlighter).
+pub const MARK_START: char = '\u{E000}';
+/// Marks the end of a matched word in a snippet.
+pub const MARK_END: char = '\u{E001}';
+
+/// Facets are counted over at most this many best matches.
+pub const FACET_WINDOW: u64 = 1000;
+/// At most this many words of a query are used.
+pub const MAX_TERMS: usize = 16;
+/// PostgreSQL indexes at most this many bytes of an item's text (a `tsvector` is capped at
+/// 1 MiB); SQLite indexes all of it.
+const TSV_TEXT_MAX: usize = 256 * 1024;
+
+/// One searchable item, as its write transaction describes it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchEntry {
+    /// `body`, `person`, `topic`, `liaison`, `activity`, `document` …
+    pub kind: String,
+    /// Stable key of the item within its kind (code, slug, number or id).
+    pub key: String,
+    pub title: String,
+    pub text: String,
+    /// Local path of the item's page.
+    pub url: String,
+    /// `public`, `members` or `secretariat`.
+    pub access: String,
+    /// Organizations owning the item (their secretariats see secretariat-only items).
+    pub owner_ids: Vec<i32>,
+    /// Facet values: organization codes, body codes, topic slugs.
+    pub organizations: Vec<String>,
+    pub bodies: Vec<String>,
+    pub topics: Vec<String>,
+    pub year: Option<i32>,
+    /// `en`, `fr`, or none when unknown or mixed.
+    pub language: Option<String>,
+}
+
+/// One search, with filters by facet value and a page.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub kind: Option<String>,
+    pub organization: Option<String>,
+    pub body: Option<String>,
+    pub topic: Option<String>,
+    pub year: Option<i32>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// A piece of a snippet: plain text, or a matched word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetPart {
+    pub text: String,
+    pub marked: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub kind: String,
+    pub key: String,
+    pub title: String,
+    pub url: String,
+    pub year: Option<i32>,
+    pub snippet: Vec<SnippetPart>,
+    /// Higher is better; comparable within one result only.
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Counts per value of each facet, largest first.
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    pub organization: Vec<FacetCount>,
+    pub body: Vec<FacetCount>,
+    pub topic: Vec<FacetCount>,
+    pub kind: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub total: u64,
+    pub facets: Facets,
+    /// False when more than [`FACET_WINDOW`] items matched and the facets count the best of
+    /// them only.
+    pub facets_exact: bool,
+}
+
+/// Text without diacritics, in composed form (`é` → `e`).
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .nfc()
+        .collect()
+}
+
+/// The words of a query: runs of letters and digits, lower case, without diacritics; at most
+/// [`MAX_TERMS`], each at most 64 characters. Quotes, operators and punctuation are dropped.
+pub fn terms(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().take(64).collect::<String>().to_lowercase())
+        .take(MAX_TERMS)
+        .collect()
+}
+
+/// Whether the last word also matches as a prefix.
+fn prefix_ok(word: &str) -> bool {
+    word.chars().count() >= 3
+        && word
+            .chars()
+            .all(|c| c.is_alphabetic() || c.is_ascii_digit())
+}
+
+/// Removes the snippet markers (and other control characters but line breaks and tabs) from
+/// text before it is indexed.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| *c != MARK_START && *c != MARK_END && (!c.is_control() || c.is_whitespace()))
+        .collect()
+}
+
+/// The FTS5 query of these words: each one quoted, all required, the last also as a prefix.
+fn fts5_query(words: &[String]) -> String {
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i == last && prefix_ok(w) {
+                format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The PostgreSQL tsquery of these words, as SQL with numbered placeholders and its values.
+fn pg_query(words: &[String]) -> (String, Vec<sea_orm::Value>) {
+    let last = words.len().saturating_sub(1);
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut parts = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        values.push(w.clone().into());
+        let n = values.len();
+        let mut part =
+            format!("plainto_tsquery('english', ${n}) || plainto_tsquery('french', ${n})");
+        if i == last && prefix_ok(w) {
+            values.push(format!("{w}:*").into());
+            part.push_str(&format!(" || to_tsquery('simple', ${})", values.len()));
+        }
+        parts.push(format!("({part})"));
+    }
+    (parts.join(" && "), values)
+}
+
+/// Writes an item's entry, replacing the one it had.
+pub async fn upsert(
+    c: &impl ConnectionTrait,
+    entry: &SearchEntry,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    remove(c, &entry.kind, &entry.key).await?;
+    insert(c, entry, now).await
+}
+
+/// Removes an item's entry (an item deleted, or no longer searchable).
+pub async fn remove(c: &impl ConnectionTrait, kind: &str, key: &str) -> Result<(), StoreError> {
+    search_entry::Entity::delete_many()
+        .filter(search_entry::Column::Kind.eq(kind))
+        .filter(search_entry::Column::ItemKey.eq(key))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Removes every entry of these kinds (before they are indexed again).
+pub async fn remove_kinds(c: &impl ConnectionTrait, kinds: &[&str]) -> Result<(), StoreError> {
+    search_entry::Entity::delete_many()
+        .filter(search_entry::Column::Kind.is_in(kinds.iter().copied()))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Removes every entry (before the whole index is rebuilt).
+pub async fn clear(c: &impl ConnectionTrait) -> Result<(), StoreError> {
+    search_entry::Entity::delete_many().exec(c).await?;
+    Ok(())
+}
+
+/// How many entries the index holds.
+pub async fn count(c: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(search_entry::Entity::find().count(c).await?)
+}
+
+/// Adds an entry for an item that has none.
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    entry: &SearchEntry,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    use search_entry::Column as E;
+    let backend = c.get_database_backend();
+    let title = clean(&entry.title);
+    let body = clean(&entry.text);
+    let mut columns: Vec<DynIden> = [
+        E::Kind,
+        E::ItemKey,
+        E::Title,
+        E::Body,
+        E::Url,
+        E::Access,
+        E::Year,
+        E::Language,
+        E::UpdatedAt,
+    ]
+    .into_iter()
+    .map(IntoIden::into_iden)
+    .collect();
+    let mut values: Vec<SimpleExpr> = vec![
+        entry.kind.clone().into(),
+        entry.key.clone().into(),
+        title.clone().into(),
+        body.clone().into(),
+        entry.url.clone().into(),
+        entry.access.clone().into(),
+        entry.year.into(),
+        entry.language.clone().into(),
+        now.into(),
+    ];
+    if backend == DatabaseBackend::Postgres {
+        let mut text = fold(&body);
+        if text.len() > TSV_TEXT_MAX {
+            let mut end = TSV_TEXT_MAX;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+        }
+        columns.push(Alias::new("tsv").into_iden());
+        values.push(Expr::cust_with_values(
+            "setweight(to_tsvector('english', $1) || to_tsvector('french', $1), 'A') \
+             || to_tsvector('english', $2) || to_tsvector('french', $2)",
+            [fold(&title), text],
+        ));
+    }
+    let mut insert = Query::insert();
+    insert
+        .into_table(search_entry::Entity)
+        .columns(columns)
+        .values(values)
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?
+        .returning_col(E::Id);
+    let row = c
+        .query_one(&insert)
+        .await?
+        .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotInserted))?;
+    let id: i32 = row.try_get("", "id")?;
+    let mut owners = entry.owner_ids.clone();
+    owners.sort_unstable();
+    owners.dedup();
+    if !owners.is_empty() {
+        search_owner::Entity::insert_many(owners.into_iter().map(|o| search_owner::ActiveModel {
+            entry_id: sea_orm::Set(id),
+            organization_id: sea_orm::Set(o),
+        }))
+        .exec_without_returning(c)
+        .await?;
+    }
+    let mut facets: Vec<(&str, String)> = Vec::new();
+    facets.extend(
+        entry
+            .organizations
+            .iter()
+            .map(|v| ("organization", v.clone())),
+    );
+    facets.extend(entry.bodies.iter().map(|v| ("body", v.clone())));
+    facets.extend(entry.topics.iter().map(|v| ("topic", v.clone())));
+    facets.push(("kind", entry.kind.clone()));
+    if let Some(y) = entry.year {
+        facets.push(("year", y.to_string()));
+    }
+    facets.sort();
+    facets.dedup();
+    search_facet::Entity::insert_many(facets.into_iter().map(|(f, v)| search_facet::ActiveModel {
+        entry_id: sea_orm::Set(id),
+        facet: sea_orm::Set(f.to_owned()),
+        value: sea_orm::Set(v),
+    }))
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+/// The entries `viewer` may see.
+fn visible(viewer: &Viewer) -> sea_orm::Condition {
+    super::access::visible_condition(
+        viewer,
+        search_entry::Column::Access,
+        search_entry::Column::Id,
+        search_owner::Entity,
+        search_owner::Column::EntryId,
+        search_owner::Column::OrganizationId,
+    )
+}
+
+#[derive(sea_orm::DeriveIden, Clone, Copy)]
+enum SearchFts {
+    Table,
+    Rowid,
+}
+
+/// The matching entries `viewer` may see, with the filters, as a `FROM … WHERE …` to which
+/// the caller adds what it selects.
+fn matching(
+    backend: DatabaseBackend,
+    viewer: &Viewer,
+    q: &SearchQuery,
+    words: &[String],
+) -> SelectStatement {
+    use search_entry::Column as E;
+    let mut s = Query::select();
+    match backend {
+        DatabaseBackend::Sqlite => {
+            s.from(SearchFts::Table)
+                .inner_join(
+                    search_entry::Entity,
+                    Expr::col((search_entry::Entity, E::Id))
+                        .equals((SearchFts::Table, SearchFts::Rowid)),
+                )
+                .and_where(Expr::cust_with_values(
+                    "search_fts MATCH ?",
+                    [fts5_query(words)],
+                ));
+        }
+        _ => {
+            let (tsq, values) = pg_query(words);
+            s.from(search_entry::Entity)
+                .and_where(Expr::cust_with_values(
+                    format!("search_entries.tsv @@ ({tsq})"),
+                    values,
+                ));
+        }
+    }
+    s.cond_where(visible(viewer));
+    if let Some(k) = &q.kind {
+        s.and_where(Expr::col((search_entry::Entity, E::Kind)).eq(k.as_str()));
+    }
+    if let Some(y) = q.year {
+        s.and_where(Expr::col((search_entry::Entity, E::Year)).eq(y));
+    }
+    for (facet, value) in [
+        ("organization", &q.organization),
+        ("body", &q.body),
+        ("topic", &q.topic),
+    ] {
+        if let Some(v) = value {
+            s.and_where(
+                Expr::col((search_entry::Entity, E::Id)).in_subquery(
+                    Query::select()
+                        .column(search_facet::Column::EntryId)
+                        .from(search_facet::Entity)
+                        .and_where(search_facet::Column::Facet.eq(facet))
+                        .and_where(search_facet::Column::Value.eq(v.as_str()))
+                        .to_owned(),
+                ),
+            );
+        }
+    }
+    s
+}
+
+/// The relevance of a matching entry, higher is better.
+fn score(backend: DatabaseBackend, words: &[String]) -> SimpleExpr {
+    match backend {
+        DatabaseBackend::Sqlite => Expr::cust("-bm25(search_fts, 5.0, 1.0)"),
+        _ => {
+            let (tsq, values) = pg_query(words);
+            Expr::cust_with_values(
+                format!("CAST(ts_rank(search_entries.tsv, {tsq}) AS double precision)"),
+                values,
+            )
+        }
+    }
+}
+
+/// One search, as `viewer` may see it.
+pub async fn search(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    q: &SearchQuery,
+) -> Result<SearchResults, StoreError> {
+    use search_entry::Column as E;
+    let backend = c.get_database_backend();
+    let words = terms(&q.text);
+    if words.is_empty() {
+        return Ok(SearchResults {
+            facets_exact: true,
+            ..SearchResults::default()
+        });
+    }
+    // The best matches by rank (enough for this page and the facets), with the total.
+    let window = std::cmp::Ord::max(FACET_WINDOW, q.offset.saturating_add(q.limit));
+    // The window function sits outside the query that ranks: FTS5 functions such as bm25()
+    // only work in the query that holds the MATCH.
+    let mut scored = matching(backend, viewer, q, &words);
+    scored
+        .expr_as(Expr::col((search_entry::Entity, E::Id)), Alias::new("id"))
+        .expr_as(score(backend, &words), Alias::new("score"));
+    let best = Query::select()
+        .column(Alias::new("id"))
+        .column(Alias::new("score"))
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("total"))
+        .from_subquery(scored, Alias::new("m"))
+        .order_by(Alias::new("score"), Order::Desc)
+        .order_by(Alias::new("id"), Order::Asc)
+        .limit(window)
+        .to_owned();
+    let rows = c.query_all(&best).await?;
+    let mut ranked: Vec<(i32, f64)> = Vec::with_capacity(rows.len());
+    let mut total = 0u64;
+    for r in &rows {
+        ranked.push((r.try_get("", "id")?, r.try_get("", "score")?));
+        total = u64::try_from(r.try_get::<i64>("", "total")?).unwrap_or(0);
+    }
+    let facets = facets(c, &ranked).await?;
+    let page: Vec<(i32, f64)> = ranked
+        .iter()
+        .skip(usize::try_from(q.offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(q.limit).unwrap_or(usize::MAX))
+        .copied()
+        .collect();
+    let hits = hits(c, backend, &words, &page).await?;
+    Ok(SearchResults {
+        hits,
+        total,
+        facets,
+        facets_exact: total <= FACET_WINDOW,
+    })
+}
+
+/// Facet counts over these entries.
+async fn facets(c: &impl ConnectionTrait, ranked: &[(i32, f64)]) -> Result<Facets, StoreError> {
+    let mut out = Facets::default();
+    if ranked.is_empty() {
+        return Ok(out);
+    }
+    let count = Alias::new("n");
+    let q = Query::select()
+        .column(search_facet::Column::Facet)
+        .column(search_facet::Column::Value)
+        .expr_as(Expr::cust("COUNT(*)"), count.clone())
+        .from(search_facet::Entity)
+        .and_where(search_facet::Column::EntryId.is_in(ranked.iter().map(|(id, _)| *id)))
+        .group_by_col(search_facet::Column::Facet)
+        .group_by_col(search_facet::Column::Value)
+        .to_owned();
+    for r in c.query_all(&q).await? {
+        let facet: String = r.try_get("", "facet")?;
+        let value: String = r.try_get("", "value")?;
+        let n: i64 = r.try_get("", "n")?;
+        let list = match facet.as_str() {
+            "organization" => &mut out.organization,
+            "body" => &mut out.body,
+            "topic" => &mut out.topic,
+            "kind" => &mut out.kind,
+            "year" => &mut out.year,
+            _ => continue,
+        };
+        list.push(FacetCount {
+            value,
+            count: u64::try_from(n).unwrap_or(0),
+        });
+    }
+    for list in [
+        &mut out.organization,
+        &mut out.body,
+        &mut out.topic,
+        &mut out.kind,
+    ] {
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    }
+    out.year.sort_by(|a, b| b.value.cmp(&a.value));
+    Ok(out)
+}
+
+/// The hits of one page, in rank order, with their snippets.
+async fn hits(
+    c: &impl ConnectionTrait,
+    backend: DatabaseBackend,
+    words: &[String],
+    page: &[(i32, f64)],
+) -> Result<Vec<SearchHit>, StoreError> {
+    use search_entry::Column as E;
+    if page.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = page.iter().map(|(id, _)| *id);
+    let mut s = Query::select();
+    s.expr_as(Expr::col((search_entry::Entity, E::Id)), Alias::new("id"))
+        .expr_as(
+            Expr::col((search_entry::Entity, E::Kind)),
+            Alias::new("kind"),
+        )
+        .expr_as(
+            Expr::col((search_entry::Entity, E::ItemKey)),
+            Alias::new("item_key"),
+        )
+        .expr_as(
+            Expr::col((search_entry::Entity, E::Title)),
+            Alias::new("title"),
+        )
+        .expr_as(Expr::col((search_entry::Entity, E::Url)), Alias::new("url"))
+        .expr_as(
+            Expr::col((search_entry::Entity, E::Year)),
+            Alias::new("year"),
+        );
+    match backend {
+        DatabaseBackend::Sqlite => {
+            s.expr_as(
+                Expr::cust("snippet(search_fts, -1, char(57344), char(57345), '…', 24)"),
+                Alias::new("snippet"),
+            )
+            .from(SearchFts::Table)
+            .inner_join(
+                search_entry::Entity,
+                Expr::col((search_entry::Entity, E::Id))
+                    .equals((SearchFts::Table, SearchFts::Rowid)),
+            )
+            .and_where(Expr::cust_with_values(
+                "search_fts MATCH ?",
+                [fts5_query(words)],
+            ))
+            .and_where(Expr::col((SearchFts::Table, SearchFts::Rowid)).is_in(ids));
+        }
+        _ => {
+            let (tsq, mut values) = pg_query(words);
+            values.push(
+                format!(
+                    "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, \
+                     MaxFragments=2, FragmentDelimiter=\" … \""
+                )
+                .into(),
+            );
+            let options = values.len();
+            s.expr_as(
+                Expr::cust_with_values(
+                    format!(
+                        "ts_headline('english', CASE WHEN search_entries.body = '' \
+                         THEN search_entries.title ELSE search_entries.body END, {tsq}, ${options})"
+                    ),
+                    values,
+                ),
+                Alias::new("snippet"),
+            )
+            .from(search_entry::Entity)
+            .and_where(Expr::col((search_entry::Entity, E::Id)).is_in(ids));
+        }
+    }
+    let mut by_id = std::collections::HashMap::new();
+    for r in c.query_all(&s).await? {
+        let id: i32 = r.try_get("", "id")?;
+        let snippet: Option<String> = r.try_get("", "snippet")?;
+        by_id.insert(
+            id,
+            SearchHit {
+                kind: r.try_get("", "kind")?,
+                key: r.try_get("", "item_key")?,
+                title: r.try_get("", "title")?,
+                url: r.try_get("", "url")?,
+                year: r.try_get("", "year")?,
+                snippet: snippet_parts(snippet.as_deref().unwrap_or_default()),
+                score: 0.0,
+            },
+        );
+    }
+    Ok(page
+        .iter()
+        .filter_map(|(id, score)| {
+            by_id.remove(id).map(|mut h| {
+                h.score = *score;
+                h
+            })
+        })
+        .collect())
+}
+
+/// Splits a highlighted snippet at its markers.
+pub fn snippet_parts(s: &str) -> Vec<SnippetPart> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut marked = false;
+    let flush = |parts: &mut Vec<SnippetPart>, current: &mut String, marked: bool| {
+        if !current.is_empty() {
+            parts.push(SnippetPart {
+                text: std::mem::take(current),
+                marked,
+            });
+        }
+    };
+    for ch in s.chars() {
+        match ch {
+            MARK_START => {
+                flush(&mut parts, &mut current, marked);
+                marked = true;
+            }
+            MARK_END => {
+                flush(&mut parts, &mut current, marked);
+                marked = false;
+            }
+            _ => current.push(ch),
+        }
+    }
+    flush(&mut parts, &mut current, marked);
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_of_a_query() {
+        assert_eq!(
+            terms("Télécommunications, QoS!"),
+            ["telecommunications", "qos"]
+        );
+        assert!(
+            terms("\" AND( * - NEAR")
+                .iter()
+                .all(|w| w.chars().all(char::is_alphanumeric))
+        );
+        assert_eq!(terms("\"*-()"), Vec::<String>::new());
+        assert_eq!(terms(&"a ".repeat(40)).len(), MAX_TERMS);
+    }
+
+    #[test]
+    fn fts5_queries_are_quoted() {
+        let w = terms("near AND( servi");
+        assert_eq!(fts5_query(&w), "\"near\" \"and\" \"servi\"*");
+        assert_eq!(fts5_query(&terms("qos ab")), "\"qos\" \"ab\"");
+    }
+
+    #[test]
+    fn snippets_split_at_markers() {
+        let s = format!("a {MARK_START}b{MARK_END} <c>");
+        assert_eq!(
+            snippet_parts(&s),
+            vec![
+                SnippetPart {
+                    text: "a ".into(),
+                    marked: false
+                },
+                SnippetPart {
+                    text: "b".into(),
+                    marked: true
+                },
+                SnippetPart {
+                    text: " <c>".into(),
+                    marked: false
+                },
+            ]
+        );
+        assert_eq!(clean(&s), "a b <c>");
+    }
+}
