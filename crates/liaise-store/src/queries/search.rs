@@ -595,8 +595,8 @@ async fn hits(
             s.expr_as(
                 Expr::cust_with_values(
                     format!(
-                        "ts_headline('english', CASE WHEN search_entries.body = '' \
-                         THEN search_entries.title ELSE search_entries.body END, {tsq}, ${options})"
+                        "ts_headline('english', search_entries.title || ' · ' || search_entries.body, \
+                         {tsq}, ${options})"
                     ),
                     values,
                 ),

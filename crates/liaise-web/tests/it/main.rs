@@ -10,3 +10,4 @@ mod liaisons;
 mod ops;
 mod pages;
 mod reference;
+mod search;
