@@ -76,13 +76,15 @@ impl MigrationTrait for Migration {
                 .col(pk_auto(SearchEntries::Id))
                 .col(string_len(SearchEntries::Kind, 32))
                 .col(string_len(SearchEntries::ItemKey, 200))
-                .col(text(SearchEntries::Title))
-                .col(text(SearchEntries::Body))
-                .col(string_len(SearchEntries::Url, 500))
+                // Narrow columns first: SQLite reads a row's columns in order, and the
+                // filters should not walk through kilobytes of text to reach `access`.
                 .col(string_len(SearchEntries::Access, 16))
                 .col(integer_null(SearchEntries::Year))
                 .col(string_len_null(SearchEntries::Language, 8))
                 .col(timestamp_with_time_zone(SearchEntries::UpdatedAt))
+                .col(string_len(SearchEntries::Url, 500))
+                .col(text(SearchEntries::Title))
+                .col(text(SearchEntries::Body))
                 .to_owned(),
         )
         .await?;
