@@ -469,6 +469,9 @@ pub mod search_entry {
         pub access: String,
         pub year: Option<i32>,
         pub language: Option<String>,
+        /// Access grants and facet values as tokens, for the SQLite full-text index.
+        #[sea_orm(column_type = "Text")]
+        pub tags: String,
         pub updated_at: TimeDateTimeWithTimeZone,
     }
 

@@ -20,6 +20,7 @@ enum SearchEntries {
     Access,
     Year,
     Language,
+    Tags,
     UpdatedAt,
 }
 
@@ -44,18 +45,22 @@ enum Organizations {
     Id,
 }
 
+/// SQLite: `tags` holds one token per access grant and facet value (see
+/// `queries::search::tags`), so access and filters are answered inside the full-text index.
 const SQLITE: &[&str] = &[
-    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_entries', \
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tags, content='search_entries', \
      content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE TRIGGER search_entries_ai AFTER INSERT ON search_entries BEGIN \
-     INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+     INSERT INTO search_fts(rowid, title, body, tags) \
+     VALUES (new.id, new.title, new.body, new.tags); END",
     "CREATE TRIGGER search_entries_ad AFTER DELETE ON search_entries BEGIN \
-     INSERT INTO search_fts(search_fts, rowid, title, body) \
-     VALUES ('delete', old.id, old.title, old.body); END",
+     INSERT INTO search_fts(search_fts, rowid, title, body, tags) \
+     VALUES ('delete', old.id, old.title, old.body, old.tags); END",
     "CREATE TRIGGER search_entries_au AFTER UPDATE ON search_entries BEGIN \
-     INSERT INTO search_fts(search_fts, rowid, title, body) \
-     VALUES ('delete', old.id, old.title, old.body); \
-     INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+     INSERT INTO search_fts(search_fts, rowid, title, body, tags) \
+     VALUES ('delete', old.id, old.title, old.body, old.tags); \
+     INSERT INTO search_fts(rowid, title, body, tags) \
+     VALUES (new.id, new.title, new.body, new.tags); END",
 ];
 
 const POSTGRES: &[&str] = &[
@@ -81,6 +86,7 @@ impl MigrationTrait for Migration {
                 .col(string_len(SearchEntries::Access, 16))
                 .col(integer_null(SearchEntries::Year))
                 .col(string_len_null(SearchEntries::Language, 8))
+                .col(text(SearchEntries::Tags))
                 .col(timestamp_with_time_zone(SearchEntries::UpdatedAt))
                 .col(string_len(SearchEntries::Url, 500))
                 .col(text(SearchEntries::Title))

@@ -15,9 +15,14 @@
 //! the `english` and the `french` configurations. So "services" finds "service", and
 //! "telecommunications" and "télécommunications" find each other, on both.
 //!
-//! Facets: counted with one `GROUP BY` on the narrow `search_facets` table over the best
-//! [`FACET_WINDOW`] matches by rank. When more match, the counts cover that window only and
-//! [`SearchResults::facets_exact`] is false; `total` is always exact.
+//! Scale: `total` is always exact. Ranking reads every candidate's statistics, so when more
+//! than [`RANK_WINDOW`] items match, the hits are ranked among the [`RANK_WINDOW`] most
+//! recently indexed matches. Facets are counted with one `GROUP BY` on the narrow
+//! `search_facets` table over the best [`FACET_WINDOW`] matches by rank; when more match,
+//! [`SearchResults::facets_exact`] is false. On SQLite the access rule and the filters are also
+//! written as tokens of the full-text index (`tags`: one per access grant and facet value), so
+//! counting and ranking never leave the index; the page of hits is read back through the
+//! shared SQL rule as well.
 
 use liaise_domain::Viewer;
 use sea_orm::{
@@ -42,6 +47,8 @@ pub const MARK_END: char = '\u{E001}';
 
 /// Facets are counted over at most this many best matches.
 pub const FACET_WINDOW: u64 = 1000;
+/// At most this many matches are ranked: the most recently indexed ones.
+pub const RANK_WINDOW: u64 = 2000;
 /// At most this many words of a query are used.
 pub const MAX_TERMS: usize = 16;
 /// PostgreSQL indexes at most this many bytes of an item's text (a `tsvector` is capped at
@@ -165,6 +172,29 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
+/// One token of the `tags` column: a prefix and the value in hex (any code or slug becomes
+/// letters and digits), closed by `0` so no stemmer touches it.
+fn tag(prefix: &str, value: &str) -> String {
+    let mut t = format!("z{prefix}");
+    for b in value.to_lowercase().bytes() {
+        t.push_str(&format!("{b:02x}"));
+    }
+    t.push('0');
+    t
+}
+
+/// The tokens of an entry's access grants and facet values: its level (`acl`), its owners
+/// (`own`, by organization id), kind, year, organizations, bodies and topics.
+fn tags(e: &SearchEntry) -> String {
+    let mut t = vec![tag("acl", &e.access), tag("kind", &e.kind)];
+    t.extend(e.owner_ids.iter().map(|o| tag("own", &o.to_string())));
+    t.extend(e.year.iter().map(|y| tag("year", &y.to_string())));
+    t.extend(e.organizations.iter().map(|v| tag("org", v)));
+    t.extend(e.bodies.iter().map(|v| tag("body", v)));
+    t.extend(e.topics.iter().map(|v| tag("topic", v)));
+    t.join(" ")
+}
+
 /// The FTS5 query of these words: each one quoted, all required, the last also as a prefix.
 fn fts5_query(words: &[String]) -> String {
     let last = words.len().saturating_sub(1);
@@ -261,6 +291,7 @@ pub async fn insert(
         E::Access,
         E::Year,
         E::Language,
+        E::Tags,
         E::UpdatedAt,
     ]
     .into_iter()
@@ -275,6 +306,7 @@ pub async fn insert(
         entry.access.clone().into(),
         entry.year.into(),
         entry.language.clone().into(),
+        tags(entry).into(),
         now.into(),
     ];
     if backend == DatabaseBackend::Postgres {
@@ -359,39 +391,18 @@ enum SearchFts {
     Rowid,
 }
 
-/// The matching entries `viewer` may see, with the filters, as a `FROM … WHERE …` to which
-/// the caller adds what it selects.
-fn matching(
-    backend: DatabaseBackend,
-    viewer: &Viewer,
-    q: &SearchQuery,
-    words: &[String],
-) -> SelectStatement {
+/// PostgreSQL: the matching entries `viewer` may see, with the filters, as a `FROM … WHERE …`
+/// to which the caller adds what it selects.
+fn pg_matching(viewer: &Viewer, q: &SearchQuery, words: &[String]) -> SelectStatement {
     use search_entry::Column as E;
+    let (tsq, values) = pg_query(words);
     let mut s = Query::select();
-    match backend {
-        DatabaseBackend::Sqlite => {
-            s.from(SearchFts::Table)
-                .inner_join(
-                    search_entry::Entity,
-                    Expr::col((search_entry::Entity, E::Id))
-                        .equals((SearchFts::Table, SearchFts::Rowid)),
-                )
-                .and_where(Expr::cust_with_values(
-                    "search_fts MATCH ?",
-                    [fts5_query(words)],
-                ));
-        }
-        _ => {
-            let (tsq, values) = pg_query(words);
-            s.from(search_entry::Entity)
-                .and_where(Expr::cust_with_values(
-                    format!("search_entries.tsv @@ ({tsq})"),
-                    values,
-                ));
-        }
-    }
-    s.cond_where(visible(viewer));
+    s.from(search_entry::Entity)
+        .and_where(Expr::cust_with_values(
+            format!("search_entries.tsv @@ ({tsq})"),
+            values,
+        ))
+        .cond_where(visible(viewer));
     if let Some(k) = &q.kind {
         s.and_where(Expr::col((search_entry::Entity, E::Kind)).eq(k.as_str()));
     }
@@ -419,18 +430,152 @@ fn matching(
     s
 }
 
-/// The relevance of a matching entry, higher is better.
-fn score(backend: DatabaseBackend, words: &[String]) -> SimpleExpr {
-    match backend {
-        DatabaseBackend::Sqlite => Expr::cust("-bm25(search_fts, 5.0, 1.0)"),
-        _ => {
-            let (tsq, values) = pg_query(words);
+/// PostgreSQL: the total, and the best `window` matches with their scores.
+async fn pg_ranked(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    q: &SearchQuery,
+    words: &[String],
+    window: u64,
+) -> Result<(u64, Vec<(i32, f64)>), StoreError> {
+    use search_entry::Column as E;
+    let id = Expr::col((search_entry::Entity, E::Id));
+    let mut count = pg_matching(viewer, q, words);
+    count.expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
+    let total = match c.query_one(&count).await? {
+        Some(r) => u64::try_from(r.try_get::<i64>("", "n")?).unwrap_or(0),
+        None => 0,
+    };
+    let mut scored = pg_matching(viewer, q, words);
+    if total > RANK_WINDOW {
+        let mut newest = pg_matching(viewer, q, words);
+        newest
+            .expr_as(id.clone(), Alias::new("id"))
+            .order_by((search_entry::Entity, E::Id), Order::Desc)
+            .offset(RANK_WINDOW - 1)
+            .limit(1);
+        if let Some(r) = c.query_one(&newest).await? {
+            let from: i32 = r.try_get("", "id")?;
+            scored.and_where(id.clone().gte(from));
+        }
+    }
+    let (tsq, values) = pg_query(words);
+    scored
+        .expr_as(id, Alias::new("id"))
+        .expr_as(
             Expr::cust_with_values(
                 format!("CAST(ts_rank(search_entries.tsv, {tsq}) AS double precision)"),
                 values,
-            )
+            ),
+            Alias::new("score"),
+        )
+        .order_by(Alias::new("score"), Order::Desc)
+        .order_by(Alias::new("id"), Order::Asc)
+        .limit(window);
+    let mut ranked = Vec::new();
+    for r in c.query_all(&scored).await? {
+        ranked.push((r.try_get("", "id")?, r.try_get("", "score")?));
+    }
+    Ok((total, ranked))
+}
+
+/// SQLite: the FTS5 expression of the words, the access rule and the filters. The words are
+/// looked for in the title and text only; the rule and filters are tokens of `tags`: the
+/// same condition as `access::visible_condition` (public items for everyone, members-only
+/// ones for members and secretariats, secretariat-only ones for the secretariats of their
+/// owners, everything for administrators), checked against it by the tests.
+async fn sqlite_expression(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    q: &SearchQuery,
+    words: &[String],
+) -> Result<String, StoreError> {
+    use liaise_domain::Role;
+    let mut e = format!("{{title body}} : ({})", fts5_query(words));
+    let public = format!("\"{}\"", tag("acl", "public"));
+    let members = format!("\"{}\"", tag("acl", "members"));
+    let grants = match &viewer.role {
+        Role::Admin => None,
+        Role::Public => Some(public),
+        Role::Member => Some(format!("{public} OR {members}")),
+        Role::Secretariat(org) => {
+            let own = crate::entity::organization::Entity::find()
+                .filter(crate::entity::organization::Column::Code.eq(org.as_str()))
+                .one(c)
+                .await?
+                .map(|o| format!(" OR \"{}\"", tag("own", &o.id.to_string())))
+                .unwrap_or_default();
+            Some(format!("{public} OR {members}{own}"))
+        }
+    };
+    if let Some(g) = grants {
+        e.push_str(&format!(" AND tags : ({g})"));
+    }
+    let year = q.year.map(|y| y.to_string());
+    for (prefix, value) in [
+        ("kind", &q.kind),
+        ("org", &q.organization),
+        ("body", &q.body),
+        ("topic", &q.topic),
+        ("year", &year),
+    ] {
+        if let Some(v) = value {
+            e.push_str(&format!(" AND tags : \"{}\"", tag(prefix, v)));
         }
     }
+    Ok(e)
+}
+
+/// SQLite: the total, and the best `window` matches with their scores, all from the index.
+async fn sqlite_ranked(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    q: &SearchQuery,
+    words: &[String],
+    window: u64,
+) -> Result<(u64, Vec<(i32, f64)>), StoreError> {
+    use sea_orm::Statement;
+    let expr = sqlite_expression(c, viewer, q, words).await?;
+    let b = DatabaseBackend::Sqlite;
+    let total = match c
+        .query_one_raw(Statement::from_sql_and_values(
+            b,
+            "SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH ?",
+            [expr.clone().into()],
+        ))
+        .await?
+    {
+        Some(r) => u64::try_from(r.try_get::<i64>("", "n")?).unwrap_or(0),
+        None => 0,
+    };
+    let mut sql = "SELECT rowid AS id, -bm25(search_fts, 5.0, 1.0, 0.0) AS score \
+                   FROM search_fts WHERE search_fts MATCH ?"
+        .to_owned();
+    let mut values: Vec<sea_orm::Value> = vec![expr.clone().into()];
+    if total > RANK_WINDOW {
+        let newest = c
+            .query_one_raw(Statement::from_sql_and_values(
+                b,
+                "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ? \
+                 ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                [expr.into(), (RANK_WINDOW - 1).into()],
+            ))
+            .await?;
+        if let Some(r) = newest {
+            sql.push_str(" AND rowid >= ?");
+            values.push(r.try_get::<i32>("", "id")?.into());
+        }
+    }
+    sql.push_str(" ORDER BY score DESC, id ASC LIMIT ?");
+    values.push(window.into());
+    let mut ranked = Vec::new();
+    for r in c
+        .query_all_raw(Statement::from_sql_and_values(b, sql, values))
+        .await?
+    {
+        ranked.push((r.try_get("", "id")?, r.try_get("", "score")?));
+    }
+    Ok((total, ranked))
 }
 
 /// One search, as `viewer` may see it.
@@ -439,7 +584,6 @@ pub async fn search(
     viewer: &Viewer,
     q: &SearchQuery,
 ) -> Result<SearchResults, StoreError> {
-    use search_entry::Column as E;
     let backend = c.get_database_backend();
     let words = terms(&q.text);
     if words.is_empty() {
@@ -448,30 +592,12 @@ pub async fn search(
             ..SearchResults::default()
         });
     }
-    // The best matches by rank (enough for this page and the facets), with the total.
+    // The best matches by rank: enough for this page and the facets.
     let window = std::cmp::Ord::max(FACET_WINDOW, q.offset.saturating_add(q.limit));
-    // The window function sits outside the query that ranks: FTS5 functions such as bm25()
-    // only work in the query that holds the MATCH.
-    let mut scored = matching(backend, viewer, q, &words);
-    scored
-        .expr_as(Expr::col((search_entry::Entity, E::Id)), Alias::new("id"))
-        .expr_as(score(backend, &words), Alias::new("score"));
-    let best = Query::select()
-        .column(Alias::new("id"))
-        .column(Alias::new("score"))
-        .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("total"))
-        .from_subquery(scored, Alias::new("m"))
-        .order_by(Alias::new("score"), Order::Desc)
-        .order_by(Alias::new("id"), Order::Asc)
-        .limit(window)
-        .to_owned();
-    let rows = c.query_all(&best).await?;
-    let mut ranked: Vec<(i32, f64)> = Vec::with_capacity(rows.len());
-    let mut total = 0u64;
-    for r in &rows {
-        ranked.push((r.try_get("", "id")?, r.try_get("", "score")?));
-        total = u64::try_from(r.try_get::<i64>("", "total")?).unwrap_or(0);
-    }
+    let (total, ranked) = match backend {
+        DatabaseBackend::Sqlite => sqlite_ranked(c, viewer, q, &words, window).await?,
+        _ => pg_ranked(c, viewer, q, &words, window).await?,
+    };
     let facets = facets(c, &ranked).await?;
     let page: Vec<(i32, f64)> = ranked
         .iter()
@@ -479,7 +605,7 @@ pub async fn search(
         .take(usize::try_from(q.limit).unwrap_or(usize::MAX))
         .copied()
         .collect();
-    let hits = hits(c, backend, &words, &page).await?;
+    let hits = hits(c, backend, viewer, &words, &page).await?;
     Ok(SearchResults {
         hits,
         total,
@@ -537,6 +663,7 @@ async fn facets(c: &impl ConnectionTrait, ranked: &[(i32, f64)]) -> Result<Facet
 async fn hits(
     c: &impl ConnectionTrait,
     backend: DatabaseBackend,
+    viewer: &Viewer,
     words: &[String],
     page: &[(i32, f64)],
 ) -> Result<Vec<SearchHit>, StoreError> {
@@ -563,7 +690,8 @@ async fn hits(
         .expr_as(
             Expr::col((search_entry::Entity, E::Year)),
             Alias::new("year"),
-        );
+        )
+        .cond_where(visible(viewer));
     match backend {
         DatabaseBackend::Sqlite => {
             s.expr_as(
@@ -578,7 +706,7 @@ async fn hits(
             )
             .and_where(Expr::cust_with_values(
                 "search_fts MATCH ?",
-                [fts5_query(words)],
+                [format!("{{title body}} : ({})", fts5_query(words))],
             ))
             .and_where(Expr::col((SearchFts::Table, SearchFts::Rowid)).is_in(ids));
         }
