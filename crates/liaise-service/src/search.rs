@@ -281,7 +281,11 @@ impl Liaise {
             offset: page.offset(),
             limit: page.per_page(),
         };
-        Ok(q::search(self.store.conn(), viewer, &query).await?)
+        // One read transaction: the counts, the ranking and the page see the same data.
+        let tx = self.store.begin().await?;
+        let found = q::search(&tx, viewer, &query).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        Ok(found)
     }
 
     /// Rebuilds the search index from the items, in one transaction (administrators).
@@ -320,6 +324,7 @@ impl Liaise {
             done += n;
             progress(n);
         }
+        q::analyze(self.store.conn()).await?;
         Ok(())
     }
 }

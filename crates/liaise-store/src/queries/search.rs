@@ -266,6 +266,15 @@ pub async fn clear(c: &impl ConnectionTrait) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Refreshes the planner's statistics after a bulk load (PostgreSQL; SQLite needs none).
+pub async fn analyze(c: &impl ConnectionTrait) -> Result<(), StoreError> {
+    if c.get_database_backend() == DatabaseBackend::Postgres {
+        c.execute_unprepared("ANALYZE search_entries, search_facets, search_owners")
+            .await?;
+    }
+    Ok(())
+}
+
 /// How many entries the index holds.
 pub async fn count(c: &impl ConnectionTrait) -> Result<u64, StoreError> {
     use sea_orm::PaginatorTrait;
@@ -591,6 +600,13 @@ pub async fn search(
             facets_exact: true,
             ..SearchResults::default()
         });
+    }
+    if backend == DatabaseBackend::Postgres {
+        // Each `@@` on a row reads its whole tsvector out of line; the planner does not count
+        // that and scans the table when most rows match. The GIN index is always the better
+        // path here. Scoped to the caller's transaction (without one it changes nothing).
+        c.execute_unprepared("SET LOCAL enable_seqscan = off")
+            .await?;
     }
     // The best matches by rank: enough for this page and the facets.
     let window = std::cmp::Ord::max(FACET_WINDOW, q.offset.saturating_add(q.limit));
