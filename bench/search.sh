@@ -42,11 +42,15 @@ measure() {
   local backend=$1 url=$2 size=$3 t0 gen_ms
   echo "[$backend] generating $COUNT entries..." >&2
   t0=$(date +%s%N)
-  "$BIN" generate search-corpus --count "$COUNT" --seed 1 --database-url "$url" >/dev/null
+  "$BIN" generate search-corpus --count "$COUNT" --seed 1 --data-dir "$DATA" --database-url "$url" >/dev/null
   gen_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  "$BIN" serve --bind "127.0.0.1:$PORT" --database-url "$url" >/dev/null 2>&1 &
+  "$BIN" serve --bind "127.0.0.1:$PORT" --data-dir "$DATA" --database-url "$url" >/dev/null 2>&1 &
   PID=$!
-  until curl -fs "$BASE/healthz" >/dev/null 2>&1; do sleep 0.1; done
+  local waited=0
+  until curl -fs "$BASE/healthz" >/dev/null 2>&1; do
+    sleep 0.1; waited=$((waited + 1))
+    [ "$waited" -lt 600 ] || { echo "bench: the $backend server did not start" >&2; exit 1; }
+  done
   local total first
   total=$(curl -fs "$BASE/api/v1/search?q=postal&per_page=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
   t0=$(date +%s%N); curl -fs -o /dev/null "$BASE/api/v1/search?q=services&per_page=20"

@@ -172,6 +172,9 @@ async fn one_table_of_queries_gives_the_same_hits(app: TestApp) {
         "a:*",
         "'; DROP TABLE search_entries; --",
         "\\",
+        "x²",
+        "ⅷ ǅ ٣",
+        "\u{E000}mark\u{E001}",
     ] {
         let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
         let (s, v) = search(&app, &format!("q={encoded}"), None).await;
