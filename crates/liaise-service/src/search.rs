@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use crate::{Liaise, ServiceError, activities::Activity, liaisons::Liaison, snapshot::Snapshot};
 
 pub use liaise_store::queries::search::{
-    FacetCount, Facets, MARK_END, MARK_START, SearchHit, SearchResults, SnippetPart,
+    FacetCount, Facets, SearchHit, SearchResults, SnippetPart,
 };
 
 /// Every kind of item the index holds, in the order facets list them.

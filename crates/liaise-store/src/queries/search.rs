@@ -5,6 +5,10 @@
 //! a committed one. [`search`] answers the same contract on both backends: the hits of one
 //! page with their snippets, the exact total, and facet counts.
 //!
+//! Snippets are cut in Rust from the item's text around the first word found (a word
+//! matches when it starts like a query word: "services" marks "service"), so both backends
+//! show the same passage; the parts are plain text, escaped by whoever renders them.
+//!
 //! The user's text is never handed to FTS5 `MATCH` or `to_tsquery` as it is: [`terms`] keeps
 //! the words (letters and digits, folded to lower case without diacritics), and each is
 //! quoted (FTS5) or bound to `plainto_tsquery` (PostgreSQL). All words must match; the last
@@ -38,12 +42,6 @@ use crate::{
     StoreError,
     entity::{search_entry, search_facet, search_owner},
 };
-
-/// Marks the start of a matched word in a snippet (a private-use character, removed from
-/// indexed text so it can only come from the highlighter).
-pub const MARK_START: char = '\u{E000}';
-/// Marks the end of a matched word in a snippet.
-pub const MARK_END: char = '\u{E001}';
 
 /// Facets are counted over at most this many best matches.
 pub const FACET_WINDOW: u64 = 1000;
@@ -164,11 +162,10 @@ fn prefix_ok(word: &str) -> bool {
             .all(|c| c.is_alphabetic() || c.is_ascii_digit())
 }
 
-/// Removes the snippet markers (and other control characters but line breaks and tabs) from
-/// text before it is indexed.
+/// Removes control characters but line breaks and tabs from text before it is indexed.
 fn clean(text: &str) -> String {
     text.chars()
-        .filter(|c| *c != MARK_START && *c != MARK_END && (!c.is_control() || c.is_whitespace()))
+        .filter(|c| !c.is_control() || c.is_whitespace())
         .collect()
 }
 
@@ -394,12 +391,6 @@ fn visible(viewer: &Viewer) -> sea_orm::Condition {
     )
 }
 
-#[derive(sea_orm::DeriveIden, Clone, Copy)]
-enum SearchFts {
-    Table,
-    Rowid,
-}
-
 /// PostgreSQL: the matching entries `viewer` may see, with the filters, as a `FROM … WHERE …`
 /// to which the caller adds what it selects.
 fn pg_matching(viewer: &Viewer, q: &SearchQuery, words: &[String]) -> SelectStatement {
@@ -621,7 +612,7 @@ pub async fn search(
         .take(usize::try_from(q.limit).unwrap_or(usize::MAX))
         .copied()
         .collect();
-    let hits = hits(c, backend, viewer, &words, &page).await?;
+    let hits = hits(c, viewer, &words, &page).await?;
     Ok(SearchResults {
         hits,
         total,
@@ -675,137 +666,159 @@ async fn facets(c: &impl ConnectionTrait, ranked: &[(i32, f64)]) -> Result<Facet
     Ok(out)
 }
 
-/// The hits of one page, in rank order, with their snippets.
+/// The hits of one page, in rank order, with their snippets, read through the shared access
+/// rule.
 async fn hits(
     c: &impl ConnectionTrait,
-    backend: DatabaseBackend,
     viewer: &Viewer,
     words: &[String],
     page: &[(i32, f64)],
 ) -> Result<Vec<SearchHit>, StoreError> {
-    use search_entry::Column as E;
     if page.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = page.iter().map(|(id, _)| *id);
-    let mut s = Query::select();
-    s.expr_as(Expr::col((search_entry::Entity, E::Id)), Alias::new("id"))
-        .expr_as(
-            Expr::col((search_entry::Entity, E::Kind)),
-            Alias::new("kind"),
-        )
-        .expr_as(
-            Expr::col((search_entry::Entity, E::ItemKey)),
-            Alias::new("item_key"),
-        )
-        .expr_as(
-            Expr::col((search_entry::Entity, E::Title)),
-            Alias::new("title"),
-        )
-        .expr_as(Expr::col((search_entry::Entity, E::Url)), Alias::new("url"))
-        .expr_as(
-            Expr::col((search_entry::Entity, E::Year)),
-            Alias::new("year"),
-        )
-        .cond_where(visible(viewer));
-    match backend {
-        DatabaseBackend::Sqlite => {
-            s.expr_as(
-                Expr::cust("snippet(search_fts, -1, char(57344), char(57345), '…', 24)"),
-                Alias::new("snippet"),
-            )
-            .from(SearchFts::Table)
-            .inner_join(
-                search_entry::Entity,
-                Expr::col((search_entry::Entity, E::Id))
-                    .equals((SearchFts::Table, SearchFts::Rowid)),
-            )
-            .and_where(Expr::cust_with_values(
-                "search_fts MATCH ?",
-                [format!("{{title body}} : ({})", fts5_query(words))],
-            ))
-            .and_where(Expr::col((SearchFts::Table, SearchFts::Rowid)).is_in(ids));
-        }
-        _ => {
-            let (tsq, mut values) = pg_query(words);
-            values.push(
-                format!(
-                    "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, \
-                     MaxFragments=2, FragmentDelimiter=\" … \""
-                )
-                .into(),
-            );
-            let options = values.len();
-            s.expr_as(
-                Expr::cust_with_values(
-                    format!(
-                        "ts_headline('english', search_entries.title || ' · ' || search_entries.body, \
-                         {tsq}, ${options})"
-                    ),
-                    values,
-                ),
-                Alias::new("snippet"),
-            )
-            .from(search_entry::Entity)
-            .and_where(Expr::col((search_entry::Entity, E::Id)).is_in(ids));
-        }
-    }
-    let mut by_id = std::collections::HashMap::new();
-    for r in c.query_all(&s).await? {
-        let id: i32 = r.try_get("", "id")?;
-        let snippet: Option<String> = r.try_get("", "snippet")?;
-        by_id.insert(
-            id,
-            SearchHit {
-                kind: r.try_get("", "kind")?,
-                key: r.try_get("", "item_key")?,
-                title: r.try_get("", "title")?,
-                url: r.try_get("", "url")?,
-                year: r.try_get("", "year")?,
-                snippet: snippet_parts(snippet.as_deref().unwrap_or_default()),
-                score: 0.0,
-            },
-        );
-    }
+    let rows = search_entry::Entity::find()
+        .filter(search_entry::Column::Id.is_in(page.iter().map(|(id, _)| *id)))
+        .filter(visible(viewer))
+        .all(c)
+        .await?;
+    let mut by_id: std::collections::HashMap<i32, search_entry::Model> =
+        rows.into_iter().map(|r| (r.id, r)).collect();
     Ok(page
         .iter()
         .filter_map(|(id, score)| {
-            by_id.remove(id).map(|mut h| {
-                h.score = *score;
-                h
+            by_id.remove(id).map(|r| {
+                let mut snippet = snippet(&r.body, words);
+                if !snippet.iter().any(|p| p.marked) {
+                    snippet = snippet_or_none(&r.title, words).unwrap_or(snippet);
+                }
+                SearchHit {
+                    kind: r.kind,
+                    key: r.item_key,
+                    title: r.title,
+                    url: r.url,
+                    year: r.year,
+                    snippet,
+                    score: *score,
+                }
             })
         })
         .collect())
 }
 
-/// Splits a highlighted snippet at its markers.
-pub fn snippet_parts(s: &str) -> Vec<SnippetPart> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut marked = false;
-    let flush = |parts: &mut Vec<SnippetPart>, current: &mut String, marked: bool| {
-        if !current.is_empty() {
-            parts.push(SnippetPart {
-                text: std::mem::take(current),
-                marked,
-            });
-        }
+/// Words of a snippet shown around the first match.
+const SNIPPET_WORDS: usize = 24;
+
+/// What a word of the text must start with to count as a match of a query word: the word
+/// itself when short, else its first three quarters (so "services" marks "service",
+/// "postal" marks "postaux", "telecommunications" marks "télécommunication").
+fn root(word: &str) -> String {
+    let n = word.chars().count();
+    let keep = if n <= 4 {
+        n
+    } else {
+        (n * 3).div_ceil(4).max(4)
     };
-    for ch in s.chars() {
-        match ch {
-            MARK_START => {
-                flush(&mut parts, &mut current, marked);
-                marked = true;
+    word.chars().take(keep).collect()
+}
+
+/// A passage of `text` around the first word matching the query, with the matching words
+/// marked; the same on both backends. Text without a match gives its beginning.
+pub fn snippet(text: &str, words: &[String]) -> Vec<SnippetPart> {
+    snippet_at(text, words).unwrap_or_default()
+}
+
+fn snippet_or_none(text: &str, words: &[String]) -> Option<Vec<SnippetPart>> {
+    let s = snippet_at(text, words)?;
+    s.iter().any(|p| p.marked).then_some(s)
+}
+
+fn snippet_at(text: &str, words: &[String]) -> Option<Vec<SnippetPart>> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let roots: Vec<String> = words.iter().map(|w| root(w)).collect();
+    // Runs of letters and digits (words) and of everything else, as slices of the text.
+    let mut runs: Vec<(&str, bool)> = Vec::new();
+    let mut start = 0;
+    let mut in_word = None;
+    for (i, ch) in text.char_indices() {
+        let w = ch.is_alphanumeric();
+        if in_word != Some(w) {
+            if let Some(prev) = in_word {
+                runs.push((&text[start..i], prev));
             }
-            MARK_END => {
-                flush(&mut parts, &mut current, marked);
-                marked = false;
-            }
-            _ => current.push(ch),
+            start = i;
+            in_word = Some(w);
         }
     }
-    flush(&mut parts, &mut current, marked);
-    parts
+    if let Some(prev) = in_word {
+        runs.push((&text[start..], prev));
+    }
+    let matches = |s: &str| {
+        let f = fold(s).to_lowercase();
+        roots.iter().any(|r| f.starts_with(r.as_str()))
+    };
+    let word_runs: Vec<usize> = (0..runs.len()).filter(|i| runs[*i].1).collect();
+    let first = word_runs
+        .iter()
+        .position(|i| matches(runs[*i].0))
+        .unwrap_or(0);
+    let from_word = first.saturating_sub(SNIPPET_WORDS / 3);
+    let to_word = (from_word + SNIPPET_WORDS).min(word_runs.len());
+    let (Some(&from), Some(&last)) = (
+        word_runs.get(from_word),
+        word_runs.get(to_word.checked_sub(1)?),
+    ) else {
+        return None;
+    };
+    // From the very start when the window holds the first word, else after a "…".
+    let from = if from_word == 0 { 0 } else { from };
+    let mut parts = Vec::new();
+    let mut plain = String::new();
+    if from > 0 {
+        plain.push('…');
+    }
+    let more = runs[last + 1..].iter().any(|(_, w)| *w);
+    let end = if more { last } else { runs.len() - 1 };
+    for (s, is_word) in &runs[from..=end] {
+        if *is_word && matches(s) {
+            if !plain.is_empty() {
+                parts.push(SnippetPart {
+                    text: std::mem::take(&mut plain),
+                    marked: false,
+                });
+            }
+            parts.push(SnippetPart {
+                text: (*s).to_owned(),
+                marked: true,
+            });
+        } else {
+            // Line breaks and runs of spaces read as one space.
+            let mut space = false;
+            for ch in s.chars() {
+                if ch.is_whitespace() {
+                    if !space {
+                        plain.push(' ');
+                    }
+                    space = true;
+                } else {
+                    plain.push(ch);
+                    space = false;
+                }
+            }
+        }
+    }
+    if more {
+        plain.push('…');
+    }
+    if !plain.is_empty() {
+        parts.push(SnippetPart {
+            text: plain,
+            marked: false,
+        });
+    }
+    Some(parts)
 }
 
 #[cfg(test)]
@@ -835,25 +848,35 @@ mod tests {
     }
 
     #[test]
-    fn snippets_split_at_markers() {
-        let s = format!("a {MARK_START}b{MARK_END} <c>");
+    fn snippets_mark_the_words_found() {
+        let text = "Opening.\nThe postal services of <b>the</b> Union: postaux, service, télécommunication.";
+        let parts = snippet(text, &terms("services telecommunications postal"));
+        let marked: Vec<&str> = parts
+            .iter()
+            .filter(|p| p.marked)
+            .map(|p| p.text.as_str())
+            .collect();
         assert_eq!(
-            snippet_parts(&s),
-            vec![
-                SnippetPart {
-                    text: "a ".into(),
-                    marked: false
-                },
-                SnippetPart {
-                    text: "b".into(),
-                    marked: true
-                },
-                SnippetPart {
-                    text: " <c>".into(),
-                    marked: false
-                },
+            marked,
+            [
+                "postal",
+                "services",
+                "postaux",
+                "service",
+                "télécommunication"
             ]
         );
-        assert_eq!(clean(&s), "a b <c>");
+        let all: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            all,
+            "Opening. The postal services of <b>the</b> Union: postaux, service, télécommunication."
+        );
+        // A long text is cut around the first match.
+        let long = format!("{} needle {}", "word ".repeat(100), "tail ".repeat(100));
+        let parts = snippet(&long, &terms("needle"));
+        let all: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert!(all.starts_with('…') && all.ends_with('…'), "{all}");
+        assert_eq!(all.split_whitespace().count(), SNIPPET_WORDS);
+        assert!(snippet("", &terms("x")).is_empty());
     }
 }
