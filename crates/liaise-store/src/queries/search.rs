@@ -449,11 +449,9 @@ async fn pg_ranked(
     let mut scored = pg_matching(viewer, q, words);
     if total > RANK_WINDOW {
         let mut newest = pg_matching(viewer, q, words);
-        // `id + 0`: sorting the index's matches costs little, whereas walking the primary
-        // key backwards would read each row's tsvector out of line to test it.
         newest
             .expr_as(id.clone(), Alias::new("id"))
-            .order_by_expr(Expr::cust("search_entries.id + 0"), Order::Desc)
+            .order_by((search_entry::Entity, E::Id), Order::Desc)
             .offset(RANK_WINDOW - 1)
             .limit(1);
         if let Some(r) = c.query_one(&newest).await? {
