@@ -83,6 +83,11 @@ enum Command {
         #[command(flatten)]
         documents: documents::ImportArgs,
     },
+    /// Operate the search index.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -111,6 +116,30 @@ enum GenerateCommand {
         /// Seed of the pseudo-random choices, for repeatable data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Synthetic search index entries of kind `document` (about 5 KB of English or French
+    /// text each, spread over topics, bodies, organizations and years). They load the index
+    /// only, to measure search before real documents exist.
+    SearchCorpus {
+        #[arg(long, default_value_t = 100_000)]
+        count: u64,
+        /// Seed of the pseudo-random choices, for repeatable data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Entries written per transaction.
+        #[arg(long, default_value_t = 1_000)]
+        batch: u64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Rebuild the whole search index from the items, in one transaction.
+    Reindex {
         #[command(flatten)]
         db: DbArgs,
     },
@@ -341,6 +370,7 @@ async fn run(cli: Cli, started: Instant) -> Result<(), Failure> {
             documents::import(&config, documents).await
         }
         Command::Generate { command } => generate(&cli, command).await,
+        Command::Search { command } => search(&cli, command).await,
     }
 }
 
@@ -412,6 +442,17 @@ async fn token(cli: &Cli, command: &TokenCommand) -> Result<(), Failure> {
     }
 }
 
+async fn search(cli: &Cli, command: &SearchCommand) -> Result<(), Failure> {
+    let SearchCommand::Reindex { db } = command;
+    let config = load_config(cli, Some(db), None)?;
+    config::init_tracing(&config, "warn");
+    let liaise = open(&config).await?;
+    let n = liaise.reindex_search(&Viewer::system()).await?;
+    liaise.close().await?;
+    println!("search index rebuilt: {n} entries");
+    Ok(())
+}
+
 async fn generate(cli: &Cli, command: &GenerateCommand) -> Result<(), Failure> {
     let (count, seed, db) = match command {
         GenerateCommand::Documents { count, seed, db } => {
@@ -420,6 +461,12 @@ async fn generate(cli: &Cli, command: &GenerateCommand) -> Result<(), Failure> {
             return documents::generate(&config, *count, *seed).await;
         }
         GenerateCommand::Liaisons { count, seed, db } => (count, seed, db),
+        GenerateCommand::SearchCorpus {
+            count,
+            seed,
+            batch,
+            db,
+        } => return generate_search_corpus(cli, *count, *seed, *batch, db).await,
     };
     let config = load_config(cli, Some(db), None)?;
     config::init_tracing(&config, "warn");
@@ -485,6 +532,26 @@ async fn generate(cli: &Cli, command: &GenerateCommand) -> Result<(), Failure> {
         report.imported.len(),
         report.rejected.len()
     );
+    Ok(())
+}
+
+async fn generate_search_corpus(
+    cli: &Cli,
+    count: u64,
+    seed: u64,
+    batch: u64,
+    db: &DbArgs,
+) -> Result<(), Failure> {
+    let config = load_config(cli, Some(db), None)?;
+    config::init_tracing(&config, "warn");
+    let liaise = open(&config).await?;
+    let bar = indicatif::ProgressBar::new(count);
+    liaise
+        .generate_search_corpus(count, seed, batch.max(1), |n| bar.inc(n))
+        .await?;
+    bar.finish_and_clear();
+    liaise.close().await?;
+    println!("{count} search entries generated");
     Ok(())
 }
 

@@ -70,6 +70,18 @@ fn access_level(s: &str) -> AccessLevel {
 }
 
 /// Turns rows and their links into activities with codes and slugs.
+/// One activity by id, whoever may see it (for the search index, inside a write).
+pub(crate) async fn load(
+    c: &impl liaise_store::Conn,
+    snap: &Snapshot,
+    id: i32,
+) -> Result<Option<Activity>, ServiceError> {
+    match q::get(c, &Viewer::system(), id).await? {
+        Some(row) => Ok(assemble(c, snap, vec![row]).await?.pop()),
+        None => Ok(None),
+    }
+}
+
 async fn assemble(
     c: &impl liaise_store::Conn,
     snap: &Snapshot,
@@ -333,6 +345,7 @@ impl Liaise {
             changes,
         )
         .await?;
+        crate::search::index_activity(&tx, &snap, created.id).await?;
         reg::bump_revision(&tx).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.reload().await?;
@@ -394,6 +407,7 @@ impl Liaise {
         let owners: Vec<String> = resolved.owners.iter().map(ToString::to_string).collect();
         let changes = diff(&activity_fields(&current), &fields(&input, &owners));
         audit::record(&tx, viewer, "update", "activity", &id.to_string(), changes).await?;
+        crate::search::index_activity(&tx, &snap, id).await?;
         reg::bump_revision(&tx).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.reload().await?;

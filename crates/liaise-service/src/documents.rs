@@ -341,7 +341,7 @@ fn version_view(v: document_version::Model) -> VersionView {
     }
 }
 
-fn proposal_view(p: proposal::Model) -> ProposalView {
+pub(crate) fn proposal_view(p: proposal::Model) -> ProposalView {
     ProposalView {
         id: p.id,
         identifier: p.identifier,
@@ -360,7 +360,7 @@ fn proposal_view(p: proposal::Model) -> ProposalView {
     }
 }
 
-fn resolution_view(m: resolution::Model) -> ResolutionVersion {
+pub(crate) fn resolution_view(m: resolution::Model) -> ResolutionVersion {
     ResolutionVersion {
         id: m.id,
         number: m.number,
@@ -373,7 +373,7 @@ fn resolution_view(m: resolution::Model) -> ResolutionVersion {
     }
 }
 
-async fn assemble(
+pub(crate) async fn assemble(
     c: &impl liaise_store::Conn,
     snap: &crate::Snapshot,
     rows: Vec<document::Model>,
@@ -762,6 +762,7 @@ impl Liaise {
             &read.contribution,
         )
         .await?;
+        crate::search::index_document(&tx, &snap, stored.document_id).await?;
         reg::bump_revision(&tx).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.reload().await?;
@@ -854,8 +855,8 @@ impl Liaise {
                 now,
             )
             .await?;
-            // Search: the new resolution text (title, items) is known here.
             if added {
+                crate::search::index_resolution(&tx, number).await?;
                 recorded = Some(format!("{number}:{key}"));
             }
         }
@@ -1117,8 +1118,6 @@ async fn store_contribution(
         now,
     )
     .await?;
-    // Search: the document's searchable text is known here (number, title, and the version's
-    // extracted text `s.text`), inside the import's transaction.
     let mut proposals = Vec::new();
     for p in &c.proposals {
         let text = proposal_text(c, p);
@@ -1173,8 +1172,6 @@ async fn store_contribution(
             now,
         )
         .await?;
-        // Search: a proposal's searchable text (identifier, title, sections' after texts,
-        // reasons) is known here.
         proposals.push((row.id, identifier));
     }
     let after: Fields = vec![
@@ -1268,7 +1265,7 @@ pub(crate) async fn load_reference(store: &Store) -> Result<usize, ServiceError>
             now,
         )
         .await?;
-        // Search: a resolution's searchable text (title, items) is known here.
+        crate::search::index_resolution(&tx, &target.number).await?;
         keys.push(key);
     }
     let key = format!("document:{number}");
@@ -1280,7 +1277,7 @@ pub(crate) async fn load_reference(store: &Store) -> Result<usize, ServiceError>
             .map(|o| o.id)
             .into_iter()
             .collect();
-        store_contribution(
+        let stored = store_contribution(
             &tx,
             &system,
             &Stored {
@@ -1298,6 +1295,8 @@ pub(crate) async fn load_reference(store: &Store) -> Result<usize, ServiceError>
             c,
         )
         .await?;
+        let snap = crate::Snapshot::build(reg::load_all(&tx).await?);
+        crate::search::index_document(&tx, &snap, stored.document_id).await?;
         keys.push(key);
     }
     if keys.is_empty() {
@@ -1390,8 +1389,7 @@ impl Liaise {
                     now,
                 )
                 .await?;
-                // Search: a generated document's searchable text (number, title, text) is
-                // known here.
+                crate::search::index_document(&tx, &snap, row.id).await?;
             }
             audit::record(
                 &tx,

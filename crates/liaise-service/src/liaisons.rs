@@ -161,6 +161,18 @@ fn today() -> Date {
     OffsetDateTime::now_utc().date()
 }
 
+/// One statement by id, whoever may see it (for the search index, inside a write).
+pub(crate) async fn load(
+    c: &impl liaise_store::Conn,
+    snap: &Snapshot,
+    id: i32,
+) -> Result<Option<Liaison>, ServiceError> {
+    match q::get(c, &Viewer::system(), id).await? {
+        Some(row) => Ok(assemble(c, snap, vec![row]).await?.pop()),
+        None => Ok(None),
+    }
+}
+
 async fn assemble(
     c: &impl liaise_store::Conn,
     snap: &Snapshot,
@@ -630,6 +642,7 @@ impl Liaise {
                 }
             }
         }
+        crate::search::index_liaison(&tx, &snap, created.id).await?;
         reg::bump_revision(&tx).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.reload().await?;
@@ -755,6 +768,7 @@ impl Liaise {
             None,
         )
         .await?;
+        crate::search::index_liaison(&tx, &snap, current.id).await?;
         reg::bump_revision(&tx).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.reload().await?;
@@ -833,6 +847,8 @@ impl Liaise {
             changes,
         )
         .await?;
+        let snap = self.registry().await?;
+        crate::search::index_liaison(&tx, &snap, current.id).await?;
         reg::bump_revision(&tx).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.reload().await?;
@@ -1195,6 +1211,7 @@ impl Liaise {
                 diff(&Vec::new(), &fields(&input)),
             )
             .await?;
+            crate::search::index_liaison(&tx, &snap, created.id).await?;
             report.imported.push((row.line, label));
         }
         reg::bump_revision(&tx).await?;

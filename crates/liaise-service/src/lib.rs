@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod audit;
+mod corpus;
 pub mod documents;
 mod error;
 pub mod files;
@@ -14,6 +15,7 @@ pub mod liaisons;
 pub mod reference;
 pub mod registry;
 pub mod reminders;
+pub mod search;
 pub mod snapshot;
 pub mod tokens;
 

@@ -152,6 +152,7 @@ pub async fn load(store: &Store) -> Result<usize, ServiceError> {
     let now = OffsetDateTime::now_utc();
     let done = apply(&tx, &data, &applied, now).await?;
     r::mark_applied(&tx, &done, now).await?;
+    crate::search::index_registry(&tx).await?;
     q::bump_revision(&tx).await?;
     tx.commit().await.map_err(liaise_store::StoreError::from)?;
     tracing::info!(entries = done.len(), "reference data loaded");

@@ -76,6 +76,7 @@ fn merge(patch: Option<Option<String>>, current: Option<String>) -> Option<Strin
 impl Liaise {
     /// Bumps the revision, commits, and shows the new registry.
     async fn commit_registry(&self, tx: Tx) -> Result<Arc<snapshot::Snapshot>, ServiceError> {
+        crate::search::index_registry(&tx).await?;
         q::bump_revision(&tx).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.reload().await?;

@@ -147,8 +147,10 @@ pub struct Snapshot {
     memo: Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>,
 }
 
-/// Content queries remembered per snapshot, at most this many.
-const MEMO_MAX: usize = 4096;
+/// Content queries remembered per snapshot, at most this many. Rendered statement lists are
+/// among them (tens of KB each), so this bounds the memo near 25 MB however many distinct
+/// query strings arrive between two writes; past it the memo starts again empty.
+const MEMO_MAX: usize = 512;
 
 impl Snapshot {
     pub fn build(rows: RegistryRows) -> Self {

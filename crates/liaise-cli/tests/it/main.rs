@@ -29,6 +29,8 @@ fn every_command_has_help() {
         vec!["import", "--help"],
         vec!["import", "liaisons", "--help"],
         vec!["generate", "documents", "--help"],
+        vec!["search", "reindex", "--help"],
+        vec!["generate", "search-corpus", "--help"],
     ] {
         let out = liaise().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -421,4 +423,60 @@ fn contributions_are_imported_bad_files_named_and_nothing_of_them_stored() {
     );
     child.kill().unwrap();
     let _ = child.wait();
+}
+
+#[test]
+fn a_search_corpus_is_generated_and_the_index_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let out = liaise()
+        .args([
+            "generate",
+            "search-corpus",
+            "--count",
+            "120",
+            "--seed",
+            "7",
+            "--batch",
+            "50",
+            "--data-dir",
+            data,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("120 search entries"));
+    let (mut child, addr) = serve(data);
+    let body = reqwest::blocking_get(&format!(
+        "http://{addr}/api/v1/search?q=postal&kind=document&per_page=1"
+    ));
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let total = v["total"].as_u64().unwrap();
+    assert!(total > 10 && total <= 120, "{body}");
+    assert_eq!(v["items"][0]["kind"], "document", "{body}");
+    child.kill().unwrap();
+    let _ = child.wait();
+    // The rebuild indexes the items themselves: the registry, not the generated entries.
+    let out = liaise()
+        .args(["search", "reindex", "--data-dir", data])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.starts_with("search index rebuilt: "), "{said}");
+    let n: u64 = said
+        .trim()
+        .trim_start_matches("search index rebuilt: ")
+        .trim_end_matches(" entries")
+        .parse()
+        .unwrap();
+    assert!(n > 20 && n < 120, "{said}");
 }

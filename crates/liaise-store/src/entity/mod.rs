@@ -459,3 +459,63 @@ pub mod reminder {
 
 mod documents;
 pub use documents::{document, document_organization, document_version, proposal, resolution};
+pub mod search_entry {
+    use sea_orm::entity::prelude::*;
+
+    /// One searchable item. PostgreSQL adds a `tsvector` column, `tsv`, that only the
+    /// search queries name.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "search_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub kind: String,
+        pub item_key: String,
+        #[sea_orm(column_type = "Text")]
+        pub title: String,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        pub url: String,
+        pub access: String,
+        pub year: Option<i32>,
+        pub language: Option<String>,
+        /// Access grants and facet values as tokens, for the SQLite full-text index.
+        #[sea_orm(column_type = "Text")]
+        pub tags: String,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod search_owner {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "search_owners")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub entry_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub organization_id: i32,
+    }
+
+    no_relations!();
+}
+
+pub mod search_facet {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "search_facets")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub entry_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub facet: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub value: String,
+    }
+
+    no_relations!();
+}

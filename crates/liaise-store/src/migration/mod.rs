@@ -10,6 +10,7 @@ mod m20261128_000005_attachments;
 mod m20261128_000006_reminders;
 mod m20261128_000007_ls_numbering;
 mod m20261128_000008_documents;
+mod m20261128_000009_search;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_reminders::Migration),
             Box::new(m20261128_000007_ls_numbering::Migration),
             Box::new(m20261128_000008_documents::Migration),
+            Box::new(m20261128_000009_search::Migration),
         ]
     }
 }

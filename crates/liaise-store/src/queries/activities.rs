@@ -257,3 +257,14 @@ pub async fn by_id_unfiltered(
 ) -> Result<Option<activity::Model>, StoreError> {
     Ok(activity::Entity::find_by_id(id).one(c).await?)
 }
+
+/// Every activity's id (for rebuilding the search index).
+pub async fn all_ids(c: &impl ConnectionTrait) -> Result<Vec<i32>, StoreError> {
+    Ok(activity::Entity::find()
+        .select_only()
+        .column(activity::Column::Id)
+        .order_by_asc(activity::Column::Id)
+        .into_tuple()
+        .all(c)
+        .await?)
+}

@@ -469,3 +469,28 @@ pub async fn counts(c: &impl ConnectionTrait) -> Result<[u64; 4], StoreError> {
         resolution::Entity::find().count(c).await?,
     ])
 }
+
+// ---- for the search index -------------------------------------------------------------------
+
+/// Every document's id, for rebuilding the search index.
+pub async fn all_ids(c: &impl ConnectionTrait) -> Result<Vec<i32>, StoreError> {
+    Ok(document::Entity::find()
+        .select_only()
+        .column(document::Column::Id)
+        .order_by_asc(document::Column::Id)
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
+/// Every resolution number kept, once each.
+pub async fn resolution_numbers(c: &impl ConnectionTrait) -> Result<Vec<String>, StoreError> {
+    Ok(resolution::Entity::find()
+        .select_only()
+        .column(resolution::Column::Number)
+        .distinct()
+        .order_by_asc(resolution::Column::Number)
+        .into_tuple()
+        .all(c)
+        .await?)
+}

@@ -637,3 +637,14 @@ pub async fn unsent_reminders(
         .all(c)
         .await?)
 }
+
+/// Every statement's id (for rebuilding the search index).
+pub async fn all_ids(c: &impl ConnectionTrait) -> Result<Vec<i32>, StoreError> {
+    Ok(liaison::Entity::find()
+        .select_only()
+        .column(liaison::Column::Id)
+        .order_by_asc(liaison::Column::Id)
+        .into_tuple()
+        .all(c)
+        .await?)
+}

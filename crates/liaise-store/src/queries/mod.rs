@@ -8,5 +8,6 @@ pub mod documents;
 pub mod liaisons;
 pub mod reference;
 pub mod registry;
+pub mod search;
 pub mod tokens;
 pub mod users;

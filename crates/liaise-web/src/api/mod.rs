@@ -8,6 +8,7 @@ mod dto;
 pub(crate) mod extract;
 mod liaisons;
 mod registry;
+mod search;
 
 use axum::{
     Router,
@@ -44,6 +45,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
         (name = "activities", description = "Records of the collaboration, each with an access level"),
         (name = "liaisons", description = "Liaison statements between bodies"),
         (name = "documents", description = "Documents and versions, resolutions, amendment proposals, imports"),
+        (name = "search", description = "One search over everything the caller may see"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -116,6 +118,7 @@ pub fn router() -> OpenApiRouter<AppState> {
                     liaise_service::documents::IMPORT_MAX + 64 * 1024,
                 )),
         )
+        .routes(routes!(search::search))
         .routes(routes!(audit::list_audit))
         .routes(routes!(openapi_json))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

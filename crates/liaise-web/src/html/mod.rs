@@ -28,6 +28,7 @@ mod account;
 mod documents;
 pub(crate) mod form;
 mod liaison_forms;
+mod search;
 mod session;
 
 use form::PagePath;
@@ -55,6 +56,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/liaisons/{key}/attachments/{id}", get(liaison_attachment)),
         ("/secretariat/reminders", get(reminders)),
         ("/activities/{id}", get(activity)),
+        ("/search", get(search::search)),
         ("/lang/{code}", get(switch_language)),
         ("/static/style.css", get(stylesheet)),
     ];
@@ -563,7 +565,7 @@ async fn matrix(
 
 // ---- lists ------------------------------------------------------------------------------
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 struct ListParams {
     organization: Option<String>,
     kind: Option<String>,

@@ -305,6 +305,16 @@ async fn no_marker_reaches_a_viewer_who_may_not_see_it(app: TestApp) {
                 urls.push(format!("{v}?body=SG12"));
                 urls.push(format!("{v}?organization=UPU&topic=qos&year=2026"));
             }
+            // Search: every marker by its prefix, with and without filters.
+            if v.ends_with("/search") {
+                for prefix in ["MARK", "LSMARK"] {
+                    urls.push(format!("{v}?q={prefix}{nonce}&per_page=100"));
+                    urls.push(format!(
+                        "{v}?q={prefix}{nonce}&organization=UPU&topic=qos&year=2026"
+                    ));
+                }
+                urls.push(format!("{v}?q=qos&topic=qos&body=SG12"));
+            }
             urls.push(v);
         }
     }

@@ -59,6 +59,45 @@ async fn a_person_signs_in_sees_members_only_data_and_signs_out() {
     assert!(public.contains("Browser Delegate"), "{public}");
     assert!(!public.contains(&email), "e-mail shown to the public");
 
+    // The search box in the header finds the person; a facet narrows the result.
+    browser
+        .find(Locator::Css("#site-q"))
+        .await
+        .unwrap()
+        .send_keys("browser delegate")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css(r#"form.site-search button[type=submit]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let search_url = app.url("/search?q=browser+delegate");
+    wait_for_url(&browser, |u| u == search_url).await;
+    let found = wait_for_source(&browser, "<mark>").await;
+    assert!(
+        found.contains(&person_url.replace(&app.url(""), "")),
+        "{found}"
+    );
+    assert!(
+        !found.contains(&email),
+        "the index holds no e-mail: {found}"
+    );
+    browser
+        .find(Locator::Css(
+            r#"aside.facets a[href^="/search?kind=person"]"#,
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(&browser, |u| u.contains("kind=person")).await;
+    wait_for_source(&browser, "Filters in force").await;
+    browser.goto(&person_url).await.unwrap();
+
     // Sign in from the header link; the form brings the reader back to the person.
     browser
         .find(Locator::LinkText("Sign in"))
@@ -342,7 +381,7 @@ async fn sign_in(browser: &Client, email: &str, password: &str) {
         .send_keys(password)
         .await
         .unwrap();
-    field("button[type=submit]")
+    field(r#"form[action="/login"] button[type=submit]"#)
         .await
         .unwrap()
         .click()

@@ -16,6 +16,7 @@ backend_tests!(
     pages_show_track_changes,
     the_compilation_consolidates_or_shows_conflicts,
     the_secretariat_records_a_proposals_status,
+    documents_proposals_and_resolutions_are_found_by_search,
 );
 
 const FIXTURE_DOCX: &[u8] = include_bytes!("../../../../data/reference/ATU-35A3-1.docx");
@@ -774,4 +775,83 @@ async fn the_secretariat_records_a_proposals_status(app: TestApp) {
             && e["changes"].to_string().contains("under-discussion")),
         "{audit}"
     );
+}
+
+/// The `kind:key` of the hits of a search as the holder of `token` (anonymous when none).
+async fn found(app: &TestApp, query: &str, token: Option<&str>) -> Vec<String> {
+    let mut req = app.client.get(app.url(&format!("/api/v1/search?{query}")));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let (s, v) = liaise_testkit::read(req.send().await.unwrap()).await;
+    assert_eq!(s, 200, "{query}: {v}");
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{}:{}",
+                h["kind"].as_str().unwrap(),
+                h["key"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+async fn documents_proposals_and_resolutions_are_found_by_search(app: TestApp) {
+    // The shipped reference data: the resolution and the proposal, by words of their texts.
+    assert_eq!(
+        found(&app, "q=postal+union&kind=resolution", None).await,
+        vec!["resolution:11"]
+    );
+    assert!(
+        found(&app, "q=metaverse&kind=proposal", None)
+            .await
+            .contains(&"proposal:ATU/35A3/1".to_owned())
+    );
+    // A members-only import is found by members at once, never by the public.
+    let itu = itu_token(&app).await;
+    let member = app.token(Role::Member).await;
+    let (s, _, v) = import(
+        &app,
+        Some(&itu),
+        "eur.docx",
+        eur_docx(),
+        &[("access", "members")],
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let doc = v["document"].as_i64().unwrap();
+    let q = "q=digital+identity";
+    let hits = found(&app, q, Some(&member)).await;
+    assert!(hits.contains(&"proposal:EUR/40/1".to_owned()), "{hits:?}");
+    assert!(hits.contains(&format!("document:{doc}")), "{hits:?}");
+    let public = found(&app, q, None).await;
+    assert!(
+        !public
+            .iter()
+            .any(|h| h == "proposal:EUR/40/1" || h == &format!("document:{doc}")),
+        "{public:?}"
+    );
+    // The facets count the new kinds.
+    let (s, v) = liaise_testkit::read(
+        app.client
+            .get(app.url("/api/v1/search?q=resolution"))
+            .bearer_auth(&member)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let kinds: Vec<&str> = v["facets"]["kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    for k in ["document", "proposal", "resolution"] {
+        assert!(kinds.contains(&k), "{k} in {v}");
+    }
 }

@@ -12,3 +12,4 @@ mod liaisons;
 mod ops;
 mod pages;
 mod reference;
+mod search;
