@@ -69,6 +69,34 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
+/// For upload routes: answers 413 before the handler runs when the declared length is over
+/// `limit` bytes, having read and dropped what the client sends, so it receives the answer
+/// instead of a connection reset in the middle of its upload.
+pub(crate) async fn refuse_declared_over(
+    limit: usize,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        drain(req.into_body(), 64 * 1024 * 1024).await;
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the upload is larger than the limit of {} MiB",
+                limit / 1024 / 1024
+            ),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
 async fn drain(body: axum::body::Body, cap: usize) {
     use http_body_util::BodyExt;
     let mut body = body;

@@ -103,7 +103,14 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(liaisons::add_attachment))
                 .layer(DefaultBodyLimit::max(
                     liaise_service::liaisons::ATTACHMENT_MAX + 64 * 1024,
-                )),
+                ))
+                .layer(axum::middleware::from_fn(|req, next| {
+                    extract::refuse_declared_over(
+                        liaise_service::liaisons::ATTACHMENT_MAX + 64 * 1024,
+                        req,
+                        next,
+                    )
+                })),
         )
         .routes(routes!(documents::list_documents))
         .routes(routes!(documents::get_document))
@@ -116,7 +123,14 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(documents::import))
                 .layer(DefaultBodyLimit::max(
                     liaise_service::documents::IMPORT_MAX + 64 * 1024,
-                )),
+                ))
+                .layer(axum::middleware::from_fn(|req, next| {
+                    extract::refuse_declared_over(
+                        liaise_service::documents::IMPORT_MAX + 64 * 1024,
+                        req,
+                        next,
+                    )
+                })),
         )
         .routes(routes!(search::search))
         .routes(routes!(audit::list_audit))

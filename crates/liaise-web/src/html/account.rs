@@ -418,18 +418,15 @@ struct AuditPage {
 
 impl AuditPage {
     fn page_link(&self, page: u64) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("entity", &self.filter_entity),
-            ("actor", &self.filter_actor),
-            ("action", &self.filter_action),
-        ] {
-            if !v.is_empty() {
-                q.append_pair(k, v);
-            }
-        }
-        q.append_pair("page", &page.to_string());
-        format!("/admin/audit?{}", q.finish())
+        super::page_link(
+            "/admin/audit",
+            &[
+                ("entity", Some(self.filter_entity.as_str())),
+                ("actor", Some(self.filter_actor.as_str())),
+                ("action", Some(self.filter_action.as_str())),
+            ],
+            page,
+        )
     }
 }
 

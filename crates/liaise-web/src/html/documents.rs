@@ -132,18 +132,15 @@ struct DocumentParams {
 
 impl DocumentParams {
     fn link(&self, page: u64) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("kind", &self.kind),
-            ("body", &self.body),
-            ("year", &self.year),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                q.append_pair(k, v);
-            }
-        }
-        q.append_pair("page", &page.to_string());
-        format!("/documents?{}", q.finish())
+        super::page_link(
+            "/documents",
+            &[
+                ("kind", self.kind.as_deref()),
+                ("body", self.body.as_deref()),
+                ("year", self.year.as_deref()),
+            ],
+            page,
+        )
     }
 }
 
@@ -450,18 +447,15 @@ struct ProposalParams {
 
 impl ProposalParams {
     fn link(&self, page: u64) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("target", &self.target),
-            ("status", &self.status),
-            ("source", &self.source),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                q.append_pair(k, v);
-            }
-        }
-        q.append_pair("page", &page.to_string());
-        format!("/proposals?{}", q.finish())
+        super::page_link(
+            "/proposals",
+            &[
+                ("target", self.target.as_deref()),
+                ("status", self.status.as_deref()),
+                ("source", self.source.as_deref()),
+            ],
+            page,
+        )
     }
 }
 

@@ -584,22 +584,31 @@ impl ListParams {
 
     /// The query string of these filters at another page.
     fn link(&self, base: &str, page: u64) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("organization", &self.organization),
-            ("kind", &self.kind),
-            ("topic", &self.topic),
-            ("body", &self.body),
-            ("q", &self.q),
-            ("year", &self.year),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                q.append_pair(k, v);
-            }
-        }
-        q.append_pair("page", &page.to_string());
-        format!("{base}?{}", q.finish())
+        page_link(
+            base,
+            &[
+                ("organization", self.organization.as_deref()),
+                ("kind", self.kind.as_deref()),
+                ("topic", self.topic.as_deref()),
+                ("body", self.body.as_deref()),
+                ("q", self.q.as_deref()),
+                ("year", self.year.as_deref()),
+            ],
+            page,
+        )
     }
+}
+
+/// A list page's address with these filters (blank ones left out) at another page.
+pub(crate) fn page_link(base: &str, filters: &[(&str, Option<&str>)], page: u64) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in filters {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            q.append_pair(k, v);
+        }
+    }
+    q.append_pair("page", &page.to_string());
+    format!("{base}?{}", q.finish())
 }
 
 fn pages(total: usize, p: PageRequest) -> u64 {
@@ -914,28 +923,21 @@ struct LiaisonParams {
 
 impl LiaisonParams {
     fn link(&self, page: u64) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("organization", &self.organization),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("purpose", &self.purpose),
-            ("state", &self.state),
-            ("topic", &self.topic),
-            ("year", &self.year),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                q.append_pair(k, v);
-            }
-        }
-        if self.awaiting {
-            q.append_pair("awaiting", "true");
-        }
-        if self.overdue {
-            q.append_pair("overdue", "true");
-        }
-        q.append_pair("page", &page.to_string());
-        format!("/liaisons?{}", q.finish())
+        page_link(
+            "/liaisons",
+            &[
+                ("organization", self.organization.as_deref()),
+                ("from", self.from.as_deref()),
+                ("to", self.to.as_deref()),
+                ("purpose", self.purpose.as_deref()),
+                ("state", self.state.as_deref()),
+                ("topic", self.topic.as_deref()),
+                ("year", self.year.as_deref()),
+                ("awaiting", self.awaiting.then_some("true")),
+                ("overdue", self.overdue.then_some("true")),
+            ],
+            page,
+        )
     }
 
     fn csv_link(&self) -> String {

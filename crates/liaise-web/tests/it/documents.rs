@@ -499,6 +499,19 @@ async fn bad_files_are_refused_and_leave_nothing(app: TestApp) {
         "{html}"
     );
     assert_eq!(counts().await, before);
+    // Over the size limit: the answer arrives (not a reset connection) and names the limit.
+    let (s, kind, v) = import(
+        &app,
+        Some(&itu),
+        "big.txt",
+        vec![b'a'; 21 * 1024 * 1024],
+        &[],
+    )
+    .await;
+    assert_eq!(s, 413, "{v}");
+    assert!(kind.starts_with("application/problem+json"), "{kind}");
+    assert!(v["detail"].as_str().unwrap().contains("20 MiB"), "{v}");
+    assert_eq!(counts().await, before);
     // Without the CSRF token: refused.
     let form = reqwest::multipart::Form::new().part(
         "file",
