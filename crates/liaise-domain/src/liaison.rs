@@ -89,6 +89,15 @@ kebab_enum! {
     }
 }
 
+kebab_enum! {
+    /// The order of a list of statements (newest first unless asked otherwise).
+    LsSort {
+        Newest => "newest",
+        Oldest => "oldest",
+        Title => "title",
+    }
+}
+
 /// One addressee of a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Addressee {

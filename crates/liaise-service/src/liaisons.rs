@@ -128,6 +128,8 @@ pub struct LiaisonQuery {
     pub year: Option<i32>,
     pub awaiting: bool,
     pub overdue: bool,
+    /// `newest` (the default), `oldest` or `title`.
+    pub sort: Option<String>,
 }
 
 /// The statements a new one answers and refers to, by id.
@@ -450,6 +452,9 @@ impl Liaise {
             year: query.year,
             awaiting: query.awaiting,
             overdue_on: query.overdue.then(today),
+            sort: crate::blank(&query.sort)
+                .map(|s| liaise_domain::liaison::LsSort::parse("sort", s))
+                .transpose()?,
             ..LiaisonFilter::default()
         };
         if let Some(o) = crate::blank(&query.organization) {

@@ -42,6 +42,8 @@ pub struct LiaisonFilter {
     pub awaiting: bool,
     /// Only statements with a row awaiting a reply past its deadline (before `today`).
     pub overdue_on: Option<Date>,
+    /// The order; newest first when none.
+    pub sort: Option<liaise_domain::liaison::LsSort>,
 }
 
 fn in_link<E: EntityTrait + Default + sea_orm::sea_query::Iden + Copy + 'static>(
@@ -125,14 +127,21 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<liaison::Model>, u64), StoreError> {
+    use liaise_domain::liaison::LsSort;
     let total = filtered(viewer, f).count(c).await?;
-    let rows = filtered(viewer, f)
-        .order_by_desc(liaison::Column::Date)
-        .order_by_desc(liaison::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(c)
-        .await?;
+    let ordered = match f.sort.unwrap_or(LsSort::Newest) {
+        LsSort::Newest => filtered(viewer, f)
+            .order_by_desc(liaison::Column::Date)
+            .order_by_desc(liaison::Column::Id),
+        LsSort::Oldest => filtered(viewer, f)
+            .order_by_asc(liaison::Column::Date)
+            .order_by_asc(liaison::Column::Id),
+        LsSort::Title => filtered(viewer, f)
+            .order_by_asc(liaison::Column::Title)
+            .order_by_desc(liaison::Column::Date)
+            .order_by_desc(liaison::Column::Id),
+    };
+    let rows = ordered.offset(offset).limit(limit).all(c).await?;
     Ok((rows, total))
 }
 

@@ -44,3 +44,8 @@ ls-export-csv = Download as CSV
 ls-field-meeting = Meeting
 ls-field-related-to = Related to (statement id)
 ls-related-to = Related to
+
+ls-sort = Order
+ls-sort-newest = Newest first
+ls-sort-oldest = Oldest first
+ls-sort-title = By title

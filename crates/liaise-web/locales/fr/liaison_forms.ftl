@@ -44,3 +44,8 @@ ls-export-csv = Télécharger en CSV
 ls-field-meeting = Réunion
 ls-field-related-to = En relation avec (numéro interne)
 ls-related-to = En relation avec
+
+ls-sort = Ordre
+ls-sort-newest = Les plus récentes d’abord
+ls-sort-oldest = Les plus anciennes d’abord
+ls-sort-title = Par titre

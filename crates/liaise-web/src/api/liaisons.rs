@@ -169,6 +169,8 @@ pub struct LiaisonsQuery {
     /// Only statements with a row past its deadline without a reply.
     #[serde(default)]
     pub overdue: bool,
+    /// `newest` (the default), `oldest` or `title`.
+    pub sort: Option<String>,
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
     #[param(minimum = 1, maximum = 500)]
@@ -285,6 +287,7 @@ pub async fn list_liaisons(
         year: q.year,
         awaiting: q.awaiting,
         overdue: q.overdue,
+        sort: q.sort,
     };
     if wants_csv {
         return Ok(crate::html::liaisons_csv_response(&state, &viewer, &query).await?);

@@ -918,6 +918,7 @@ struct LiaisonParams {
     awaiting: bool,
     #[serde(default)]
     overdue: bool,
+    sort: Option<String>,
     page: Option<String>,
 }
 
@@ -935,9 +936,27 @@ impl LiaisonParams {
                 ("year", self.year.as_deref()),
                 ("awaiting", self.awaiting.then_some("true")),
                 ("overdue", self.overdue.then_some("true")),
+                ("sort", self.sort.as_deref()),
             ],
             page,
         )
+    }
+
+    /// The orders the list offers.
+    fn sorts(&self) -> Vec<&'static str> {
+        liaise_service::domain::liaison::LsSort::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect()
+    }
+
+    /// Whether the list is in this order (newest first when none is asked).
+    fn sorted_by(&self, sort: &str) -> bool {
+        self.sort
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("newest")
+            == sort
     }
 
     fn csv_link(&self) -> String {
@@ -958,6 +977,7 @@ impl LiaisonParams {
             year: self.year.as_deref().and_then(|y| y.trim().parse().ok()),
             awaiting: self.awaiting,
             overdue: self.overdue,
+            sort: self.sort.clone(),
         }
     }
 }

@@ -7,6 +7,7 @@ backend_tests!(
     a_statement_is_approved_sent_answered_and_overdue_rows_show,
     bad_statements_are_refused,
     pages_show_statements_in_the_itu_layout,
+    lists_are_ordered_as_asked,
 );
 
 async fn a_statement_is_approved_sent_answered_and_overdue_rows_show(app: TestApp) {
@@ -728,4 +729,67 @@ mod numbering {
         assert_eq!(v["ls_pattern"], serde_json::Value::Null);
         assert_eq!(approve_new(&app, &itu, "2026-04-01").await, "SG12-LS2");
     }
+}
+
+async fn lists_are_ordered_as_asked(app: TestApp) {
+    let itu = app
+        .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    for (title, date) in [
+        ("Beta on QoS", "2025-03-01"),
+        ("Alpha on DFS", "2025-01-15"),
+        ("Gamma on AI", "2025-02-10"),
+    ] {
+        let (s, v) = app
+            .post_json(
+                "/api/v1/liaisons",
+                &json!({"title": title, "from": ["TSAG"],
+                        "addressees": [{"body": "POC", "purpose": "information"}],
+                        "access": "public", "state": "sent", "date": date}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let titles = |v: serde_json::Value| -> Vec<String> {
+        items(&v)
+            .iter()
+            .map(|l| l["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let list = |sort: &'static str| {
+        let app = &app;
+        async move {
+            titles(
+                app.get_json(&format!("/api/v1/liaisons?year=2025{sort}"))
+                    .await,
+            )
+        }
+    };
+    assert_eq!(
+        list("").await,
+        ["Beta on QoS", "Gamma on AI", "Alpha on DFS"],
+        "newest first by default"
+    );
+    assert_eq!(
+        list("&sort=oldest").await,
+        ["Alpha on DFS", "Gamma on AI", "Beta on QoS"]
+    );
+    assert_eq!(
+        list("&sort=title").await,
+        ["Alpha on DFS", "Beta on QoS", "Gamma on AI"]
+    );
+    let (s, e) = liaise_testkit::read(app.get("/api/v1/liaisons?sort=deadline").await).await;
+    assert_eq!(s, 422, "{e}");
+    assert_eq!(e["errors"][0]["field"], "sort", "{e}");
+    // The page offers the orders and keeps the one chosen.
+    let (s, html) = app.page("/liaisons?year=2025&sort=title").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains(r#"<option value="title" selected>"#),
+        "{html}"
+    );
+    let alpha = html.find("Alpha on DFS").unwrap();
+    let beta = html.find("Beta on QoS").unwrap();
+    assert!(alpha < beta);
 }
