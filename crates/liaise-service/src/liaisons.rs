@@ -951,6 +951,67 @@ impl Liaise {
     /// Closes a row awaiting a reply without one (the secretariat of an owning organization,
     /// or an administrator), with an optional note kept in the audit log. A closed row is
     /// neither awaiting nor overdue.
+    /// Adds a comment to a statement's history (the secretariat of an owning organization, or
+    /// an administrator): kept in the audit log with the statement's other events.
+    pub async fn comment_liaison(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        text: &str,
+    ) -> Result<Vec<crate::audit::AuditEntry>, ServiceError> {
+        let ls = self.liaison(viewer, key).await?;
+        let owners = owner_codes(&ls);
+        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        let text = liaise_domain::text::optional_text("text", Some(text), 4000)?
+            .ok_or_else(|| ServiceError::invalid("text", "write the comment"))?;
+        let tx = self.store.begin().await?;
+        audit::record(
+            &tx,
+            viewer,
+            "comment",
+            "liaison",
+            &ls.id.to_string(),
+            diff(&vec![("comment", None)], &vec![("comment", Some(text))]),
+        )
+        .await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.liaison_history(viewer, key).await
+    }
+
+    /// The events of a statement (created, edited, approved, sent, replied, withdrawn, rows
+    /// closed, comments), oldest first, for the secretariats of its organizations and
+    /// administrators.
+    pub async fn liaison_history(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+    ) -> Result<Vec<crate::audit::AuditEntry>, ServiceError> {
+        let ls = self.liaison(viewer, key).await?;
+        let owners = owner_codes(&ls);
+        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        let filter = liaise_store::queries::audit::AuditFilter {
+            entity: Some("liaison".into()),
+            entity_key: Some(ls.id.to_string()),
+            ..Default::default()
+        };
+        let (rows, _) =
+            liaise_store::queries::audit::list(self.store.conn(), &filter, 0, 500).await?;
+        let mut entries: Vec<crate::audit::AuditEntry> = rows
+            .into_iter()
+            .map(|r| crate::audit::AuditEntry {
+                id: r.id,
+                at: r.at,
+                actor: r.actor,
+                action: r.action,
+                entity: r.entity,
+                entity_key: r.entity_key,
+                changes: r.changes,
+            })
+            .collect();
+        entries.reverse();
+        Ok(entries)
+    }
+
     pub async fn close_row(
         &self,
         viewer: &Viewer,

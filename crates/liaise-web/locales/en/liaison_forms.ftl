@@ -49,3 +49,17 @@ ls-sort = Order
 ls-sort-newest = Newest first
 ls-sort-oldest = Oldest first
 ls-sort-title = By title
+
+ls-history = History
+ls-comment = Comment
+ls-comment-add = Add the comment
+ls-event-create = Recorded
+ls-event-update = Edited
+ls-event-approved = Approved
+ls-event-sent = Sent
+ls-event-withdrawn = Withdrawn
+ls-event-replied = Replied to
+ls-event-close-row = Row closed without reply
+ls-event-attach = File attached
+ls-event-import = Imported
+ls-event-comment = Comment

@@ -49,3 +49,17 @@ ls-sort = Ordre
 ls-sort-newest = Les plus récentes d’abord
 ls-sort-oldest = Les plus anciennes d’abord
 ls-sort-title = Par titre
+
+ls-history = Historique
+ls-comment = Commentaire
+ls-comment-add = Ajouter le commentaire
+ls-event-create = Enregistrée
+ls-event-update = Modifiée
+ls-event-approved = Approuvée
+ls-event-sent = Envoyée
+ls-event-withdrawn = Retirée
+ls-event-replied = Réponse reçue
+ls-event-close-row = Ligne close sans réponse
+ls-event-attach = Fichier joint
+ls-event-import = Importée
+ls-event-comment = Commentaire

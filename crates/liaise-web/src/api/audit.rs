@@ -29,6 +29,20 @@ pub struct AuditEntryDto {
     pub changes: Option<serde_json::Value>,
 }
 
+impl From<liaise_service::audit::AuditEntry> for AuditEntryDto {
+    fn from(e: liaise_service::audit::AuditEntry) -> Self {
+        Self {
+            id: e.id,
+            at: rfc3339(e.at),
+            actor: e.actor,
+            action: e.action,
+            entity: e.entity,
+            key: e.entity_key,
+            changes: e.changes.and_then(|c| serde_json::from_str(&c).ok()),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditPage {
     pub items: Vec<AuditEntryDto>,
@@ -74,18 +88,7 @@ pub async fn list_audit(
     };
     let (entries, total) = state.liaise.audit_log(&viewer, &filter, page).await?;
     Ok(Json(AuditPage {
-        items: entries
-            .into_iter()
-            .map(|e| AuditEntryDto {
-                id: e.id,
-                at: rfc3339(e.at),
-                actor: e.actor,
-                action: e.action,
-                entity: e.entity,
-                key: e.entity_key,
-                changes: e.changes.and_then(|c| serde_json::from_str(&c).ok()),
-            })
-            .collect(),
+        items: entries.into_iter().map(AuditEntryDto::from).collect(),
         total,
         page: page.page(),
         per_page: page.per_page(),

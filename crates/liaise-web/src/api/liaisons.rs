@@ -491,6 +491,52 @@ pub async fn close_row(
     Ok(Json(LiaisonDto::new(&l, true)))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentDto {
+    /// The comment (plain text, at most 4,000 characters).
+    pub text: String,
+}
+
+/// A statement's history: created, edited, approved, sent, replied, withdrawn, rows closed,
+/// comments; oldest first (the secretariats of its organizations and administrators).
+#[utoipa::path(get, path = "/liaisons/{id}/history", tag = "liaisons",
+    params(("id" = String, Path, description = "Id or number")),
+    security(("bearer" = [])),
+    responses((status = 200, body = [super::audit::AuditEntryDto]), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem)))]
+pub async fn liaison_history(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Vec<super::audit::AuditEntryDto>>, ApiError> {
+    let entries = state.liaise.liaison_history(&viewer, &id).await?;
+    Ok(Json(entries.into_iter().map(Into::into).collect()))
+}
+
+/// Adds a comment to a statement's history; answers the history.
+#[utoipa::path(post, path = "/liaisons/{id}/comments", tag = "liaisons",
+    request_body = CommentDto,
+    params(("id" = String, Path, description = "Id or number")),
+    security(("bearer" = [])),
+    responses((status = 201, body = [super::audit::AuditEntryDto]), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn comment_liaison(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(dto): ApiJson<CommentDto>,
+) -> Result<(StatusCode, Json<Vec<super::audit::AuditEntryDto>>), ApiError> {
+    let entries = state
+        .liaise
+        .comment_liaison(&viewer, &id, &dto.text)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(entries.into_iter().map(Into::into).collect()),
+    ))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttachmentDto {
     pub id: i32,

@@ -97,6 +97,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(liaisons::get_liaison, liaisons::update_liaison))
         .routes(routes!(liaisons::transition_liaison))
         .routes(routes!(liaisons::close_row))
+        .routes(routes!(liaisons::liaison_history))
+        .routes(routes!(liaisons::comment_liaison))
         .routes(routes!(liaisons::get_attachment))
         .merge(
             OpenApiRouter::new()

@@ -50,6 +50,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             )),
         ),
         ("/liaisons/{key}/addressees/{body}/close", post(close_row)),
+        ("/liaisons/{key}/comment", post(comment)),
     ]
 }
 
@@ -862,6 +863,48 @@ struct CloseForm {
     #[serde(default)]
     csrf: String,
     note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn comment(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath(key): PagePath<String>,
+    PageForm(form): PageForm<CommentForm>,
+) -> Response {
+    if let Some(res) = refuse_session_form(&state, &viewer, &form.csrf, lang).await {
+        return res;
+    }
+    match state
+        .liaise
+        .comment_liaison(&viewer.viewer, &key, &form.text)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!(
+            "/liaisons/{}",
+            form_urlencoded::byte_serialize(key.as_bytes()).collect::<String>()
+        ))
+        .into_response(),
+        Err(ServiceError::Forbidden) => forbidden(lang),
+        Err(ServiceError::Invalid(list)) => error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &list
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            lang,
+        ),
+        Err(e) => crate::error::PageError::from_service(e, lang).into_response(),
+    }
 }
 
 async fn close_row(

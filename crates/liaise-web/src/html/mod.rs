@@ -1228,6 +1228,42 @@ struct LiaisonView<'a> {
     can: liaise_service::liaisons::LiaisonActions,
     /// Why an attached file was refused.
     attach_error: Option<String>,
+    /// The statement's events, for its secretariats (empty for other readers).
+    history: Vec<HistoryLine>,
+}
+
+/// One event of a statement's history, as shown.
+struct HistoryLine {
+    at: String,
+    actor: String,
+    action: String,
+    /// A comment's text, or the note of a row closed without reply.
+    note: Option<String>,
+}
+
+impl HistoryLine {
+    fn of(e: liaise_service::audit::AuditEntry) -> Self {
+        let changes: serde_json::Value = e
+            .changes
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or_default();
+        let note = ["comment", "note"]
+            .iter()
+            .find_map(|k| changes[k]["after"].as_str())
+            .map(str::to_owned);
+        Self {
+            at: format!(
+                "{} {:02}:{:02} UTC",
+                e.at.date(),
+                e.at.hour(),
+                e.at.minute()
+            ),
+            actor: e.actor,
+            action: e.action,
+            note,
+        }
+    }
 }
 
 impl LiaisonView<'_> {
@@ -1292,6 +1328,18 @@ pub(crate) async fn liaison_page(
         .liaison_actions(&viewer.viewer, &ls)
         .await
         .map_err(err)?;
+    let history = if can.attach {
+        state
+            .liaise
+            .liaison_history(&viewer.viewer, &ls.id.to_string())
+            .await
+            .map_err(err)?
+            .into_iter()
+            .map(HistoryLine::of)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = LiaisonView {
         i: lang,
         langs: Lang::ALL,
@@ -1304,6 +1352,7 @@ pub(crate) async fn liaison_page(
         show_email: !viewer.viewer.is_anonymous(),
         can,
         attach_error,
+        history,
     };
     let mut res = render(&page, lang);
     if res.status() == StatusCode::OK {

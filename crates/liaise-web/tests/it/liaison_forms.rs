@@ -13,6 +13,7 @@ backend_tests!(
     text_is_markdown_rendered_safely,
     the_list_exports_as_csv_with_what_the_reader_may_see,
     remembered_lists_show_a_write_at_once_and_keep_scopes_apart,
+    the_history_shows_every_event_and_takes_comments,
 );
 
 fn itu() -> Role {
@@ -745,4 +746,102 @@ async fn remembered_lists_show_a_write_at_once_and_keep_scopes_apart(app: TestAp
     );
     let (_, html) = app.page(page).await;
     assert!(!html.contains("badge overdue"), "{html}");
+}
+
+async fn the_history_shows_every_event_and_takes_comments(app: TestApp) {
+    let itu_token = app.token(itu()).await;
+    let member_token = app.token(Role::Member).await;
+    let (s, ls) = app
+        .post_json(
+            "/api/v1/liaisons",
+            &json!({"title": "LS with a history", "from": ["TSAG"], "date": "2025-01-10",
+                    "addressees": [{"body": "POC", "purpose": "information"}], "access": "public"}),
+            Some(&itu_token),
+        )
+        .await;
+    assert_eq!(s, 201, "{ls}");
+    let id = ls["id"].as_i64().unwrap();
+    for to in ["approved", "sent"] {
+        let (s, v) = app
+            .post_json(
+                &format!("/api/v1/liaisons/{id}/transitions"),
+                &json!({"to": to}),
+                Some(&itu_token),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+    }
+    let comments = format!("/api/v1/liaisons/{id}/comments");
+    // Members and the public neither comment nor read the history; a blank comment is refused.
+    let (s, _) = app
+        .post_json(&comments, &json!({"text": "x"}), Some(&member_token))
+        .await;
+    assert_eq!(s, 403);
+    let (s, _) = app.post_json(&comments, &json!({"text": "x"}), None).await;
+    assert_eq!(s, 401);
+    let (s, e) = app
+        .post_json(&comments, &json!({"text": "  "}), Some(&itu_token))
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert_eq!(e["errors"][0]["field"], "text", "{e}");
+    let (s, history) = app
+        .post_json(
+            &comments,
+            &json!({"text": "Reminded the POC chair by phone"}),
+            Some(&itu_token),
+        )
+        .await;
+    assert_eq!(s, 201, "{history}");
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["create", "approved", "sent", "comment"]);
+    assert_eq!(
+        history[3]["changes"]["comment"]["after"],
+        "Reminded the POC chair by phone"
+    );
+    let (s, _) = app
+        .send_json(
+            reqwest::Method::GET,
+            &format!("/api/v1/liaisons/{id}/history"),
+            &json!(null),
+            Some(&member_token),
+        )
+        .await;
+    assert_eq!(s, 403);
+    // The page shows the history to the secretariat, and takes a comment through its form.
+    let cookie = app.session_as(itu()).await;
+    let (_, page) = app.page_as(&format!("/liaisons/{id}"), &cookie).await;
+    assert!(page.contains("Reminded the POC chair by phone"), "{page}");
+    assert!(page.contains("Approved"), "{page}");
+    let token = csrf(&app, &cookie).await;
+    let (s, location, _) = post_form(
+        &app,
+        &format!("/liaisons/{id}/comment"),
+        &cookie,
+        &[("csrf", &token), ("text", "Reply <expected> in March")],
+    )
+    .await;
+    assert_eq!(s, 303);
+    assert_eq!(location, format!("/liaisons/{id}"));
+    let (_, page) = app.page_as(&location, &cookie).await;
+    assert!(page.contains("Reply &#60;expected&#62; in March"), "{page}");
+    assert!(!page.contains("<expected>"), "escaped");
+    let (s, _, _) = post_form(
+        &app,
+        &format!("/liaisons/{id}/comment"),
+        &cookie,
+        &[("text", "no token")],
+    )
+    .await;
+    assert_eq!(s, 403);
+    let member = app.session_as(Role::Member).await;
+    let (_, page) = app.page_as(&format!("/liaisons/{id}"), &member).await;
+    assert!(
+        !page.contains("Reminded the POC chair"),
+        "members do not see the history"
+    );
 }
