@@ -26,6 +26,20 @@ pub struct AuditEntry {
     pub changes: Option<String>,
 }
 
+impl From<liaise_store::entity::audit_entry::Model> for AuditEntry {
+    fn from(r: liaise_store::entity::audit_entry::Model) -> Self {
+        Self {
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            entity: r.entity,
+            entity_key: r.entity_key,
+            changes: r.changes,
+        }
+    }
+}
+
 /// The fields that differ, as JSON; `None` when nothing differs.
 pub fn diff(before: &Fields, after: &Fields) -> Option<String> {
     let mut map = serde_json::Map::new();
@@ -94,20 +108,7 @@ impl Liaise {
         authorize(viewer, &Action::Administer)?;
         let (rows, total) =
             q::list(self.store.conn(), filter, page.offset(), page.per_page()).await?;
-        Ok((
-            rows.into_iter()
-                .map(|r| AuditEntry {
-                    id: r.id,
-                    at: r.at,
-                    actor: r.actor,
-                    action: r.action,
-                    entity: r.entity,
-                    entity_key: r.entity_key,
-                    changes: r.changes,
-                })
-                .collect(),
-            total,
-        ))
+        Ok((rows.into_iter().map(AuditEntry::from).collect(), total))
     }
 }
 

@@ -996,18 +996,7 @@ impl Liaise {
         };
         let (rows, _) =
             liaise_store::queries::audit::list(self.store.conn(), &filter, 0, 500).await?;
-        let mut entries: Vec<crate::audit::AuditEntry> = rows
-            .into_iter()
-            .map(|r| crate::audit::AuditEntry {
-                id: r.id,
-                at: r.at,
-                actor: r.actor,
-                action: r.action,
-                entity: r.entity,
-                entity_key: r.entity_key,
-                changes: r.changes,
-            })
-            .collect();
+        let mut entries: Vec<crate::audit::AuditEntry> = rows.into_iter().map(Into::into).collect();
         entries.reverse();
         Ok(entries)
     }

@@ -894,15 +894,7 @@ async fn comment(
         ))
         .into_response(),
         Err(ServiceError::Forbidden) => forbidden(lang),
-        Err(ServiceError::Invalid(list)) => error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &list
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-            lang,
-        ),
+        // A blank comment is a 422 naming the field; the rest as every refused use case.
         Err(e) => crate::error::PageError::from_service(e, lang).into_response(),
     }
 }
@@ -924,18 +916,7 @@ async fn close_row(
     {
         Ok(ls) => Redirect::to(&format!("/liaisons/{}", url_key(&ls))).into_response(),
         Err(ServiceError::Forbidden) => forbidden(lang),
-        Err(ServiceError::Invalid(list)) => error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &list
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-            lang,
-        ),
-        Err(ServiceError::Conflict { message, .. }) => {
-            error_page(StatusCode::CONFLICT, &message, lang)
-        }
+        // 422 for a bad note, 409 for a row that awaits nothing, with the service's message.
         Err(e) => crate::error::PageError::from_service(e, lang).into_response(),
     }
 }
