@@ -69,7 +69,6 @@ fn access_level(s: &str) -> AccessLevel {
     AccessLevel::parse("access", s).unwrap_or(AccessLevel::Secretariat)
 }
 
-/// Turns rows and their links into activities with codes and slugs.
 /// One activity by id, whoever may see it (for the search index, inside a write).
 pub(crate) async fn load(
     c: &impl liaise_store::Conn,
@@ -82,6 +81,7 @@ pub(crate) async fn load(
     }
 }
 
+/// Turns rows and their links into activities with codes and slugs.
 async fn assemble(
     c: &impl liaise_store::Conn,
     snap: &Snapshot,
