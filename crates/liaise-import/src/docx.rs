@@ -315,6 +315,10 @@ struct Parser<'l> {
     paras: Vec<OpenParagraph>,
     next_para_id: u64,
     revs: Vec<OpenRevision>,
+    /// Text for the last piece of the paragraph `pending_para` not yet appended to it: runs of
+    /// one revision are gathered here, so the piece's text is allocated once.
+    pending: String,
+    pending_para: Option<u64>,
     fields: Vec<FieldPhase>,
     tables_open: Vec<usize>,
     doc: Document,
@@ -330,6 +334,8 @@ fn parse_document_xml(xml: &[u8], part: &str, limits: &Limits) -> Result<Documen
         paras: Vec::new(),
         next_para_id: 0,
         revs: Vec::new(),
+        pending: String::new(),
+        pending_para: None,
         fields: Vec::new(),
         tables_open: Vec::new(),
         doc: Document {
@@ -436,6 +442,8 @@ impl Parser<'_> {
                 Frame::Skip
             }
             _ => match name {
+                // The commonest element first: a run is only a container here.
+                "r" => Frame::Other,
                 "p" => {
                     self.next_para_id += 1;
                     self.paras.push(OpenParagraph {
@@ -566,6 +574,7 @@ impl Parser<'_> {
     }
 
     fn finish_paragraph(&mut self) -> Result<(), ImportError> {
+        self.flush_pending();
         let Some(open) = self.paras.pop() else {
             return Ok(());
         };
@@ -601,20 +610,31 @@ impl Parser<'_> {
         {
             return;
         }
+        let Some(open) = self.paras.last() else {
+            return;
+        };
+        let (ins, del) = innermost(&self.revs);
+        let same = open
+            .para
+            .pieces
+            .last()
+            .is_some_and(|last| is_revision(&last.revision, ins, del));
+        let open_id = open.id;
+        if !same || self.pending_para != Some(open_id) {
+            self.flush_pending();
+        }
         let Some(open) = self.paras.last_mut() else {
             return;
         };
-        let mut revision = Revision::Unchanged;
-        for rev in &self.revs {
-            revision = combine(&revision, rev.kind, rev.change.clone());
+        if !same {
+            let (ins, del) = innermost(&self.revs);
+            open.para.pieces.push(Piece {
+                text: String::new(),
+                revision: revision_of(ins, del),
+            });
         }
-        match open.para.pieces.last_mut() {
-            Some(last) if last.revision == revision => last.text.push_str(s),
-            _ => open.para.pieces.push(Piece {
-                text: s.to_owned(),
-                revision,
-            }),
-        }
+        self.pending.push_str(s);
+        self.pending_para = Some(open_id);
         for rev in &mut self.revs {
             let idx = match rev.span {
                 Some((id, idx)) if id == open.id => idx,
@@ -637,10 +657,88 @@ impl Parser<'_> {
     }
 }
 
+impl Parser<'_> {
+    /// Appends the pending text to the last piece of its paragraph.
+    fn flush_pending(&mut self) {
+        let Some(id) = self.pending_para.take() else {
+            return;
+        };
+        let piece = self
+            .paras
+            .iter_mut()
+            .rev()
+            .find(|open| open.id == id)
+            .and_then(|open| open.para.pieces.last_mut());
+        if let Some(piece) = piece {
+            piece.text.push_str(&self.pending);
+        }
+        self.pending.clear();
+    }
+}
+
+/// The changes of the innermost open insertion and deletion: they alone decide the revision
+/// of text (see [`combine`]).
+fn innermost(revs: &[OpenRevision]) -> (Option<&Change>, Option<&Change>) {
+    let last = |kind| {
+        revs.iter()
+            .rev()
+            .find(|r| r.kind == kind)
+            .map(|r| &r.change)
+    };
+    (last(ChangeKind::Insertion), last(ChangeKind::Deletion))
+}
+
+/// Whether `revision` is the revision made of these innermost changes.
+fn is_revision(revision: &Revision, ins: Option<&Change>, del: Option<&Change>) -> bool {
+    match (revision, ins, del) {
+        (Revision::Unchanged, None, None) => true,
+        (Revision::Inserted(c), Some(i), None) => c == i,
+        (Revision::Deleted(c), None, Some(d)) => c == d,
+        (Revision::InsertedThenDeleted { inserted, deleted }, Some(i), Some(d)) => {
+            inserted == i && deleted == d
+        }
+        _ => false,
+    }
+}
+
+/// The revision of text inside these innermost changes: what [`combine`] gives folded over
+/// all the open changes, outermost first.
+fn revision_of(ins: Option<&Change>, del: Option<&Change>) -> Revision {
+    match (ins, del) {
+        (None, None) => Revision::Unchanged,
+        (Some(i), None) => Revision::Inserted(i.clone()),
+        (None, Some(d)) => Revision::Deleted(d.clone()),
+        (Some(i), Some(d)) => Revision::InsertedThenDeleted {
+            inserted: i.clone(),
+            deleted: d.clone(),
+        },
+    }
+}
+
 fn change_of(e: &BytesStart<'_>) -> Change {
+    // Both attributes in one pass over the element's attributes. As with `attr`, the first
+    // attribute of each name decides (`None` if its value does not normalise).
+    let (mut author, mut date): (Option<Option<String>>, Option<Option<String>>) = (None, None);
+    for a in e.attributes().with_checks(false).flatten() {
+        let slot = match a.key.local_name().as_ref() {
+            "author" => &mut author,
+            "date" => &mut date,
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(
+                a.normalized_value(XmlVersion::Implicit1_0)
+                    .ok()
+                    .map(|v| v.into_owned()),
+            );
+        }
+        if author.is_some() && date.is_some() {
+            break;
+        }
+    }
     Change {
-        author: attr(e, "author"),
-        date: attr(e, "date"),
+        author: author.flatten(),
+        date: date.flatten(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The document model shared by both readers: paragraphs made of text pieces, each with its
 //! revision state, plus the tracked-change spans and the table structure.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Which reader produced a [`Document`].
@@ -127,11 +128,28 @@ impl Paragraph {
     }
 
     fn collect(&self, keep: impl Fn(&Revision) -> bool) -> String {
-        self.pieces
-            .iter()
-            .filter(|p| keep(&p.revision))
-            .map(|p| p.text.as_str())
-            .collect()
+        let mut out = String::new();
+        self.collect_into(&mut out, keep);
+        out
+    }
+
+    /// The text of the pieces kept, borrowed when it is one piece's text.
+    pub(crate) fn kept_text(&self, keep: impl Fn(&Revision) -> bool) -> Cow<'_, str> {
+        let mut kept = self.pieces.iter().filter(|p| keep(&p.revision));
+        match (kept.next(), kept.next()) {
+            (None, _) => Cow::Borrowed(""),
+            (Some(only), None) => Cow::Borrowed(&only.text),
+            _ => Cow::Owned(self.collect(keep)),
+        }
+    }
+
+    /// Appends the text of the pieces kept to `out`.
+    fn collect_into(&self, out: &mut String, keep: impl Fn(&Revision) -> bool) {
+        let kept = || self.pieces.iter().filter(|p| keep(&p.revision));
+        out.reserve(kept().map(|p| p.text.len()).sum());
+        for p in kept() {
+            out.push_str(&p.text);
+        }
     }
 
     /// The text with every change rejected.
@@ -187,25 +205,23 @@ impl Document {
     /// The before paragraphs (all changes rejected), with paragraphs whose mark was inserted
     /// merged into the next one.
     pub fn before_paragraphs(&self) -> Vec<String> {
-        self.merged(Paragraph::before_text, Revision::in_before)
+        self.merged(Revision::in_before)
     }
 
     /// The after paragraphs (all changes accepted), with paragraphs whose mark was deleted
     /// merged into the next one.
     pub fn after_paragraphs(&self) -> Vec<String> {
-        self.merged(Paragraph::after_text, Revision::in_after)
+        self.merged(Revision::in_after)
     }
 
-    fn merged(
-        &self,
-        text: impl Fn(&Paragraph) -> String,
-        keep_mark: impl Fn(&Revision) -> bool,
-    ) -> Vec<String> {
+    /// Paragraphs' texts of the pieces whose revision is kept, a paragraph whose mark is not
+    /// kept merged into the next one.
+    fn merged(&self, keep: impl Fn(&Revision) -> bool) -> Vec<String> {
         let mut out = Vec::new();
         let mut pending = String::new();
         for p in &self.paragraphs {
-            pending.push_str(&text(p));
-            if keep_mark(&p.mark) {
+            p.collect_into(&mut pending, &keep);
+            if keep(&p.mark) {
                 out.push(std::mem::take(&mut pending));
             }
         }

@@ -16,12 +16,13 @@
 //! changes accepted; paragraphs of one section are joined with a space, or with nothing where
 //! the paragraph mark between them is deleted (after) or inserted (before).
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::error::ImportError;
 use crate::model::{ChangeKind, ChangeSpan, Document, Paragraph, Revision, SourceFormat};
-use crate::normalize::normalize;
+use crate::normalize::{normalize, normalize_cow};
 
 /// What a proposal does to its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -384,33 +385,79 @@ pub struct Contribution {
     pub proposals: Vec<Proposal>,
 }
 
-/// A paragraph with its texts computed once.
+/// A paragraph with its texts computed once (borrowed from the paragraph where they can be).
 struct Para<'d> {
     p: &'d Paragraph,
-    before: String,
-    after: String,
-    /// The after text, or the before text when the after text is empty (a deleted paragraph).
-    primary: String,
-    /// `primary`, normalised.
-    norm: String,
+    /// The before text, when it is not the after text (some piece is inserted or deleted).
+    before: Option<Cow<'d, str>>,
+    after: Cow<'d, str>,
+    /// Whether the primary text is the before text: the after text is empty (a deleted
+    /// paragraph). Otherwise it is the after text.
+    primary_is_before: bool,
+    /// The primary text, normalised.
+    norm: Cow<'d, str>,
 }
 
 impl<'d> Para<'d> {
     fn new(p: &'d Paragraph) -> Self {
-        let before = p.before_text();
-        let after = p.after_text();
-        let primary = if after.trim().is_empty() {
-            before.clone()
+        let after = p.kept_text(Revision::in_after);
+        let unchanged = p.pieces.iter().all(|x| x.revision == Revision::Unchanged);
+        let before = (!unchanged).then(|| p.kept_text(Revision::in_before));
+        let primary_is_before = after.trim_start().is_empty();
+        let primary = if primary_is_before {
+            before.as_ref().unwrap_or(&after)
         } else {
-            after.clone()
+            &after
         };
-        let norm = normalize(&primary);
+        let norm = match primary {
+            Cow::Borrowed(text) => normalize_cow(text),
+            Cow::Owned(text) => Cow::Owned(normalize_cow(text).into_owned()),
+        };
         Self {
             p,
             before,
             after,
-            primary,
+            primary_is_before,
             norm,
+        }
+    }
+
+    fn before(&self) -> &str {
+        self.before.as_deref().unwrap_or(&self.after)
+    }
+
+    fn after(&self) -> &str {
+        &self.after
+    }
+
+    /// `text` (this paragraph's before or after text) normalised, its label stripped first
+    /// when asked. Taken from `norm` when `text` is the primary text.
+    fn normalized(&self, text: &str, strip_label: bool) -> String {
+        let label = if strip_label { split_label(text) } else { None };
+        if std::ptr::eq(text, self.primary()) {
+            match label {
+                None => return self.norm.to_string(),
+                // `norm` is the label, a space and the rest normalised: the label has no white
+                // space and ASCII text is NFC, so normalising the rest alone gives the same.
+                Some((label, _)) if text.is_ascii() => {
+                    if let Some(rest) = self.norm.strip_prefix(label)
+                        && (rest.is_empty() || rest.starts_with(' '))
+                    {
+                        return rest.trim_start_matches(' ').to_owned();
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        normalize(label.map_or(text, |(_, rest)| rest))
+    }
+
+    /// The after text, or the before text when the after text is empty (a deleted paragraph).
+    fn primary(&self) -> &str {
+        if self.primary_is_before {
+            self.before()
+        } else {
+            &self.after
         }
     }
 }
@@ -482,7 +529,7 @@ fn find_abstract(doc: &Document, paras: &[Para<'_>], end: usize) -> Option<Strin
                 .get(cell.paragraphs.clone())
                 .unwrap_or_default()
                 .iter()
-                .map(|p| p.norm.as_str())
+                .map(|p| p.norm.as_ref())
                 .filter(|t| !t.is_empty())
                 .collect();
             if !texts.is_empty() {
@@ -492,7 +539,7 @@ fn find_abstract(doc: &Document, paras: &[Para<'_>], end: usize) -> Option<Strin
     }
     head.get(i + 1..)?
         .iter()
-        .map(|p| p.norm.as_str())
+        .map(|p| p.norm.as_ref())
         .find(|t| !t.is_empty())
         .map(str::to_owned)
 }
@@ -500,10 +547,34 @@ fn find_abstract(doc: &Document, paras: &[Para<'_>], end: usize) -> Option<Strin
 /// A section being collected.
 struct SectionDraft {
     key: String,
-    heading_key: String,
-    heading: String,
+    /// Index into [`Layout::headings`] of the heading it is under, if any.
+    heading: Option<usize>,
     label: Option<String>,
     paras: Vec<usize>,
+}
+
+/// A section heading paragraph.
+struct HeadingDraft {
+    /// The key, unique in the proposal.
+    key: String,
+    /// The heading's normalised text.
+    text: String,
+}
+
+/// The part of the proposal a paragraph is in, by index into the layout: [`Part`] without
+/// its strings, made a [`Part`] only for paragraphs with tracked changes.
+#[derive(Debug, Clone, Copy)]
+enum PartAt {
+    Heading,
+    Title,
+    History,
+    Preamble,
+    /// A section heading paragraph: index into [`Layout::headings`].
+    SectionHeading(usize),
+    /// A section paragraph: index into [`Layout::sections`].
+    Section(usize),
+    Reasons,
+    Other,
 }
 
 #[derive(Default)]
@@ -512,9 +583,35 @@ struct Layout {
     title: Vec<usize>,
     history: Vec<usize>,
     preamble: Vec<usize>,
+    headings: Vec<HeadingDraft>,
     sections: Vec<SectionDraft>,
     reasons: Vec<usize>,
-    parts: Vec<Part>,
+    parts: Vec<PartAt>,
+}
+
+impl Layout {
+    fn part(&self, at: PartAt) -> Part {
+        match at {
+            PartAt::Heading => Part::Heading,
+            PartAt::Title => Part::Title,
+            PartAt::History => Part::History,
+            PartAt::Preamble => Part::Preamble,
+            PartAt::SectionHeading(h) => self
+                .headings
+                .get(h)
+                .map_or(Part::Other, |h| Part::Section(h.key.clone())),
+            PartAt::Section(s) => self
+                .sections
+                .get(s)
+                .map_or(Part::Other, |s| Part::Section(s.key.clone())),
+            PartAt::Reasons => Part::Reasons,
+            PartAt::Other => Part::Other,
+        }
+    }
+
+    fn heading_of(&self, section: &SectionDraft) -> Option<&HeadingDraft> {
+        section.heading.and_then(|h| self.headings.get(h))
+    }
 }
 
 fn build_proposal(
@@ -523,7 +620,7 @@ fn build_proposal(
     id: ProposalId,
     paras: &[Para<'_>],
 ) -> Proposal {
-    let layout = lay_out(paras);
+    let mut layout = lay_out(paras);
     let plain = format == SourceFormat::Text;
 
     let mut heading = versioned(paras, &layout.heading, false);
@@ -547,22 +644,36 @@ fn build_proposal(
         })
     });
 
-    let sections: Vec<Section> = layout
-        .sections
+    let tracked_changes = paras
         .iter()
-        .map(|d| Section {
-            key: d.key.clone(),
-            heading: d.heading.clone(),
-            label: d.label.clone(),
-            text: versioned(paras, &d.paras, d.label.is_some()).unwrap_or_default(),
+        .zip(&layout.parts)
+        .filter(|(p, _)| !p.p.changes.is_empty())
+        .flat_map(|(p, at)| {
+            let part = layout.part(*at);
+            p.p.changes.iter().map(move |span| TrackedChange {
+                part: part.clone(),
+                span: span.clone(),
+            })
         })
         .collect();
 
-    let resolves_topics = layout
-        .sections
+    let mut section_drafts = std::mem::take(&mut layout.sections);
+    let sections: Vec<Section> = section_drafts
+        .iter_mut()
+        .map(|d| Section {
+            text: versioned(paras, &d.paras, d.label.is_some()).unwrap_or_default(),
+            key: std::mem::take(&mut d.key),
+            heading: layout
+                .heading_of(d)
+                .map_or_else(String::new, |h| h.text.clone()),
+            label: d.label.take(),
+        })
+        .collect();
+
+    let resolves_topics = section_drafts
         .iter()
         .zip(&sections)
-        .filter(|(d, _)| d.heading_key == "resolves")
+        .filter(|(d, _)| layout.heading_of(d).is_some_and(|h| h.key == "resolves"))
         .map(|(_, s)| &s.text)
         .find(|t| t.after.contains("such as ") || t.before.contains("such as "))
         .map(|t| Versioned {
@@ -577,17 +688,6 @@ fn build_proposal(
             .trim()
             .to_owned()
     });
-
-    let tracked_changes = paras
-        .iter()
-        .zip(&layout.parts)
-        .flat_map(|(p, part)| {
-            p.p.changes.iter().map(move |span| TrackedChange {
-                part: part.clone(),
-                span: span.clone(),
-            })
-        })
-        .collect();
 
     Proposal {
         action,
@@ -616,32 +716,36 @@ fn lay_out(paras: &[Para<'_>]) -> Layout {
     let mut l = Layout::default();
     let mut in_history = false;
     let mut in_reasons = false;
-    let mut heading_keys = HashSet::new();
-    let mut section_keys = HashSet::new();
-    let mut current_heading: Option<(String, String)> = None; // (key, text)
-    let mut last = Part::Other;
+    let mut heading_keys = UniqueKeys::default();
+    let mut section_keys = UniqueKeys::default();
+    let mut current_heading: Option<usize> = None; // index into l.headings
+    let mut last = PartAt::Other;
     for (i, p) in paras.iter().enumerate() {
-        let norm = p.norm.as_str();
+        let norm: &str = &p.norm;
         if in_history && (is_preamble(norm) || heading_key(p).is_some()) {
             in_history = false;
         }
         let part = if norm.is_empty() {
-            last.clone()
+            last
         } else if in_reasons || norm.starts_with("Reasons:") {
             in_reasons = true;
             l.reasons.push(i);
-            Part::Reasons
+            PartAt::Reasons
         } else if in_history {
             l.history.push(i);
             in_history = !norm.ends_with(')') && l.history.len() < MAX_HISTORY_LINES;
-            Part::History
+            PartAt::History
         } else if l.sections.is_empty() && l.preamble.is_empty() && is_preamble(norm) {
             l.preamble.push(i);
-            Part::Preamble
+            PartAt::Preamble
         } else if let Some(key) = heading_key(p) {
-            let key = unique(&mut heading_keys, key);
-            current_heading = Some((key.clone(), norm.to_owned()));
-            Part::Section(key)
+            let key = heading_keys.unique(key);
+            current_heading = Some(l.headings.len());
+            l.headings.push(HeadingDraft {
+                key,
+                text: norm.to_owned(),
+            });
+            PartAt::SectionHeading(l.headings.len() - 1)
         } else if current_heading.is_none()
             && l.sections.is_empty()
             && l.preamble.is_empty()
@@ -651,7 +755,7 @@ fn lay_out(paras: &[Para<'_>]) -> Layout {
             && parse_target(norm).is_some()
         {
             l.heading.push(i);
-            Part::Heading
+            PartAt::Heading
         } else if current_heading.is_none()
             && l.sections.is_empty()
             && l.preamble.is_empty()
@@ -661,62 +765,82 @@ fn lay_out(paras: &[Para<'_>]) -> Layout {
             if norm.starts_with('(') {
                 l.history.push(i);
                 in_history = !norm.ends_with(')') && l.history.len() < MAX_HISTORY_LINES;
-                Part::History
+                PartAt::History
             } else {
                 l.title.push(i);
-                Part::Title
+                PartAt::Title
             }
         } else {
-            let (heading_key, heading) = current_heading.clone().unwrap_or_default();
-            let label = split_label(&p.primary).map(|(label, _)| label.to_owned());
+            // Heading keys are unique, so the same heading is the same heading paragraph.
+            let label = split_label(p.primary()).map(|(label, _)| label.to_owned());
             let continuation = label.is_none()
                 && l.sections
                     .last()
-                    .is_some_and(|s| s.heading_key == heading_key && s.heading == heading);
+                    .is_some_and(|s| s.heading == current_heading);
+            let sections = l.sections.len();
             match (continuation, l.sections.last_mut()) {
                 (true, Some(s)) => {
                     s.paras.push(i);
-                    Part::Section(s.key.clone())
+                    PartAt::Section(sections - 1)
                 }
                 _ => {
+                    let heading_key = current_heading
+                        .and_then(|h| l.headings.get(h))
+                        .map_or("", |h| h.key.as_str());
                     let base = if heading_key.is_empty() {
-                        "text".to_owned()
+                        "text"
                     } else {
-                        heading_key.clone()
+                        heading_key
                     };
                     let key = match &label {
                         Some(label) => format!("{base}.{}", label_key(label)),
-                        None => base,
+                        None => base.to_owned(),
                     };
-                    let key = unique(&mut section_keys, key);
+                    let key = section_keys.unique(key);
                     l.sections.push(SectionDraft {
-                        key: key.clone(),
-                        heading_key,
-                        heading,
+                        key,
+                        heading: current_heading,
                         label,
                         paras: vec![i],
                     });
-                    Part::Section(key)
+                    PartAt::Section(sections)
                 }
             }
         };
-        l.parts.push(part.clone());
+        l.parts.push(part);
         last = part;
     }
     l
 }
 
-fn unique(used: &mut HashSet<String>, key: String) -> String {
-    if used.insert(key.clone()) {
-        return key;
-    }
-    let mut n = 2;
-    loop {
-        let candidate = format!("{key}_{n}");
-        if used.insert(candidate.clone()) {
-            return candidate;
+/// Keys handed out so far, to make each one unique. An ordered map: a few string comparisons
+/// per key, no hashing.
+#[derive(Default)]
+struct UniqueKeys {
+    /// Each key used, with the suffix to try first when it comes again (every smaller one is
+    /// taken).
+    used: BTreeMap<String, usize>,
+}
+
+impl UniqueKeys {
+    /// `key` if not used yet, else `key_N` with the smallest N from 2 not used yet.
+    fn unique(&mut self, key: String) -> String {
+        let mut n = match self.used.get(&key) {
+            None => {
+                self.used.insert(key.clone(), 2);
+                return key;
+            }
+            Some(&n) => n,
+        };
+        loop {
+            let candidate = format!("{key}_{n}");
+            n += 1;
+            if !self.used.contains_key(&candidate) {
+                self.used.insert(candidate.clone(), 2);
+                self.used.insert(key, n);
+                return candidate;
+            }
         }
-        n += 1;
     }
 }
 
@@ -727,6 +851,13 @@ fn versioned(paras: &[Para<'_>], idxs: &[usize], strip_label: bool) -> Option<Ve
         return None;
     }
     let join = |text: for<'a, 'b> fn(&'a Para<'b>) -> &'a str, keep_mark: fn(&Revision) -> bool| {
+        if let [i] = idxs {
+            // One paragraph: nothing to join.
+            return paras
+                .get(*i)
+                .map(|p| p.normalized(text(p), strip_label))
+                .unwrap_or_default();
+        }
         let mut out = String::new();
         let mut joined_to_previous = true;
         for (n, i) in idxs.iter().enumerate() {
@@ -743,10 +874,19 @@ fn versioned(paras: &[Para<'_>], idxs: &[usize], strip_label: bool) -> Option<Ve
         }
         normalize(&out)
     };
-    Some(Versioned {
-        before: join(|p| &p.before, Revision::in_before),
-        after: join(|p| &p.after, Revision::in_after),
-    })
+    let after = join(|p| p.after(), Revision::in_after);
+    // Without any change in the paragraphs or their marks, the before text is the after text.
+    let same = idxs.iter().all(|i| {
+        paras
+            .get(*i)
+            .is_none_or(|p| p.before.is_none() && p.p.mark == Revision::Unchanged)
+    });
+    let before = if same {
+        after.clone()
+    } else {
+        join(|p| p.before(), Revision::in_before)
+    };
+    Some(Versioned { before, after })
 }
 
 fn is_preamble(norm: &str) -> bool {
