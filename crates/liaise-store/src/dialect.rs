@@ -6,6 +6,10 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, sqlx::sqlite::SqliteJou
 
 use crate::{Backend, StoreError};
 
+/// How much of an SQLite file each connection maps into memory for reading (1 GiB of
+/// address space; resident only as pages are read, and shared with the page cache).
+const MMAP_SIZE: u64 = 1 << 30;
+
 /// Pool and per-connection settings. SQLite: WAL, foreign keys, busy timeout, NORMAL sync
 /// (durable with WAL at every checkpoint, crash-safe). PostgreSQL: a bounded pool.
 pub fn connect_options(backend: Backend, url: &str, timeout: Duration) -> ConnectOptions {
@@ -22,6 +26,11 @@ pub fn connect_options(backend: Backend, url: &str, timeout: Duration) -> Connec
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(5))
                         .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                        // Reads map the file instead of copying each page into every
+                        // connection's cache: the search index is read in large runs, and
+                        // the mapped pages are the kernel's page cache, shared by all
+                        // connections and given back under memory pressure.
+                        .pragma("mmap_size", MMAP_SIZE.to_string())
                         .create_if_missing(true)
                 });
         }

@@ -11,6 +11,7 @@ mod m20261128_000006_reminders;
 mod m20261128_000007_ls_numbering;
 mod m20261128_000008_documents;
 mod m20261128_000009_search;
+mod m20261204_000010_search_buckets;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_ls_numbering::Migration),
             Box::new(m20261128_000008_documents::Migration),
             Box::new(m20261128_000009_search::Migration),
+            Box::new(m20261204_000010_search_buckets::Migration),
         ]
     }
 }

@@ -19,16 +19,20 @@
 //! the `english` and the `french` configurations. So "services" finds "service", and
 //! "telecommunications" and "télécommunications" find each other, on both.
 //!
-//! Scale: `total` is always exact. Ranking reads every candidate's statistics, so when more
-//! than [`RANK_WINDOW`] items match, the hits are ranked among the [`RANK_WINDOW`] most
-//! recently indexed matches. Facets are counted with one `GROUP BY` on the narrow
-//! `search_facets` table over the best [`FACET_WINDOW`] matches by rank; when more match,
-//! [`SearchResults::facets_exact`] is false. On SQLite the access rule and the filters are also
-//! written as tokens of the full-text index (`tags`: one per access grant and facet value), so
-//! counting and ranking never leave the index; the page of hits is read back through the
-//! shared SQL rule as well.
+//! Scale: `total` is exact up to [`TOTAL_CAP`] matches; beyond, it says "more than
+//! [`TOTAL_CAP`]" ([`SearchResults::total_exact`] is false), so a common word costs no more to
+//! count than a rarer one. Ranking reads every candidate's statistics, so the hits are ranked
+//! among the [`RANK_WINDOW`] most recently indexed matches (more for a page beyond them), and
+//! facets are counted with one `GROUP BY` on the narrow `search_facets` table over those
+//! ranked matches; when more match, [`SearchResults::facets_exact`] is false. On SQLite the
+//! access rule and the filters are also written as tokens of the full-text index (`tags`: one
+//! per access grant and facet value), so counting and ranking never leave the index; FTS5
+//! walks it newest first. On PostgreSQL a GIN index has no order, so each entry's `tsv` also
+//! holds the lexeme of its recency bucket ([`BUCKET_SHIFT`]): the newest matches of a large
+//! result are found in the newest buckets without reading every match. The page of hits is
+//! read back through the shared SQL rule on both.
 
-use liaise_domain::Viewer;
+use liaise_domain::{AccessLevel, Viewer};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
     sea_query::{
@@ -43,10 +47,13 @@ use crate::{
     entity::{search_entry, search_facet, search_owner},
 };
 
-/// Facets are counted over at most this many best matches.
-pub const FACET_WINDOW: u64 = 1000;
-/// At most this many matches are ranked: the most recently indexed ones.
-pub const RANK_WINDOW: u64 = 2000;
+/// The total is exact up to this many matches.
+pub const TOTAL_CAP: u64 = 10_000;
+/// This many matches are ranked (the most recently indexed ones), and facets count them.
+pub const RANK_WINDOW: u64 = 1000;
+/// PostgreSQL: an entry's recency bucket is its id shifted right by this many bits (4,096
+/// consecutive entries a bucket).
+pub const BUCKET_SHIFT: u32 = 12;
 /// At most this many words of a query are used.
 pub const MAX_TERMS: usize = 16;
 /// PostgreSQL indexes at most this many bytes of an item's text (a `tsvector` is capped at
@@ -128,10 +135,12 @@ pub struct Facets {
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
+    /// Every match, or [`TOTAL_CAP`] when more match (then `total_exact` is false).
     pub total: u64,
+    pub total_exact: bool,
     pub facets: Facets,
-    /// False when more than [`FACET_WINDOW`] items matched and the facets count the best of
-    /// them only.
+    /// False when more than [`RANK_WINDOW`] items matched and the facets count the ranked
+    /// ones only.
     pub facets_exact: bool,
 }
 
@@ -178,6 +187,12 @@ fn tag(prefix: &str, value: &str) -> String {
     }
     t.push('0');
     t
+}
+
+/// PostgreSQL: the lexeme of the recency bucket of the entry `id` (a lexeme no word of text
+/// is, in the `simple` configuration).
+fn bucket(id: i32) -> String {
+    format!("zbkt{}z", id >> BUCKET_SHIFT)
 }
 
 /// The tokens of an entry's access grants and facet values: its level (`acl`), its owners
@@ -285,6 +300,13 @@ pub async fn insert(
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     use search_entry::Column as E;
+    // The index's access rule relies on every entry having one of the known levels.
+    if !AccessLevel::ALL.iter().any(|l| l.as_str() == entry.access) {
+        return Err(StoreError::Db(sea_orm::DbErr::Custom(format!(
+            "search entry {} {} has an unknown access level {:?}",
+            entry.kind, entry.key, entry.access
+        ))));
+    }
     let backend = c.get_database_backend();
     let title = clean(&entry.title);
     let body = clean(&entry.text);
@@ -315,7 +337,22 @@ pub async fn insert(
         tags(entry).into(),
         now.into(),
     ];
+    let mut known_id = None;
     if backend == DatabaseBackend::Postgres {
+        // The id is drawn first: the bucket lexeme in `tsv` is made from it.
+        let id = c
+            .query_one(Query::select().expr_as(
+                Expr::cust(
+                    "CAST(nextval(pg_get_serial_sequence('search_entries', 'id')) AS integer)",
+                ),
+                Alias::new("id"),
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotInserted))?
+            .try_get::<i32>("", "id")?;
+        known_id = Some(id);
+        columns.push(E::Id.into_iden());
+        values.push(id.into());
         let mut text = fold(&body);
         if text.len() > TSV_TEXT_MAX {
             let mut end = TSV_TEXT_MAX;
@@ -324,11 +361,20 @@ pub async fn insert(
             }
             text.truncate(end);
         }
+        // The title under both configurations; the text under its own language's only
+        // (both when unknown), which halves what ranking reads for most items.
+        let body_tsv = match entry.language.as_deref() {
+            Some("en") => "to_tsvector('english', $2)",
+            Some("fr") => "to_tsvector('french', $2)",
+            _ => "to_tsvector('english', $2) || to_tsvector('french', $2)",
+        };
         columns.push(Alias::new("tsv").into_iden());
         values.push(Expr::cust_with_values(
-            "setweight(to_tsvector('english', $1) || to_tsvector('french', $1), 'A') \
-             || to_tsvector('english', $2) || to_tsvector('french', $2)",
-            [fold(&title), text],
+            format!(
+                "setweight(to_tsvector('english', $1) || to_tsvector('french', $1), 'A') \
+                 || {body_tsv} || to_tsvector('simple', $3)"
+            ),
+            [fold(&title), text, bucket(id)],
         ));
     }
     let mut insert = Query::insert();
@@ -336,13 +382,20 @@ pub async fn insert(
         .into_table(search_entry::Entity)
         .columns(columns)
         .values(values)
-        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?
-        .returning_col(E::Id);
-    let row = c
-        .query_one(&insert)
-        .await?
-        .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotInserted))?;
-    let id: i32 = row.try_get("", "id")?;
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    let id = match known_id {
+        Some(id) => {
+            c.execute(&insert).await?;
+            id
+        }
+        None => {
+            insert.returning_col(E::Id);
+            c.query_one(&insert)
+                .await?
+                .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotInserted))?
+                .try_get("", "id")?
+        }
+    };
     let mut owners = entry.owner_ids.clone();
     owners.sort_unstable();
     owners.dedup();
@@ -393,9 +446,21 @@ fn visible(viewer: &Viewer) -> sea_orm::Condition {
 
 /// PostgreSQL: the matching entries `viewer` may see, with the filters, as a `FROM … WHERE …`
 /// to which the caller adds what it selects.
-fn pg_matching(viewer: &Viewer, q: &SearchQuery, words: &[String]) -> SelectStatement {
+///
+/// With `buckets` (a tsquery of bucket lexemes), only the entries of those buckets: the
+/// condition is one tsquery, so the GIN index answers both at once.
+fn pg_matching(
+    viewer: &Viewer,
+    q: &SearchQuery,
+    words: &[String],
+    buckets: Option<String>,
+) -> SelectStatement {
     use search_entry::Column as E;
-    let (tsq, values) = pg_query(words);
+    let (mut tsq, mut values) = pg_query(words);
+    if let Some(b) = buckets {
+        values.push(b.into());
+        tsq = format!("({tsq}) && to_tsquery('simple', ${})", values.len());
+    }
     let mut s = Query::select();
     s.from(search_entry::Entity)
         .and_where(Expr::cust_with_values(
@@ -430,38 +495,61 @@ fn pg_matching(viewer: &Viewer, q: &SearchQuery, words: &[String]) -> SelectStat
     s
 }
 
-/// PostgreSQL: the total, and the best `window` matches with their scores.
+/// PostgreSQL: the total (capped), and the newest `reach` matches ranked by score.
+///
+/// 1. One statement reads at most [`TOTAL_CAP`] + 1 matches from the GIN index's bitmap:
+///    their number is the total, and when that is exact they are every match, so the newest
+///    `reach` of them are the candidates.
+/// 2. Otherwise the candidates are found bucket by bucket from the newest, one, two, four …
+///    buckets at a time, each step one GIN scan of the words and the buckets' lexemes, until
+///    `reach` are found: a common word is found in the newest bucket, without reading every
+///    one of its matches.
+/// 3. Only the candidates' tsvectors are read to rank them.
 async fn pg_ranked(
     c: &impl ConnectionTrait,
     viewer: &Viewer,
     q: &SearchQuery,
     words: &[String],
-    window: u64,
+    reach: u64,
 ) -> Result<(u64, Vec<(i32, f64)>), StoreError> {
     use search_entry::Column as E;
-    let id = Expr::col((search_entry::Entity, E::Id));
-    let mut count = pg_matching(viewer, q, words);
-    count.expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
-    let total = match c.query_one(&count).await? {
-        Some(r) => u64::try_from(r.try_get::<i64>("", "n")?).unwrap_or(0),
-        None => 0,
-    };
-    let mut scored = pg_matching(viewer, q, words);
-    if total > RANK_WINDOW {
-        let mut newest = pg_matching(viewer, q, words);
-        newest
-            .expr_as(id.clone(), Alias::new("id"))
-            .order_by((search_entry::Entity, E::Id), Order::Desc)
-            .offset(RANK_WINDOW - 1)
-            .limit(1);
-        if let Some(r) = c.query_one(&newest).await? {
-            let from: i32 = r.try_get("", "id")?;
-            scored.and_where(id.clone().gte(from));
-        }
+    let id = || Expr::col((search_entry::Entity, E::Id));
+    let mut capped = pg_matching(viewer, q, words, None);
+    capped.expr_as(id(), Alias::new("id")).limit(TOTAL_CAP + 1);
+    let m = Alias::new("m");
+    let first = Query::select()
+        .expr_as(Expr::cust("(SELECT COUNT(*) FROM m)"), Alias::new("total"))
+        .expr_as(Expr::cust("(SELECT MAX(id) FROM m)"), Alias::new("reached"))
+        .expr_as(Expr::col((m.clone(), Alias::new("id"))), Alias::new("id"))
+        .from(m.clone())
+        .order_by((m.clone(), Alias::new("id")), Order::Desc)
+        .limit(reach)
+        .to_owned();
+    let with = sea_orm::sea_query::WithClause::new()
+        .cte(
+            sea_orm::sea_query::CommonTableExpression::new()
+                .query(capped)
+                .table_name(m)
+                .to_owned(),
+        )
+        .to_owned();
+    let mut total = 0;
+    let mut reached = 0;
+    let mut candidates: Vec<i32> = Vec::new();
+    for r in c.query_all(&first.with(with)).await? {
+        total = u64::try_from(r.try_get::<i64>("", "total")?).unwrap_or(0);
+        reached = r.try_get::<Option<i32>>("", "reached")?.unwrap_or(0);
+        candidates.push(r.try_get("", "id")?);
+    }
+    if total > TOTAL_CAP {
+        candidates = pg_newest(c, viewer, q, words, reach, reached).await?;
+    }
+    if candidates.is_empty() {
+        return Ok((total, Vec::new()));
     }
     let (tsq, values) = pg_query(words);
-    scored
-        .expr_as(id, Alias::new("id"))
+    let scored = Query::select()
+        .expr_as(id(), Alias::new("id"))
         .expr_as(
             Expr::cust_with_values(
                 format!("CAST(ts_rank(search_entries.tsv, {tsq}) AS double precision)"),
@@ -469,9 +557,9 @@ async fn pg_ranked(
             ),
             Alias::new("score"),
         )
-        .order_by(Alias::new("score"), Order::Desc)
-        .order_by(Alias::new("id"), Order::Asc)
-        .limit(window);
+        .from(search_entry::Entity)
+        .and_where(id().is_in(candidates))
+        .to_owned();
     let mut ranked = Vec::new();
     for r in c.query_all(&scored).await? {
         ranked.push((r.try_get("", "id")?, r.try_get("", "score")?));
@@ -479,11 +567,75 @@ async fn pg_ranked(
     Ok((total, ranked))
 }
 
+/// PostgreSQL: the newest `reach` matches of a large result, bucket by bucket. The first
+/// [`TOTAL_CAP`] + 1 matches (in the table's order, mostly the oldest) had ids up to
+/// `reached`: their density tells how many buckets the first step takes.
+async fn pg_newest(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    q: &SearchQuery,
+    words: &[String],
+    reach: u64,
+    reached: i32,
+) -> Result<Vec<i32>, StoreError> {
+    use search_entry::Column as E;
+    // The newest id, by a walk of the primary key (allowed again for this one statement).
+    c.execute_unprepared("SET LOCAL enable_indexscan = on")
+        .await?;
+    let top = Query::select()
+        .expr_as(Expr::cust("MAX(id)"), Alias::new("id"))
+        .from(search_entry::Entity)
+        .to_owned();
+    let top = c
+        .query_one(&top)
+        .await?
+        .and_then(|r| r.try_get::<Option<i32>>("", "id").ok().flatten());
+    c.execute_unprepared("SET LOCAL enable_indexscan = off")
+        .await?;
+    let Some(top) = top else {
+        return Ok(Vec::new());
+    };
+    // The share of entries that match, as seen in the first TOTAL_CAP + 1 matches (at least
+    // the share of all entries they are); the first step takes enough buckets for `reach`
+    // matches at that share, and one more for the newest bucket, which may be nearly empty.
+    // A step that finds too few is followed by one twice as wide.
+    let seen = f64::from(Ord::max(Ord::min(reached, top), 1));
+    let share = f64::min((TOTAL_CAP + 1) as f64 / seen, 1.0);
+    let per_bucket = share * f64::from(1u32 << BUCKET_SHIFT);
+    let mut span = ((reach as f64 / f64::max(per_bucket, 1.0)).ceil() as i32).saturating_add(1);
+    let mut found: Vec<i32> = Vec::new();
+    let mut high = top >> BUCKET_SHIFT;
+    while high >= 0 && (found.len() as u64) < reach {
+        let low = Ord::max(high - span + 1, 0);
+        let buckets = (low..=high)
+            .rev()
+            .map(|b| format!("zbkt{b}z"))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let mut s = pg_matching(viewer, q, words, Some(buckets));
+        s.expr_as(Expr::col((search_entry::Entity, E::Id)), Alias::new("id"))
+            .order_by((search_entry::Entity, E::Id), Order::Desc)
+            .limit(reach - found.len() as u64);
+        for r in c.query_all(&s).await? {
+            found.push(r.try_get("", "id")?);
+        }
+        high = low - 1;
+        span = span.saturating_mul(2);
+    }
+    Ok(found)
+}
+
 /// SQLite: the FTS5 expression of the words, the access rule and the filters. The words are
 /// looked for in the title and text only; the rule and filters are tokens of `tags`: the
 /// same condition as `access::visible_condition` (public items for everyone, members-only
 /// ones for members and secretariats, secretariat-only ones for the secretariats of their
 /// owners, everything for administrators), checked against it by the tests.
+///
+/// The rule is written as what the viewer may *not* see: most items are public, and
+/// excluding the few members-only and secretariat-only ones reads far shorter lists of the
+/// index than requiring "public" of every match. It is safe because every entry's level is
+/// one of [`AccessLevel::ALL`] ([`insert`] refuses any other), so the exclusions cover all
+/// that is not granted.
 async fn sqlite_expression(
     c: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -491,25 +643,28 @@ async fn sqlite_expression(
     words: &[String],
 ) -> Result<String, StoreError> {
     use liaise_domain::Role;
-    let mut e = format!("{{title body}} : ({})", fts5_query(words));
-    let public = format!("\"{}\"", tag("acl", "public"));
-    let members = format!("\"{}\"", tag("acl", "members"));
-    let grants = match &viewer.role {
+    let level = |l: AccessLevel| format!("\"{}\"", tag("acl", l.as_str()));
+    let mut e = format!("({{title body}} : ({}))", fts5_query(words));
+    let hidden = match &viewer.role {
         Role::Admin => None,
-        Role::Public => Some(public),
-        Role::Member => Some(format!("{public} OR {members}")),
+        Role::Public => Some(format!(
+            "{} OR {}",
+            level(AccessLevel::Members),
+            level(AccessLevel::Secretariat)
+        )),
+        Role::Member => Some(level(AccessLevel::Secretariat)),
         Role::Secretariat(org) => {
             let own = crate::entity::organization::Entity::find()
                 .filter(crate::entity::organization::Column::Code.eq(org.as_str()))
                 .one(c)
                 .await?
-                .map(|o| format!(" OR \"{}\"", tag("own", &o.id.to_string())))
+                .map(|o| format!(" NOT \"{}\"", tag("own", &o.id.to_string())))
                 .unwrap_or_default();
-            Some(format!("{public} OR {members}{own}"))
+            Some(format!("{}{own}", level(AccessLevel::Secretariat)))
         }
     };
-    if let Some(g) = grants {
-        e.push_str(&format!(" AND tags : ({g})"));
+    if let Some(h) = hidden {
+        e = format!("({e} NOT (tags : ({h})))");
     }
     let year = q.year.map(|y| y.to_string());
     for (prefix, value) in [
@@ -520,7 +675,7 @@ async fn sqlite_expression(
         ("year", &year),
     ] {
         if let Some(v) = value {
-            e.push_str(&format!(" AND tags : \"{}\"", tag(prefix, v)));
+            e.push_str(&format!(" AND (tags : \"{}\")", tag(prefix, v)));
         }
     }
     Ok(e)
@@ -532,7 +687,7 @@ async fn sqlite_ranked(
     viewer: &Viewer,
     q: &SearchQuery,
     words: &[String],
-    window: u64,
+    reach: u64,
 ) -> Result<(u64, Vec<(i32, f64)>), StoreError> {
     use sea_orm::Statement;
     let expr = sqlite_expression(c, viewer, q, words).await?;
@@ -540,7 +695,11 @@ async fn sqlite_ranked(
     let total = match c
         .query_one_raw(Statement::from_sql_and_values(
             b,
-            "SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH ?",
+            format!(
+                "SELECT COUNT(*) AS n FROM (SELECT rowid FROM search_fts \
+                 WHERE search_fts MATCH ? LIMIT {})",
+                TOTAL_CAP + 1
+            ),
             [expr.clone().into()],
         ))
         .await?
@@ -548,29 +707,18 @@ async fn sqlite_ranked(
         Some(r) => u64::try_from(r.try_get::<i64>("", "n")?).unwrap_or(0),
         None => 0,
     };
-    let mut sql = "SELECT rowid AS id, -bm25(search_fts, 5.0, 1.0, 0.0) AS score \
-                   FROM search_fts WHERE search_fts MATCH ?"
-        .to_owned();
-    let mut values: Vec<sea_orm::Value> = vec![expr.clone().into()];
-    if total > RANK_WINDOW {
-        let newest = c
-            .query_one_raw(Statement::from_sql_and_values(
-                b,
-                "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ? \
-                 ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                [expr.into(), (RANK_WINDOW - 1).into()],
-            ))
-            .await?;
-        if let Some(r) = newest {
-            sql.push_str(" AND rowid >= ?");
-            values.push(r.try_get::<i32>("", "id")?.into());
-        }
+    if total == 0 {
+        return Ok((0, Vec::new()));
     }
-    sql.push_str(" ORDER BY score DESC, id ASC LIMIT ?");
-    values.push(window.into());
-    let mut ranked = Vec::new();
+    // The newest `reach` matches: FTS5 walks its index newest first and stops there, so
+    // bm25 is computed for those only; they are ordered by score here.
+    let sql = format!(
+        "SELECT rowid AS id, -bm25(search_fts, 5.0, 1.0, 0.0) AS score \
+         FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT {reach}"
+    );
+    let mut ranked: Vec<(i32, f64)> = Vec::new();
     for r in c
-        .query_all_raw(Statement::from_sql_and_values(b, sql, values))
+        .query_all_raw(Statement::from_sql_and_values(b, sql, [expr.into()]))
         .await?
     {
         ranked.push((r.try_get("", "id")?, r.try_get("", "score")?));
@@ -589,6 +737,7 @@ pub async fn search(
     if words.is_empty() {
         return Ok(SearchResults {
             facets_exact: true,
+            total_exact: true,
             ..SearchResults::default()
         });
     }
@@ -598,14 +747,24 @@ pub async fn search(
         // path here. Scoped to the caller's transaction (without one it changes nothing).
         c.execute_unprepared("SET LOCAL enable_seqscan = off")
             .await?;
+        // Likewise a walk of the primary key that tests `@@` row by row: only bitmap scans
+        // (the GIN index for the words, the key for the candidates) are wanted.
+        c.execute_unprepared("SET LOCAL enable_indexscan = off")
+            .await?;
+        // One search is a few milliseconds of work: parallel workers only add their start-up
+        // and take the cores other requests need.
+        c.execute_unprepared("SET LOCAL max_parallel_workers_per_gather = 0")
+            .await?;
     }
-    // The best matches by rank: enough for this page and the facets.
-    let window = std::cmp::Ord::max(FACET_WINDOW, q.offset.saturating_add(q.limit));
-    let (total, ranked) = match backend {
-        DatabaseBackend::Sqlite => sqlite_ranked(c, viewer, q, &words, window).await?,
-        _ => pg_ranked(c, viewer, q, &words, window).await?,
+    // The matches ranked: the newest RANK_WINDOW, or more for a page beyond them.
+    let reach = Ord::max(RANK_WINDOW, q.offset.saturating_add(q.limit));
+    let (total, mut ranked) = match backend {
+        DatabaseBackend::Sqlite => sqlite_ranked(c, viewer, q, &words, reach).await?,
+        _ => pg_ranked(c, viewer, q, &words, reach).await?,
     };
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let facets = facets(c, &ranked).await?;
+    let total_exact = total <= TOTAL_CAP;
     let page: Vec<(i32, f64)> = ranked
         .iter()
         .skip(usize::try_from(q.offset).unwrap_or(usize::MAX))
@@ -615,9 +774,10 @@ pub async fn search(
     let hits = hits(c, viewer, &words, &page).await?;
     Ok(SearchResults {
         hits,
-        total,
+        total: Ord::min(total, TOTAL_CAP),
+        total_exact,
+        facets_exact: total_exact && total <= ranked.len() as u64,
         facets,
-        facets_exact: total <= FACET_WINDOW,
     })
 }
 

@@ -67,8 +67,10 @@ pub struct FacetsDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchPageDto {
     pub items: Vec<SearchHitDto>,
-    /// Every match the caller may see, over all pages.
+    /// Every match the caller may see, over all pages; when `total_exact` is false, more
+    /// than this many match.
     pub total: u64,
+    pub total_exact: bool,
     pub page: u64,
     pub per_page: u64,
     pub facets: FacetsDto,
@@ -123,6 +125,7 @@ fn page_dto(r: &SearchResults, page: u64, per_page: u64) -> SearchPageDto {
             })
             .collect(),
         total: r.total,
+        total_exact: r.total_exact,
         page,
         per_page,
         facets: FacetsDto {

@@ -45,6 +45,7 @@ struct SearchPage<'a> {
     error: Option<String>,
     hits: Vec<SearchHit>,
     total: u64,
+    total_exact: bool,
     facets: Vec<FacetGroup>,
     facets_exact: bool,
     active: Vec<ActiveFilter>,
@@ -105,6 +106,7 @@ pub(super) async fn search(
         error: None,
         hits: Vec::new(),
         total: 0,
+        total_exact: true,
         facets: Vec::new(),
         facets_exact: true,
         active: Vec::new(),
@@ -126,6 +128,7 @@ pub(super) async fn search(
         Ok(found) => {
             view.searched = true;
             view.total = found.total;
+            view.total_exact = found.total_exact;
             view.pages = found
                 .total
                 .div_ceil(p.per_page())

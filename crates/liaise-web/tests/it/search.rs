@@ -10,6 +10,7 @@ backend_tests!(
     the_index_follows_every_write,
     a_rolled_back_write_leaves_the_index_unchanged,
     the_search_page_shows_snippets_facets_and_pages,
+    a_large_result_is_capped_and_ranked_among_its_newest_matches,
 );
 
 fn secretariat(org: &str) -> Role {
@@ -511,4 +512,118 @@ async fn the_search_page_shows_snippets_facets_and_pages(app: TestApp) {
     assert_eq!(s, 200);
     assert!(html.contains("200 characters"), "{html}");
     assert!(html.contains(r#"role="alert""#));
+}
+
+/// Entries written straight to the index (tiny texts, so thousands are quick): "alpha" in
+/// all of them, "beta" in every third; every seventh is members-only.
+async fn write_tiny_entries(app: &TestApp, n: u32) {
+    use liaise_store::queries::search::{SearchEntry, upsert};
+    let store = liaise_store::Store::connect(app.db.url()).await.unwrap();
+    let tx = store.begin().await.unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    for i in 1..=n {
+        let beta = if i.is_multiple_of(3) { " beta" } else { "" };
+        let entry = SearchEntry {
+            kind: "document".into(),
+            key: i.to_string(),
+            title: format!("Entry {i}"),
+            text: format!("alpha{beta} text"),
+            url: format!("/documents/{i}"),
+            access: if i.is_multiple_of(7) {
+                "members"
+            } else {
+                "public"
+            }
+            .into(),
+            year: Some(2026),
+            ..SearchEntry::default()
+        };
+        upsert(&tx, &entry, now).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+fn hit_keys(v: &Value) -> Vec<u32> {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["key"].as_str().unwrap().parse().unwrap())
+        .collect()
+}
+
+async fn a_large_result_is_capped_and_ranked_among_its_newest_matches(app: TestApp) {
+    use liaise_store::queries::search::{RANK_WINDOW, TOTAL_CAP};
+    // More than TOTAL_CAP public matches, over several recency buckets on PostgreSQL.
+    let n: u32 = 12_000;
+    write_tiny_entries(&app, n).await;
+    let public = |i: &u32| !i.is_multiple_of(7);
+
+    // "alpha": capped total; the hits are among the newest RANK_WINDOW public matches.
+    let (s, v) = search(&app, "q=alpha&per_page=50", None).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["total"], TOTAL_CAP, "{v}");
+    assert_eq!(v["total_exact"], false);
+    assert_eq!(v["facets"]["exact"], false);
+    let newest: Vec<u32> = (1..=n)
+        .rev()
+        .filter(public)
+        .take(RANK_WINDOW as usize)
+        .collect();
+    let oldest_candidate = *newest.last().unwrap();
+    let keys = hit_keys(&v);
+    assert_eq!(keys.len(), 50);
+    assert!(
+        keys.iter().all(|k| public(k) && *k >= oldest_candidate),
+        "{keys:?}"
+    );
+    // The facets count exactly the ranked candidates.
+    assert_eq!(v["facets"]["kind"][0]["count"], RANK_WINDOW, "{v}");
+
+    // A page beyond the window ranks more of the newest matches.
+    let page = RANK_WINDOW / 20 + 3;
+    let (s, v) = search(&app, &format!("q=alpha&per_page=20&page={page}"), None).await;
+    assert_eq!(s, 200, "{v}");
+    let reach = (page * 20) as usize;
+    let deep_oldest = *(1..=n)
+        .rev()
+        .filter(public)
+        .take(reach)
+        .last()
+        .as_ref()
+        .unwrap();
+    let keys = hit_keys(&v);
+    assert_eq!(keys.len(), 20);
+    assert!(
+        keys.iter().all(|k| public(k) && *k >= deep_oldest),
+        "{keys:?}"
+    );
+
+    // "beta": fewer than TOTAL_CAP match, so the total is exact; hits among its newest.
+    let betas: Vec<u32> = (1..=n)
+        .rev()
+        .filter(|i| i.is_multiple_of(3) && public(i))
+        .collect();
+    let (s, v) = search(&app, "q=beta&per_page=50", None).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["total"], betas.len(), "{v}");
+    assert_eq!(v["total_exact"], true);
+    let oldest_beta = betas[RANK_WINDOW as usize - 1];
+    let keys = hit_keys(&v);
+    assert!(
+        keys.iter()
+            .all(|k| k.is_multiple_of(3) && public(k) && *k >= oldest_beta),
+        "{keys:?}"
+    );
+
+    // Members see the members-only entries too: "beta" has a seventh more matches.
+    let token = app.token(Role::Member).await;
+    let (s, v) = search(&app, "q=beta&per_page=1", Some(&token)).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["total"], (n / 3) as usize, "{v}");
+
+    // The page says the total is a lower bound.
+    let (s, html) = app.page("/search?q=alpha").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("More than 10000 results"), "{html}");
 }
