@@ -235,6 +235,27 @@ impl ResolutionVersion {
     }
 }
 
+/// Changes to a document's details; `None` keeps a field as it is. An empty `source` or
+/// `meeting` clears it, as `date: Some(None)` does.
+#[derive(Debug, Default, Clone)]
+pub struct DocumentPatch {
+    pub title: Option<String>,
+    pub kind: Option<String>,
+    pub source: Option<String>,
+    /// Body codes.
+    pub bodies: Option<Vec<String>>,
+    pub meeting: Option<String>,
+    pub date: Option<Option<Date>>,
+    pub language: Option<String>,
+    /// Topic slugs.
+    pub topics: Option<Vec<String>>,
+    pub access: Option<String>,
+}
+
+/// Languages a document may be written in: the working languages first, then the other
+/// official languages of the United Nations.
+pub const DOCUMENT_LANGUAGES: &[&str] = &["en", "fr", "es", "ar", "zh", "ru"];
+
 /// What the caller may set on an import; the rest comes from the file.
 #[derive(Debug, Default, Clone)]
 pub struct ImportOptions {
@@ -317,6 +338,14 @@ impl ComparedItem {
     pub fn changed(&self) -> bool {
         liaise_domain::document::changed(&self.segments)
     }
+}
+
+/// The organizations owning a document, as codes.
+fn document_owners(d: &DocumentView) -> Vec<Code> {
+    d.organizations
+        .iter()
+        .filter_map(|o| Code::parse("organization", o).ok())
+        .collect()
 }
 
 fn json_list(v: &str) -> Vec<String> {
@@ -767,6 +796,181 @@ impl Liaise {
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.reload().await?;
         Ok(stored)
+    }
+
+    /// Whether `viewer` may change this document's details (the rule `update_document`
+    /// checks), for pages deciding what to show.
+    pub fn may_edit_document(&self, viewer: &Viewer, d: &DocumentView) -> bool {
+        authorize(
+            viewer,
+            &Action::EditRegistry {
+                owners: &document_owners(d),
+            },
+        )
+        .is_ok()
+    }
+
+    /// Changes a document's details (its organizations' secretariats, administrators): what
+    /// an import cannot read from the file (bodies, topics, meeting, date) or read wrongly.
+    /// Every broken rule is reported with its field; the search entries of the document and
+    /// its proposals follow in the same transaction.
+    pub async fn update_document(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+        patch: &DocumentPatch,
+    ) -> Result<DocumentView, ServiceError> {
+        let current = self.document(viewer, id).await?;
+        authorize(
+            viewer,
+            &Action::EditRegistry {
+                owners: &document_owners(&current),
+            },
+        )?;
+        let snap = self.registry().await?;
+        let mut v = liaise_domain::error::Validator::new();
+        let title = match &patch.title {
+            Some(t) => v.check(liaise_domain::text::line("title", t, 500)),
+            None => Some(current.title.clone()),
+        };
+        let kind = match &patch.kind {
+            Some(k) => v
+                .check(DocumentKind::parse("kind", k))
+                .map(|k| k.as_str().to_owned()),
+            None => Some(current.kind.clone()),
+        };
+        let source = match &patch.source {
+            Some(s) => v.check(liaise_domain::text::optional_line("source", Some(s), 200)),
+            None => Some(current.source.clone()),
+        };
+        let meeting = match &patch.meeting {
+            Some(m) => v.check(liaise_domain::text::optional_line("meeting", Some(m), 200)),
+            None => Some(current.meeting.clone()),
+        };
+        let language = match patch.language.as_deref().map(str::trim) {
+            Some(l) if DOCUMENT_LANGUAGES.contains(&l) => l.to_owned(),
+            Some(l) => {
+                v.push(
+                    "language",
+                    format!(
+                        "`{}` is not one of {}",
+                        liaise_domain::text::preview(l),
+                        DOCUMENT_LANGUAGES.join(", ")
+                    ),
+                );
+                current.language.clone()
+            }
+            None => current.language.clone(),
+        };
+        let access = match &patch.access {
+            Some(a) => v.check(AccessLevel::parse("access", a)),
+            None => Some(current.access),
+        };
+        let mut bodies = current.bodies.clone();
+        if let Some(list) = &patch.bodies {
+            bodies.clear();
+            for (i, code) in list.iter().enumerate() {
+                match snap.body(code.trim()) {
+                    Some(b) if !bodies.contains(&b.code) => bodies.push(b.code.clone()),
+                    Some(_) => {}
+                    None => v.push(
+                        format!("bodies[{i}]"),
+                        format!("no body `{}`", liaise_domain::text::preview(code)),
+                    ),
+                }
+            }
+        }
+        let mut topics = current.topics.clone();
+        if let Some(list) = &patch.topics {
+            topics.clear();
+            for (i, slug) in list.iter().enumerate() {
+                match snap.topic(slug.trim()) {
+                    Some(t) if !topics.contains(&t.slug) => topics.push(t.slug.clone()),
+                    Some(_) => {}
+                    None => v.push(
+                        format!("topics[{i}]"),
+                        format!("no topic `{}`", liaise_domain::text::preview(slug)),
+                    ),
+                }
+            }
+        }
+        let date = patch.date.unwrap_or(current.date);
+        let (Some(title), Some(kind), Some(source), Some(meeting), Some(access), true) =
+            (title, kind, source, meeting, access, v.is_ok())
+        else {
+            return Err(v.into_error().into());
+        };
+        let fields = |title: &str,
+                      kind: &str,
+                      source: &Option<String>,
+                      bodies: &[String],
+                      meeting: &Option<String>,
+                      date: Option<Date>,
+                      language: &str,
+                      topics: &[String],
+                      access: AccessLevel|
+         -> Fields {
+            vec![
+                ("title", Some(title.to_owned())),
+                ("kind", Some(kind.to_owned())),
+                ("source", source.clone()),
+                ("bodies", Some(bodies.join(", "))),
+                ("meeting", meeting.clone()),
+                ("date", date.map(|d| d.to_string())),
+                ("language", Some(language.to_owned())),
+                ("topics", Some(topics.join(", "))),
+                ("access", Some(access.as_str().to_owned())),
+            ]
+        };
+        let before = fields(
+            &current.title,
+            &current.kind,
+            &current.source,
+            &current.bodies,
+            &current.meeting,
+            current.date,
+            &current.language,
+            &current.topics,
+            current.access,
+        );
+        let after = fields(
+            &title, &kind, &source, &bodies, &meeting, date, &language, &topics, access,
+        );
+        let tx = self.store.begin().await?;
+        let now = OffsetDateTime::now_utc();
+        q::update_details(
+            &tx,
+            id,
+            &q::DocumentRow {
+                number: &current.number,
+                title: &title,
+                kind: &kind,
+                source: source.as_deref(),
+                bodies: &to_json(&bodies)?,
+                meeting: meeting.as_deref(),
+                date,
+                language: &language,
+                topics: &to_json(&topics)?,
+                access: access.as_str(),
+                organization_ids: &[],
+            },
+            now,
+        )
+        .await?;
+        crate::search::index_document(&tx, &snap, id).await?;
+        audit::record(
+            &tx,
+            viewer,
+            "update",
+            "document",
+            &current.number,
+            diff(&before, &after),
+        )
+        .await?;
+        reg::bump_revision(&tx).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.reload().await?;
+        self.document(viewer, id).await
     }
 
     // ---- proposals ----------------------------------------------------------------------

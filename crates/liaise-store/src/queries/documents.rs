@@ -185,6 +185,32 @@ pub async fn insert_document(
     Ok(m)
 }
 
+/// Writes a document's details (all of `row` but its number and owners, which stay).
+pub async fn update_details(
+    c: &impl ConnectionTrait,
+    id: i32,
+    row: &DocumentRow<'_>,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    document::ActiveModel {
+        id: Set(id),
+        title: Set(row.title.to_owned()),
+        kind: Set(row.kind.to_owned()),
+        source: Set(row.source.map(str::to_owned)),
+        bodies: Set(row.bodies.to_owned()),
+        meeting: Set(row.meeting.map(str::to_owned)),
+        date: Set(row.date),
+        language: Set(row.language.to_owned()),
+        topics: Set(row.topics.to_owned()),
+        access: Set(row.access.to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    Ok(())
+}
+
 /// Marks a document changed (a new version).
 pub async fn touch(
     c: &impl ConnectionTrait,

@@ -252,6 +252,29 @@ pub struct ProposalsQuery {
     pub per_page: Option<u64>,
 }
 
+/// Changes to a document's details; a field left out stays as it is, an empty `source`,
+/// `meeting` or `date` clears it. `bodies` and `topics` replace the lists.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentPatchDto {
+    pub title: Option<String>,
+    /// `contribution`, `temporary-document`, `report`, `liaison-attachment`,
+    /// `terms-of-reference`, `resolution-text` or `other`.
+    pub kind: Option<String>,
+    pub source: Option<String>,
+    /// Body codes, e.g. `["SG12", "POC-C3"]`.
+    pub bodies: Option<Vec<String>>,
+    pub meeting: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// `en`, `fr`, `es`, `ar`, `zh` or `ru`.
+    pub language: Option<String>,
+    /// Topic slugs, e.g. `["dfs", "qos"]`.
+    pub topics: Option<Vec<String>>,
+    /// `public`, `members` or `secretariat`.
+    pub access: Option<String>,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProposalPatchDto {
@@ -419,6 +442,45 @@ pub async fn get_document(
 ) -> Result<Json<DocumentDto>, ApiError> {
     let id = document_id(&id)?;
     let d = state.liaise.document(&viewer, id).await?;
+    let proposals = state
+        .liaise
+        .document_proposals(&viewer, id)
+        .await?
+        .into_iter()
+        .map(|p| p.identifier)
+        .collect();
+    Ok(Json(DocumentDto::new(&d, Some(proposals))))
+}
+
+/// Changes a document's details (the secretariats of its organizations, administrators).
+#[utoipa::path(patch, path = "/documents/{id}", tag = "documents",
+    request_body = DocumentPatchDto, security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, body = DocumentDto), (status = 404, body = crate::error::Problem),
+        (status = 422, description = "a field breaks a rule (each is named in `errors`)", body = crate::error::Problem)))]
+pub async fn update_document(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(dto): ApiJson<DocumentPatchDto>,
+) -> Result<Json<DocumentDto>, ApiError> {
+    let id = document_id(&id)?;
+    let date = match &dto.date {
+        None => None,
+        Some(raw) => Some(super::extract::parse_date("date", Some(raw))?),
+    };
+    let patch = liaise_service::documents::DocumentPatch {
+        title: dto.title,
+        kind: dto.kind,
+        source: dto.source,
+        bodies: dto.bodies,
+        meeting: dto.meeting,
+        date,
+        language: dto.language,
+        topics: dto.topics,
+        access: dto.access,
+    };
+    let d = state.liaise.update_document(&viewer, id, &patch).await?;
     let proposals = state
         .liaise
         .document_proposals(&viewer, id)

@@ -115,7 +115,7 @@ pub fn router() -> OpenApiRouter<AppState> {
                 })),
         )
         .routes(routes!(documents::list_documents))
-        .routes(routes!(documents::get_document))
+        .routes(routes!(documents::get_document, documents::update_document))
         .routes(routes!(documents::get_document_file))
         .routes(routes!(documents::list_proposals))
         .routes(routes!(documents::get_proposal, documents::update_proposal))

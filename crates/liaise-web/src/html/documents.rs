@@ -36,6 +36,10 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 )),
         ),
         ("/documents/{id}", get(document)),
+        (
+            "/documents/{id}/edit",
+            get(document_edit_form).post(document_edit),
+        ),
         ("/documents/{id}/compare", get(document_compare)),
         (
             "/documents/{id}/versions/{version}/file",
@@ -218,6 +222,7 @@ struct DocumentPage<'a> {
     path: String,
     d: &'a DocumentView,
     proposals: Vec<ProposalView>,
+    editable: bool,
 }
 
 async fn document(
@@ -243,10 +248,254 @@ async fn document(
         langs: Lang::ALL,
         me: viewer.me(),
         path: format!("/documents/{id}"),
+        editable: state.liaise.may_edit_document(&viewer.viewer, &d),
         d: &d,
         proposals,
     };
     Ok(render(&page, lang))
+}
+
+// ---- a document's details ---------------------------------------------------------------
+
+/// The details form's fields as typed (or as stored, when it opens).
+#[derive(Debug, Default, Clone)]
+struct DetailsValues {
+    title: String,
+    kind: String,
+    source: String,
+    bodies: String,
+    meeting: String,
+    date: String,
+    language: String,
+    topics: Vec<String>,
+    access: String,
+}
+
+impl DetailsValues {
+    fn of(d: &DocumentView) -> Self {
+        Self {
+            title: d.title.clone(),
+            kind: d.kind.clone(),
+            source: d.source.clone().unwrap_or_default(),
+            bodies: d.bodies.join(", "),
+            meeting: d.meeting.clone().unwrap_or_default(),
+            date: d.date.map(|x| x.to_string()).unwrap_or_default(),
+            language: d.language.clone(),
+            topics: d.topics.clone(),
+            access: d.access.as_str().to_owned(),
+        }
+    }
+
+    /// The fields of a posted form, and its CSRF token.
+    fn from_pairs(pairs: Vec<(String, String)>) -> (Self, String) {
+        let mut v = Self::default();
+        let mut csrf = String::new();
+        for (k, value) in pairs {
+            match k.as_str() {
+                "csrf" => csrf = value,
+                "title" => v.title = value,
+                "kind" => v.kind = value,
+                "source" => v.source = value,
+                "bodies" => v.bodies = value,
+                "meeting" => v.meeting = value,
+                "date" => v.date = value,
+                "language" => v.language = value,
+                "topics" if v.topics.len() < 100 => v.topics.push(value),
+                "access" => v.access = value,
+                _ => {}
+            }
+        }
+        (v, csrf)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "document_edit.html")]
+struct DocumentEditPage<'a> {
+    i: Lang,
+    langs: [Lang; 2],
+    me: Me,
+    path: String,
+    d: &'a DocumentView,
+    v: DetailsValues,
+    errors: Vec<(String, String)>,
+    topics: &'a [liaise_service::snapshot::Topic],
+    kinds: Vec<&'static str>,
+    languages: &'static [&'static str],
+}
+
+impl DocumentEditPage<'_> {
+    /// The messages for a field of the form, joined; empty when it is fine. `bodies[1]`
+    /// belongs to the `bodies` field, `topics[0]` to `topics`.
+    fn err(&self, key: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|(k, _)| k.split('[').next() == Some(key))
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn has_topic(&self, slug: &str) -> bool {
+        self.v.topics.iter().any(|t| t == slug)
+    }
+
+    /// The one-line fields: name, label key, value and whether a hint follows it.
+    fn text_fields(&self) -> Vec<(&'static str, &'static str, String, bool)> {
+        vec![
+            ("title", "doc-title-field", self.v.title.clone(), false),
+            ("source", "doc-source", self.v.source.clone(), false),
+            ("meeting", "doc-meeting", self.v.meeting.clone(), false),
+            ("bodies", "doc-body", self.v.bodies.clone(), true),
+        ]
+    }
+}
+
+/// The document, if `viewer` may change its details; the page to answer otherwise.
+async fn editable_document(
+    state: &AppState,
+    lang: Lang,
+    viewer: &PageViewer,
+    raw: &str,
+) -> Result<DocumentView, Response> {
+    let id = parse_id(raw, lang).map_err(IntoResponse::into_response)?;
+    if viewer.session.is_none() {
+        let next: String =
+            form_urlencoded::byte_serialize(format!("/documents/{id}/edit").as_bytes()).collect();
+        return Err(Redirect::to(&format!("/login?next={next}")).into_response());
+    }
+    let d = state
+        .liaise
+        .document(&viewer.viewer, id)
+        .await
+        .map_err(|e| PageError::from_service(e, lang).into_response())?;
+    if !state.liaise.may_edit_document(&viewer.viewer, &d) {
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            &lang.t("doc-edit-forbidden"),
+            lang,
+        ));
+    }
+    Ok(d)
+}
+
+async fn details_page(
+    state: &AppState,
+    lang: Lang,
+    viewer: &PageViewer,
+    status: StatusCode,
+    d: &DocumentView,
+    v: DetailsValues,
+    errors: Vec<(String, String)>,
+) -> Response {
+    let snap = match state.liaise.registry().await {
+        Ok(s) => s,
+        Err(e) => return PageError::from_service(e, lang).into_response(),
+    };
+    let page = DocumentEditPage {
+        i: lang,
+        langs: Lang::ALL,
+        me: viewer.me(),
+        path: format!("/documents/{}/edit", d.id),
+        d,
+        v,
+        errors,
+        topics: &snap.topics,
+        kinds: DocumentKind::ALL.iter().map(|k| k.as_str()).collect(),
+        languages: liaise_service::documents::DOCUMENT_LANGUAGES,
+    };
+    (status, render(&page, lang)).into_response()
+}
+
+async fn document_edit_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath(id): PagePath<String>,
+) -> Response {
+    match editable_document(&state, lang, &viewer, &id).await {
+        Ok(d) => {
+            let v = DetailsValues::of(&d);
+            details_page(&state, lang, &viewer, StatusCode::OK, &d, v, Vec::new()).await
+        }
+        Err(res) => res,
+    }
+}
+
+/// Saves a document's details from the form; a refusal shows the form again with what was
+/// typed and each message beside its field.
+async fn document_edit(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PagePath(id): PagePath<String>,
+    super::form::PageForm(pairs): super::form::PageForm<Vec<(String, String)>>,
+) -> Response {
+    let (v, csrf) = DetailsValues::from_pairs(pairs);
+    if let Some(res) = super::account::refuse_session_form(&state, &viewer, &csrf, lang).await {
+        return res;
+    }
+    let d = match editable_document(&state, lang, &viewer, &id).await {
+        Ok(d) => d,
+        Err(res) => return res,
+    };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = match v.date.trim() {
+        "" => Ok(None),
+        s => time::Date::parse(s, format).map(Some),
+    };
+    let Ok(date) = date else {
+        let errors = vec![("date".to_owned(), lang.t("doc-edit-date"))];
+        return details_page(
+            &state,
+            lang,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &d,
+            v,
+            errors,
+        )
+        .await;
+    };
+    let patch = liaise_service::documents::DocumentPatch {
+        title: Some(v.title.clone()),
+        kind: Some(v.kind.clone()),
+        source: Some(v.source.clone()),
+        bodies: Some(
+            v.bodies
+                .split([',', ';', ' '])
+                .map(str::trim)
+                .filter(|b| !b.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        meeting: Some(v.meeting.clone()),
+        date: Some(date),
+        language: Some(v.language.clone()),
+        topics: Some(v.topics.clone()),
+        access: Some(v.access.clone()),
+    };
+    match state
+        .liaise
+        .update_document(&viewer.viewer, d.id, &patch)
+        .await
+    {
+        Ok(d) => Redirect::to(&format!("/documents/{}", d.id)).into_response(),
+        Err(liaise_service::ServiceError::Invalid(list)) => {
+            let errors = list.into_iter().map(|e| (e.field, e.message)).collect();
+            details_page(
+                &state,
+                lang,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &d,
+                v,
+                errors,
+            )
+            .await
+        }
+        Err(e) => PageError::from_service(e, lang).into_response(),
+    }
 }
 
 async fn document_file(

@@ -17,6 +17,7 @@ backend_tests!(
     the_compilation_consolidates_or_shows_conflicts,
     the_secretariat_records_a_proposals_status,
     documents_proposals_and_resolutions_are_found_by_search,
+    the_secretariat_completes_a_documents_details,
 );
 
 const FIXTURE_DOCX: &[u8] = include_bytes!("../../../../data/reference/ATU-35A3-1.docx");
@@ -390,8 +391,26 @@ async fn bad_files_are_refused_and_leave_nothing(app: TestApp) {
         }
         out.finish().unwrap().into_inner()
     };
+    // And a real one: 210 MB of zeros in well under 1 MB, past the 200 MB the reader
+    // decompresses at most.
+    let deep_bomb = {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        out.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        let chunk = vec![0u8; 1 << 20];
+        for _ in 0..210 {
+            out.write_all(&chunk).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    };
+    assert!(deep_bomb.len() < 1 << 20, "{} bytes", deep_bomb.len());
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.docx", Vec::new(), "empty"),
+        ("deep.docx", deep_bomb, "possible zip bomb"),
         ("random.docx", random.clone(), "not a zip"),
         ("random.bin", random, "UTF-8"),
         (
@@ -867,4 +886,221 @@ async fn documents_proposals_and_resolutions_are_found_by_search(app: TestApp) {
     for k in ["document", "proposal", "resolution"] {
         assert!(kinds.contains(&k), "{k} in {v}");
     }
+}
+
+/// What an import cannot read from the file (bodies, topics, meeting, date) the secretariat
+/// sets afterwards; a refused change names each field and changes nothing; search follows.
+async fn the_secretariat_completes_a_documents_details(app: TestApp) {
+    let itu = itu_token(&app).await;
+    let (s, _, v) = import(&app, Some(&itu), "eur.docx", eur_docx(), &[]).await;
+    assert_eq!(s, 201, "{v}");
+    let id = v["document"].as_i64().unwrap();
+    let path = format!("/api/v1/documents/{id}");
+    let before = app.get_json(&path).await;
+    assert_eq!(before["bodies"], json!([]));
+
+    // Only the secretariats of its organizations (and administrators) change it.
+    let change = json!({"meeting": "TSAG, Geneva"});
+    let member = app.token(Role::Member).await;
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    assert_eq!(app.patch_json(&path, &change, None).await.0, 401);
+    assert_eq!(app.patch_json(&path, &change, Some(&member)).await.0, 403);
+    assert_eq!(app.patch_json(&path, &change, Some(&upu)).await.0, 403);
+    let (s, v) = app
+        .patch_json("/api/v1/documents/999999", &change, Some(&itu))
+        .await;
+    assert_eq!(s, 404, "{v}");
+
+    // Every broken rule at once, with its field; nothing changes.
+    let bad = json!({
+        "title": " ",
+        "bodies": ["SG12", "NOPE"],
+        "topics": ["nope"],
+        "language": "xx",
+        "kind": "memo",
+        "access": "everyone",
+    });
+    let (s, v) = app.patch_json(&path, &bad, Some(&itu)).await;
+    assert_eq!(s, 422, "{v}");
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in [
+        "title",
+        "bodies[1]",
+        "topics[0]",
+        "language",
+        "kind",
+        "access",
+    ] {
+        assert!(fields.contains(&f), "{f} in {v}");
+    }
+    let (s, v) = app
+        .patch_json(&path, &json!({"date": "2026-13-01"}), Some(&itu))
+        .await;
+    assert_eq!(
+        (s.as_u16(), v["errors"][0]["field"].clone()),
+        (422, json!("date")),
+        "{v}"
+    );
+    let (s, v) = app
+        .patch_json(&path, &json!({"colour": "red"}), Some(&itu))
+        .await;
+    assert!(s.is_client_error(), "{s} {v}");
+    let mut unchanged = app.get_json(&path).await;
+    unchanged["updated_at"] = before["updated_at"].clone();
+    assert_eq!(unchanged, before);
+
+    // The change, then a second one that clears the date and keeps the rest.
+    let good = json!({
+        "title": "European proposal on Resolution 11",
+        "bodies": ["SG12", "POC-C3", "SG12"],
+        "topics": ["dfs", "qos"],
+        "meeting": "TSAG, Geneva, June 2026",
+        "date": "2026-06-02",
+        "language": "fr",
+    });
+    let (s, v) = app.patch_json(&path, &good, Some(&itu)).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["title"], "European proposal on Resolution 11");
+    assert_eq!(v["bodies"], json!(["SG12", "POC-C3"]));
+    assert_eq!(v["topics"], json!(["dfs", "qos"]));
+    assert_eq!(v["meeting"], "TSAG, Geneva, June 2026");
+    assert_eq!(v["date"], "2026-06-02");
+    assert_eq!(v["language"], "fr");
+    assert_eq!(v["proposals"], json!(["EUR/40/1"]));
+    let (s, v) = app
+        .patch_json(&path, &json!({"date": ""}), Some(&itu))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["date"], Value::Null);
+    assert_eq!(v["meeting"], "TSAG, Geneva, June 2026");
+
+    // The list's filters, the search index and its facets follow.
+    let listed = app.get_json("/api/v1/documents?body=POC-C3").await;
+    let ids: Vec<i64> = items(&listed)
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [id]);
+    let found = app
+        .get_json("/api/v1/search?q=European+proposal&kind=document&topic=dfs")
+        .await;
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(
+        found["items"][0]["title"],
+        "EUR/40: European proposal on Resolution 11"
+    );
+    let bodies: Vec<&str> = found["facets"]["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    assert!(bodies.contains(&"POC-C3"), "{found}");
+
+    // Made members-only, it leaves the public's search and list at once.
+    let (s, _) = app
+        .patch_json(&path, &json!({"access": "members"}), Some(&itu))
+        .await;
+    assert_eq!(s, 200);
+    let found = app.get_json("/api/v1/search?q=European+proposal").await;
+    assert_eq!(found["total"], 0, "{found}");
+    assert_eq!(app.get(&path).await.status(), 404);
+    let found = search_as(&app, "q=European+proposal&kind=document", &member).await;
+    assert_eq!(found["total"], 1, "{found}");
+
+    let (s, _) = app
+        .patch_json(&path, &json!({"access": "public"}), Some(&itu))
+        .await;
+    assert_eq!(s, 200);
+
+    // The same from the page: a link and a form for the secretariat, none for others.
+    let page = format!("/documents/{id}");
+    let edit = format!("/documents/{id}/edit");
+    let (e, pw) = app
+        .user(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let cookie = app.sign_in(&e, &pw).await.unwrap();
+    let (s, html) = app.page_as(&page, &cookie).await;
+    assert_eq!(s, 200);
+    assert!(html.contains(&format!("href=\"{edit}\"")), "{html}");
+    let (e2, pw2) = app.user(Role::Member).await;
+    let member_cookie = app.sign_in(&e2, &pw2).await.unwrap();
+    let (s, html) = app.page_as(&page, &member_cookie).await;
+    assert_eq!(s, 200);
+    assert!(!html.contains(&edit));
+    assert_eq!(app.page_as(&edit, &member_cookie).await.0, 403);
+    let (s, html) = app.page_as(&edit, &cookie).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("value=\"TSAG, Geneva, June 2026\""), "{html}");
+    assert!(html.contains("value=\"SG12, POC-C3\""), "{html}");
+    let csrf = liaise_testkit::hidden_field(&html, "csrf").unwrap();
+    let post = |fields: Vec<(&'static str, String)>| {
+        app.client
+            .post(app.url(&edit))
+            .header("cookie", &cookie)
+            .form(&fields)
+            .send()
+    };
+    let form = |bodies: &str, date: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "European proposal on Resolution 11".to_owned()),
+            ("kind", "contribution".to_owned()),
+            ("source", "CEPT".to_owned()),
+            ("bodies", bodies.to_owned()),
+            ("meeting", "WTSA-24".to_owned()),
+            ("date", date.to_owned()),
+            ("language", "en".to_owned()),
+            ("topics", "qos".to_owned()),
+            ("topics", "smart-cities".to_owned()),
+            ("access", "public".to_owned()),
+        ]
+    };
+    // A body that does not exist: the form again, what was typed, the message at its field.
+    let r = post(form("SG12, SG99", "2024-10-15")).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"SG12, SG99\""), "{html}");
+    assert!(html.contains("id=\"bodies-error\""), "{html}");
+    assert!(html.contains("no body `SG99`"), "{html}");
+    let r = post(form("SG12", "15/10/2024")).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("id=\"date-error\""));
+    assert_eq!(app.get_json(&path).await["source"], before["source"]);
+    // A forged token changes nothing.
+    let mut forged = form("SG12", "2024-10-15");
+    forged[0].1 = "forged".into();
+    assert_eq!(post(forged).await.unwrap().status(), 403);
+    // Saved: back to the document, which shows it.
+    let r = post(form("SG12; POC-C1", "2024-10-15")).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let v = app.get_json(&path).await;
+    assert_eq!(v["bodies"], json!(["SG12", "POC-C1"]), "{v}");
+    assert_eq!(v["topics"], json!(["qos", "smart-cities"]));
+    assert_eq!(
+        (v["source"].clone(), v["date"].clone()),
+        (json!("CEPT"), json!("2024-10-15"))
+    );
+    assert_eq!(v["access"], "public");
+    let (_, html) = app.page(&page).await;
+    assert!(html.contains("href=\"/topics/smart-cities\""), "{html}");
+    assert!(html.contains("WTSA-24"));
+}
+
+async fn search_as(app: &TestApp, query: &str, token: &str) -> Value {
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/search?{query}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    r.json().await.unwrap()
 }
