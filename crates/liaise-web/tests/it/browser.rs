@@ -230,6 +230,34 @@ async fn a_secretariat_uploads_a_contribution_and_reads_its_track_changes() {
             .path()
             .starts_with("/documents/")
     );
+    // The details the file does not carry: bodies typed, a topic ticked, saved.
+    browser
+        .find(Locator::LinkText("Edit the details"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_source(&browser, "Details of CEPT/50").await;
+    let bodies = browser.find(Locator::Id("bodies")).await.unwrap();
+    bodies.clear().await.unwrap();
+    bodies.send_keys("SG12, POC-C3").await.unwrap();
+    browser
+        .find(Locator::Css("input[name=topics][value=dfs]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form.ls-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = wait_for_source(&browser, "href=\"/topics/dfs\"").await;
+    assert!(page.contains("href=\"/bodies/POC-C3\""), "{page}");
     // From the document to its proposal, and to the shipped one shown as track changes.
     browser
         .find(Locator::Css("a[href='/proposals/CEPT/50/1']"))
