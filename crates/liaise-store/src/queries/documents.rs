@@ -159,18 +159,8 @@ pub async fn insert_document(
 ) -> Result<document::Model, StoreError> {
     let m = document::ActiveModel {
         number: Set(row.number.to_owned()),
-        title: Set(row.title.to_owned()),
-        kind: Set(row.kind.to_owned()),
-        source: Set(row.source.map(str::to_owned)),
-        bodies: Set(row.bodies.to_owned()),
-        meeting: Set(row.meeting.map(str::to_owned)),
-        date: Set(row.date),
-        language: Set(row.language.to_owned()),
-        topics: Set(row.topics.to_owned()),
-        access: Set(row.access.to_owned()),
         created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+        ..details(row, now)
     }
     .insert(c)
     .await?;
@@ -194,6 +184,16 @@ pub async fn update_details(
 ) -> Result<(), StoreError> {
     document::ActiveModel {
         id: Set(id),
+        ..details(row, now)
+    }
+    .update(c)
+    .await?;
+    Ok(())
+}
+
+/// The columns of a row's details, changed at `now`.
+fn details(row: &DocumentRow<'_>, now: OffsetDateTime) -> document::ActiveModel {
+    document::ActiveModel {
         title: Set(row.title.to_owned()),
         kind: Set(row.kind.to_owned()),
         source: Set(row.source.map(str::to_owned)),
@@ -206,9 +206,6 @@ pub async fn update_details(
         updated_at: Set(now),
         ..Default::default()
     }
-    .update(c)
-    .await?;
-    Ok(())
 }
 
 /// Marks a document changed (a new version).

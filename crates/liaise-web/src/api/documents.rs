@@ -442,14 +442,23 @@ pub async fn get_document(
 ) -> Result<Json<DocumentDto>, ApiError> {
     let id = document_id(&id)?;
     let d = state.liaise.document(&viewer, id).await?;
+    with_proposals(&state, &viewer, &d).await
+}
+
+/// A document's answer, with the identifiers of its proposals that `viewer` may see.
+async fn with_proposals(
+    state: &AppState,
+    viewer: &liaise_service::domain::Viewer,
+    d: &DocumentView,
+) -> Result<Json<DocumentDto>, ApiError> {
     let proposals = state
         .liaise
-        .document_proposals(&viewer, id)
+        .document_proposals(viewer, d.id)
         .await?
         .into_iter()
         .map(|p| p.identifier)
         .collect();
-    Ok(Json(DocumentDto::new(&d, Some(proposals))))
+    Ok(Json(DocumentDto::new(d, Some(proposals))))
 }
 
 /// Changes a document's details (the secretariats of its organizations, administrators).
@@ -481,14 +490,7 @@ pub async fn update_document(
         access: dto.access,
     };
     let d = state.liaise.update_document(&viewer, id, &patch).await?;
-    let proposals = state
-        .liaise
-        .document_proposals(&viewer, id)
-        .await?
-        .into_iter()
-        .map(|p| p.identifier)
-        .collect();
-    Ok(Json(DocumentDto::new(&d, Some(proposals))))
+    with_proposals(&state, &viewer, &d).await
 }
 
 /// Downloads one version's file.

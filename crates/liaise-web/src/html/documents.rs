@@ -444,58 +444,50 @@ async fn document_edit(
         "" => Ok(None),
         s => time::Date::parse(s, format).map(Some),
     };
-    let Ok(date) = date else {
-        let errors = vec![("date".to_owned(), lang.t("doc-edit-date"))];
-        return details_page(
-            &state,
-            lang,
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &d,
-            v,
-            errors,
-        )
-        .await;
-    };
-    let patch = liaise_service::documents::DocumentPatch {
-        title: Some(v.title.clone()),
-        kind: Some(v.kind.clone()),
-        source: Some(v.source.clone()),
-        bodies: Some(
-            v.bodies
-                .split([',', ';', ' '])
-                .map(str::trim)
-                .filter(|b| !b.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        ),
-        meeting: Some(v.meeting.clone()),
-        date: Some(date),
-        language: Some(v.language.clone()),
-        topics: Some(v.topics.clone()),
-        access: Some(v.access.clone()),
-    };
-    match state
-        .liaise
-        .update_document(&viewer.viewer, d.id, &patch)
-        .await
-    {
-        Ok(d) => Redirect::to(&format!("/documents/{}", d.id)).into_response(),
-        Err(liaise_service::ServiceError::Invalid(list)) => {
-            let errors = list.into_iter().map(|e| (e.field, e.message)).collect();
-            details_page(
-                &state,
-                lang,
-                &viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &d,
-                v,
-                errors,
-            )
-            .await
+    let errors: Vec<(String, String)> = match date {
+        Err(_) => vec![("date".to_owned(), lang.t("doc-edit-date"))],
+        Ok(date) => {
+            let patch = liaise_service::documents::DocumentPatch {
+                title: Some(v.title.clone()),
+                kind: Some(v.kind.clone()),
+                source: Some(v.source.clone()),
+                bodies: Some(
+                    v.bodies
+                        .split([',', ';', ' '])
+                        .map(str::trim)
+                        .filter(|b| !b.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+                meeting: Some(v.meeting.clone()),
+                date: Some(date),
+                language: Some(v.language.clone()),
+                topics: Some(v.topics.clone()),
+                access: Some(v.access.clone()),
+            };
+            match state
+                .liaise
+                .update_document(&viewer.viewer, d.id, &patch)
+                .await
+            {
+                Ok(d) => return Redirect::to(&format!("/documents/{}", d.id)).into_response(),
+                Err(liaise_service::ServiceError::Invalid(list)) => {
+                    list.into_iter().map(|e| (e.field, e.message)).collect()
+                }
+                Err(e) => return PageError::from_service(e, lang).into_response(),
+            }
         }
-        Err(e) => PageError::from_service(e, lang).into_response(),
-    }
+    };
+    details_page(
+        &state,
+        lang,
+        &viewer,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &d,
+        v,
+        errors,
+    )
+    .await
 }
 
 async fn document_file(
