@@ -370,11 +370,14 @@ async fn a_secretariat_records_approves_and_sends_a_statement() {
         .click()
         .await
         .unwrap();
-    let page = wait_for_source(&browser, "<strong>note</strong>").await;
-    assert!(
-        !page.contains("value=\"sent\""),
-        "sent once: no send button left"
-    );
+    // The approved page also shows the text: wait for the page after sending, which has
+    // no send button left (sent once).
+    wait_until(
+        &browser,
+        "the sent statement without a send button",
+        |page| page.contains("<strong>note</strong>") && !page.contains("value=\"sent\""),
+    )
+    .await;
     browser
         .find(Locator::Css("nav.crumbs a"))
         .await
@@ -419,15 +422,23 @@ async fn sign_in(browser: &Client, email: &str, password: &str) {
 
 /// Waits until the page source contains `text`; answers the source.
 async fn wait_for_source(browser: &Client, text: &str) -> String {
+    wait_until(browser, &format!("{text:?}"), |source| {
+        source.contains(text)
+    })
+    .await
+}
+
+/// The page's source once `ready` holds for it; fails after PATIENCE saying what was awaited.
+async fn wait_until(browser: &Client, what: &str, ready: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + PATIENCE;
     loop {
         let source = browser.source().await.unwrap_or_default();
-        if source.contains(text) {
+        if ready(&source) {
             return source;
         }
         assert!(
             Instant::now() < deadline,
-            "the page never showed {text:?}; it is at {:?}:\n{source}",
+            "the page never showed {what}; it is at {:?}:\n{source}",
             browser.current_url().await.ok().map(|u| u.to_string())
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
