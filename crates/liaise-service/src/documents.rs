@@ -1025,12 +1025,12 @@ impl Liaise {
         let current = self.proposal(viewer, identifier).await?;
         let status = ProposalStatus::parse("status", status)?;
         let doc = self.document(viewer, current.document_id).await?;
-        let owners: Vec<Code> = doc
-            .organizations
-            .iter()
-            .filter_map(|o| Code::parse("organization", o).ok())
-            .collect();
-        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        authorize(
+            viewer,
+            &Action::EditRegistry {
+                owners: &document_owners(&doc),
+            },
+        )?;
         let tx = self.store.begin().await?;
         let now = OffsetDateTime::now_utc();
         q::set_proposal_status(&tx, current.id, status.as_str(), now).await?;
