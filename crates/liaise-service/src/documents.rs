@@ -340,6 +340,44 @@ impl ComparedItem {
     }
 }
 
+/// A document's details as audited.
+fn detail_fields(d: &DocumentView) -> Fields {
+    vec![
+        ("title", Some(d.title.clone())),
+        ("kind", Some(d.kind.clone())),
+        ("source", d.source.clone()),
+        ("bodies", Some(d.bodies.join(", "))),
+        ("meeting", d.meeting.clone()),
+        ("date", d.date.map(|x| x.to_string())),
+        ("language", Some(d.language.clone())),
+        ("topics", Some(d.topics.join(", "))),
+        ("access", Some(d.access.as_str().to_owned())),
+    ]
+}
+
+/// The registry entries named in `list` (codes or slugs, each once, in order), as `find`
+/// knows them; each unknown one is reported at `field[i]`.
+fn registry_list(
+    v: &mut liaise_domain::error::Validator,
+    field: &str,
+    what: &str,
+    list: &[String],
+    find: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, raw) in list.iter().enumerate() {
+        match find(raw.trim()) {
+            Some(key) if !out.contains(&key) => out.push(key),
+            Some(_) => {}
+            None => v.push(
+                format!("{field}[{i}]"),
+                format!("no {what} `{}`", liaise_domain::text::preview(raw)),
+            ),
+        }
+    }
+    out
+}
+
 /// The organizations owning a document, as codes.
 fn document_owners(d: &DocumentView) -> Vec<Code> {
     d.organizations
@@ -866,92 +904,52 @@ impl Liaise {
             Some(a) => v.check(AccessLevel::parse("access", a)),
             None => Some(current.access),
         };
-        let mut bodies = current.bodies.clone();
-        if let Some(list) = &patch.bodies {
-            bodies.clear();
-            for (i, code) in list.iter().enumerate() {
-                match snap.body(code.trim()) {
-                    Some(b) if !bodies.contains(&b.code) => bodies.push(b.code.clone()),
-                    Some(_) => {}
-                    None => v.push(
-                        format!("bodies[{i}]"),
-                        format!("no body `{}`", liaise_domain::text::preview(code)),
-                    ),
-                }
-            }
-        }
-        let mut topics = current.topics.clone();
-        if let Some(list) = &patch.topics {
-            topics.clear();
-            for (i, slug) in list.iter().enumerate() {
-                match snap.topic(slug.trim()) {
-                    Some(t) if !topics.contains(&t.slug) => topics.push(t.slug.clone()),
-                    Some(_) => {}
-                    None => v.push(
-                        format!("topics[{i}]"),
-                        format!("no topic `{}`", liaise_domain::text::preview(slug)),
-                    ),
-                }
-            }
-        }
+        let bodies = match &patch.bodies {
+            Some(list) => registry_list(&mut v, "bodies", "body", list, |c| {
+                snap.body(c).map(|b| b.code.clone())
+            }),
+            None => current.bodies.clone(),
+        };
+        let topics = match &patch.topics {
+            Some(list) => registry_list(&mut v, "topics", "topic", list, |s| {
+                snap.topic(s).map(|t| t.slug.clone())
+            }),
+            None => current.topics.clone(),
+        };
         let date = patch.date.unwrap_or(current.date);
         let (Some(title), Some(kind), Some(source), Some(meeting), Some(access), true) =
             (title, kind, source, meeting, access, v.is_ok())
         else {
             return Err(v.into_error().into());
         };
-        let fields = |title: &str,
-                      kind: &str,
-                      source: &Option<String>,
-                      bodies: &[String],
-                      meeting: &Option<String>,
-                      date: Option<Date>,
-                      language: &str,
-                      topics: &[String],
-                      access: AccessLevel|
-         -> Fields {
-            vec![
-                ("title", Some(title.to_owned())),
-                ("kind", Some(kind.to_owned())),
-                ("source", source.clone()),
-                ("bodies", Some(bodies.join(", "))),
-                ("meeting", meeting.clone()),
-                ("date", date.map(|d| d.to_string())),
-                ("language", Some(language.to_owned())),
-                ("topics", Some(topics.join(", "))),
-                ("access", Some(access.as_str().to_owned())),
-            ]
+        let next = DocumentView {
+            title,
+            kind,
+            source,
+            bodies,
+            meeting,
+            date,
+            language,
+            topics,
+            access,
+            ..current.clone()
         };
-        let before = fields(
-            &current.title,
-            &current.kind,
-            &current.source,
-            &current.bodies,
-            &current.meeting,
-            current.date,
-            &current.language,
-            &current.topics,
-            current.access,
-        );
-        let after = fields(
-            &title, &kind, &source, &bodies, &meeting, date, &language, &topics, access,
-        );
         let tx = self.store.begin().await?;
         let now = OffsetDateTime::now_utc();
         q::update_details(
             &tx,
             id,
             &q::DocumentRow {
-                number: &current.number,
-                title: &title,
-                kind: &kind,
-                source: source.as_deref(),
-                bodies: &to_json(&bodies)?,
-                meeting: meeting.as_deref(),
-                date,
-                language: &language,
-                topics: &to_json(&topics)?,
-                access: access.as_str(),
+                number: &next.number,
+                title: &next.title,
+                kind: &next.kind,
+                source: next.source.as_deref(),
+                bodies: &to_json(&next.bodies)?,
+                meeting: next.meeting.as_deref(),
+                date: next.date,
+                language: &next.language,
+                topics: &to_json(&next.topics)?,
+                access: next.access.as_str(),
                 organization_ids: &[],
             },
             now,
@@ -964,7 +962,7 @@ impl Liaise {
             "update",
             "document",
             &current.number,
-            diff(&before, &after),
+            diff(&detail_fields(&current), &detail_fields(&next)),
         )
         .await?;
         reg::bump_revision(&tx).await?;

@@ -388,9 +388,9 @@ async fn details_page(
     v: DetailsValues,
     errors: Vec<(String, String)>,
 ) -> Response {
-    let snap = match state.liaise.registry().await {
+    let snap = match super::snapshot(state, lang).await {
         Ok(s) => s,
-        Err(e) => return PageError::from_service(e, lang).into_response(),
+        Err(e) => return e.into_response(),
     };
     let page = DocumentEditPage {
         i: lang,
