@@ -180,6 +180,12 @@ pub struct PageError {
 impl PageError {
     pub fn from_service(e: ServiceError, lang: crate::i18n::Lang) -> Self {
         let (status, detail, _) = classify(e);
+        // The API's words speak of tokens; a page speaks of the reader's account.
+        let detail = match status {
+            StatusCode::FORBIDDEN => lang.t("error-forbidden"),
+            StatusCode::UNAUTHORIZED => lang.t("error-unauthenticated"),
+            _ => detail,
+        };
         Self {
             status,
             detail,

@@ -76,5 +76,9 @@ pub fn app(state: AppState) -> Router {
         .merge(ops::router());
     #[cfg(feature = "bench-baseline")]
     let router = router.route("/bench/baseline", axum::routing::get(|| async { "ok" }));
-    ops::layers(router.with_state(state))
+    // Outermost, so that error pages of the fallback and of every layer get the reader too.
+    ops::layers(router.with_state(state.clone())).layer(axum::middleware::from_fn_with_state(
+        state,
+        html::with_session_header,
+    ))
 }

@@ -1,5 +1,6 @@
 ls-new = Record a liaison statement
 ls-edit-title = Edit the draft { $label }
+ls-form-forbidden-title = You cannot record or change statements for this organization
 ls-form-forbidden = Only the secretariats of the organizations concerned and administrators may do this.
 ls-form-not-draft = Only a draft can be edited; this statement has been approved, sent or withdrawn.
 ls-form-errors = The statement was not saved. Please correct the fields marked below.

@@ -1,5 +1,6 @@
 ls-new = Enregistrer une déclaration de liaison
 ls-edit-title = Modifier le projet { $label }
+ls-form-forbidden-title = Vous ne pouvez pas enregistrer ni modifier de communications pour cette organisation
 ls-form-forbidden = Seuls les secrétariats des organisations concernées et les administrateurs peuvent le faire.
 ls-form-not-draft = Seul un projet peut être modifié ; cette déclaration a été approuvée, envoyée ou retirée.
 ls-form-errors = La déclaration n'a pas été enregistrée. Veuillez corriger les champs signalés ci-dessous.

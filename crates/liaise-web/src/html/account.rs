@@ -13,7 +13,7 @@ use liaise_service::{AuditFilter, ServiceError, domain::PageRequest};
 use serde::Deserialize;
 
 use super::{
-    Me, PageViewer, error_page, local_path, render,
+    Me, PageViewer, error_page, error_page_titled, local_path, render,
     session::{CSRF_COOKIE, clear_session_cookie, csrf_cookie, session_cookie, tokens_match},
 };
 use crate::{
@@ -148,7 +148,12 @@ async fn login(
     let next = local_path(form.next.as_deref());
     let cookie_csrf = i18n::header_cookie(&headers, CSRF_COOKIE).unwrap_or("");
     if !tokens_match(cookie_csrf, &form.csrf) {
-        return error_page(StatusCode::FORBIDDEN, &lang.t("error-csrf"), lang);
+        return error_page_titled(
+            StatusCode::FORBIDDEN,
+            &lang.t("error-title-csrf"),
+            &lang.t("error-csrf"),
+            lang,
+        );
     }
     match state
         .liaise

@@ -514,7 +514,12 @@ fn gate(viewer: &PageViewer, lang: Lang, next: &str) -> Option<Response> {
 }
 
 fn forbidden(lang: Lang) -> Response {
-    error_page(StatusCode::FORBIDDEN, &lang.t("ls-form-forbidden"), lang)
+    super::error_page_titled(
+        StatusCode::FORBIDDEN,
+        &lang.t("ls-form-forbidden-title"),
+        &lang.t("ls-form-forbidden"),
+        lang,
+    )
 }
 
 /// A refused use case as a page: validation goes back to the form; the rest is an error page.

@@ -137,27 +137,110 @@ struct ErrorPage<'a> {
     message: String,
 }
 
-/// The page shown for any error, in the reader's language.
+/// What an error page says, kept on its response so that [`with_session_header`] can render
+/// it again with the reader's header (the handler that refused may not know the reader).
+#[derive(Debug, Clone)]
+pub struct ErrorPageParts {
+    pub status: StatusCode,
+    pub title: String,
+    pub message: String,
+    pub lang: Lang,
+}
+
+impl ErrorPageParts {
+    fn render(&self, me: Me) -> String {
+        let page = ErrorPage {
+            i: self.lang,
+            langs: Lang::ALL,
+            me,
+            path: "/",
+            title: self.title.clone(),
+            message: self.message.clone(),
+        };
+        page.render().unwrap_or_else(|_| "error".to_owned())
+    }
+}
+
+/// The heading of an error page: what happened, not only that something did.
+fn error_title(status: StatusCode, lang: Lang) -> String {
+    let key = match status {
+        StatusCode::NOT_FOUND => "error-title-not-found",
+        StatusCode::FORBIDDEN => "error-title-forbidden",
+        StatusCode::UNAUTHORIZED => "error-title-unauthenticated",
+        StatusCode::CONFLICT => "error-title-conflict",
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "error-title-invalid",
+        StatusCode::PAYLOAD_TOO_LARGE => "error-title-too-large",
+        StatusCode::TOO_MANY_REQUESTS => "error-title-rate-limited",
+        StatusCode::SERVICE_UNAVAILABLE => "error-title-unavailable",
+        _ => "error-title",
+    };
+    lang.t(key)
+}
+
+/// The page shown for any error, in the reader's language, headed by what happened.
 pub fn error_page(status: StatusCode, detail: &str, lang: Lang) -> Response {
+    error_page_titled(status, &error_title(status, lang), detail, lang)
+}
+
+/// An error page with a heading of its own ("You cannot record statements for this
+/// organization"); the header shows the reader as signed in (see [`with_session_header`]).
+pub fn error_page_titled(status: StatusCode, title: &str, detail: &str, lang: Lang) -> Response {
     let message = if status == StatusCode::NOT_FOUND || detail.is_empty() {
         lang.t("error-not-found")
     } else {
         detail.to_owned()
     };
-    let page = ErrorPage {
-        i: lang,
-        langs: Lang::ALL,
-        me: Me::default(),
-        path: "/",
-        title: if status == StatusCode::NOT_FOUND {
-            status.canonical_reason().unwrap_or("Not Found").to_owned()
-        } else {
-            lang.t("error-title")
-        },
+    let parts = ErrorPageParts {
+        status,
+        title: title.to_owned(),
         message,
+        lang,
     };
-    let html = page.render().unwrap_or_else(|_| "error".to_owned());
-    (status, Html(html)).into_response()
+    let html = parts.render(Me::default());
+    let mut res = (status, Html(html)).into_response();
+    res.extensions_mut().insert(parts);
+    res
+}
+
+/// Middleware: an error page rendered without its reader is rendered again with the
+/// reader's session in the header, so a signed-in person never looks signed out on a 403 or a
+/// 404. Only error pages pay the session lookup, and only when a session cookie came.
+pub async fn with_session_header(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = req.headers().clone();
+    let mut res = next.run(req).await;
+    let Some(parts) = res.extensions_mut().remove::<ErrorPageParts>() else {
+        return res;
+    };
+    if crate::i18n::header_cookie(&headers, session::SESSION_COOKIE).is_none() {
+        return res;
+    }
+    let Ok(probe) = axum::http::Request::builder().body(()) else {
+        return res;
+    };
+    let (mut probe, ()) = probe.into_parts();
+    probe.headers = headers;
+    let Ok(viewer) = <PageViewer as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut probe, &state,
+    )
+    .await
+    else {
+        return res;
+    };
+    if viewer.session.is_none() {
+        return res;
+    }
+    let html = parts.render(viewer.me());
+    let mut again = (parts.status, Html(html)).into_response();
+    for (name, value) in res.headers() {
+        if name != axum::http::header::CONTENT_LENGTH && name != axum::http::header::CONTENT_TYPE {
+            again.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    again
 }
 
 // ---- home -------------------------------------------------------------------------------

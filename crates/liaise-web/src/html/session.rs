@@ -137,7 +137,12 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
                 .and_then(|v| v.to_str().ok()),
         );
         tracing::warn!(path = %req.uri().path(), "cross-site form refused");
-        return super::error_page(StatusCode::FORBIDDEN, &lang.t("error-csrf"), lang);
+        return super::error_page_titled(
+            StatusCode::FORBIDDEN,
+            &lang.t("error-title-csrf"),
+            &lang.t("error-csrf"),
+            lang,
+        );
     }
     next.run(req).await
 }

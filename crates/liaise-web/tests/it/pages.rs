@@ -1,5 +1,6 @@
 //! The pages people read, in English and French.
 
+use liaise_service::domain::{Code, Role};
 use liaise_testkit::{TestApp, backend_tests, json};
 
 backend_tests!(
@@ -10,6 +11,7 @@ backend_tests!(
     french_from_the_browser_and_from_the_switch,
     text_is_escaped_everywhere,
     unknown_pages_are_404_pages,
+    error_pages_keep_the_session_and_say_what_happened,
 );
 
 async fn home_and_navigation(app: TestApp) {
@@ -299,4 +301,60 @@ async fn unknown_pages_are_404_pages(app: TestApp) {
             || html.contains("Cette page n&#x27;existe pas"),
         "{html}"
     );
+}
+
+/// A signed-in person stays signed in on an error page, and the page is headed by what
+/// happened, not "Something went wrong".
+async fn error_pages_keep_the_session_and_say_what_happened(app: TestApp) {
+    let member = app.session_as(Role::Member).await;
+    for path in ["/bodies/NOPE", "/nowhere/at/all", "/liaisons/999999"] {
+        let (s, html) = app.page_as(path, &member).await;
+        assert_eq!(s, 404, "{path}");
+        assert!(
+            html.contains("action=\"/logout\""),
+            "{path} shows the reader signed out"
+        );
+        assert!(html.contains("<h1>Page not found</h1>"), "{path}: {html}");
+        assert!(!html.contains("Something went wrong"), "{path}");
+    }
+    // A member may not record statements: a 403 headed by what was refused.
+    let (s, html) = app.page_as("/liaisons/new", &member).await;
+    assert_eq!(s, 403);
+    assert!(
+        html.contains("action=\"/logout\""),
+        "403 shows the reader signed out"
+    );
+    assert!(
+        html.contains("You cannot record or change statements for this organization"),
+        "{html}"
+    );
+    assert!(!html.contains("Something went wrong"));
+    // A secretariat of UPU refused an ITU-only change on a page: its own heading too.
+    let upu = app
+        .session_as(Role::Secretariat(
+            Code::parse("organization", "UPU").unwrap(),
+        ))
+        .await;
+    let (s, html) = app.page_as("/documents/import", &upu).await;
+    assert_eq!(s, 200, "a secretariat may open the import form");
+    assert!(html.contains("action=\"/logout\""));
+    // Anonymous readers still see the sign-in link, never someone else's header.
+    let (s, html) = app.page("/nowhere/at/all").await;
+    assert_eq!(s, 404);
+    assert!(!html.contains("action=\"/logout\""));
+    // A cookie that names no session reads on as the public.
+    let (s, html) = app.page_as("/nowhere", "liaise_session=forged").await;
+    assert_eq!(s, 404);
+    assert!(!html.contains("action=\"/logout\""));
+    // In French too.
+    let r = app
+        .client
+        .get(app.url("/bodies/NOPE"))
+        .header("cookie", format!("{member}; lang=fr"))
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<h1>Page introuvable</h1>"), "{html}");
+    assert!(html.contains("action=\"/logout\""));
 }
