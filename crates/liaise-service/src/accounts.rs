@@ -466,6 +466,9 @@ impl Liaise {
                         affiliation: None,
                         email: Some(&email),
                     },
+                    // An account is not a public person: listed once a secretariat gives
+                    // it a role or its holder chooses so.
+                    false,
                     OffsetDateTime::now_utc(),
                 )
                 .await?;
@@ -502,6 +505,8 @@ impl Liaise {
         )
         .await?;
         if new_person {
+            // Found by search only by those who may see an unlisted person.
+            crate::search::index_registry(&tx).await?;
             reg::bump_revision(&tx).await?;
         }
         tx.commit().await.map_err(liaise_store::StoreError::from)?;

@@ -320,7 +320,7 @@ impl Liaise {
         check_email_free(&tx, input.email.as_ref().map(|e| e.as_str()), None).await?;
         let organization_id = resolve_organization(&tx, input.organization.as_ref()).await?;
         let row = person_row(&input, organization_id);
-        let person = q::insert_person(&tx, &row, now()).await?;
+        let person = q::insert_person(&tx, &row, true, now()).await?;
         let after = person_fields(
             &input.name,
             input.organization.as_ref().map(|c| c.as_str()),
@@ -401,6 +401,59 @@ impl Liaise {
         .await?;
         let snap = self.commit_registry(tx).await?;
         found(snap.person(id).cloned())
+    }
+
+    /// The registry person behind the viewer's account, when there is one.
+    pub async fn my_person(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<Option<snapshot::Person>, ServiceError> {
+        let Some(user_id) = viewer.user_id else {
+            return Ok(None);
+        };
+        let Some(user) = liaise_store::queries::users::by_id(self.store.conn(), user_id).await?
+        else {
+            return Ok(None);
+        };
+        let snap = self.registry().await?;
+        Ok(user.person_id.and_then(|p| snap.person(p).cloned()))
+    }
+
+    /// The holder of an account lists themselves in the public directory of people, or
+    /// takes themselves out of it (a person with a role stays public: the secretariat
+    /// recorded them).
+    #[tracing::instrument(skip_all, fields(listed, actor = viewer.actor()))]
+    pub async fn set_listed(
+        &self,
+        viewer: &Viewer,
+        listed: bool,
+    ) -> Result<snapshot::Person, ServiceError> {
+        let user_id = viewer.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let tx = self.store.begin().await?;
+        let user = liaise_store::queries::users::by_id(&tx, user_id)
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
+        let person_id = user
+            .person_id
+            .ok_or_else(|| ServiceError::NotFound("this account has no person".to_owned()))?;
+        let current = q::person_by_id(&tx, person_id)
+            .await?
+            .ok_or_else(|| not_found("person", &person_id.to_string()))?;
+        if current.listed != listed {
+            q::set_person_listed(&tx, person_id, listed, now()).await?;
+            let field = |v: bool| vec![("listed", Some(v.to_string()))];
+            audit::record(
+                &tx,
+                viewer,
+                "update",
+                "person",
+                &person_id.to_string(),
+                diff(&field(current.listed), &field(listed)),
+            )
+            .await?;
+        }
+        let snap = self.commit_registry(tx).await?;
+        found(snap.person(person_id).cloned())
     }
 
     #[tracing::instrument(skip_all, fields(person_id, actor = viewer.actor()))]

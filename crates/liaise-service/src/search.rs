@@ -103,7 +103,7 @@ fn body_entry(snap: &Snapshot, b: &crate::snapshot::Body) -> SearchEntry {
     }
 }
 
-fn person_entry(p: &crate::snapshot::Person) -> SearchEntry {
+fn person_entry(snap: &Snapshot, p: &crate::snapshot::Person) -> SearchEntry {
     // Never the e-mail address: the index is shared by every viewer.
     let roles: Vec<String> = p
         .roles
@@ -123,7 +123,15 @@ fn person_entry(p: &crate::snapshot::Person) -> SearchEntry {
             Some(&roles.join("\n")),
         ]),
         url: format!("/people/{}", p.id),
-        access: "public".into(),
+        // A person not in the public directory is found by those who may see them
+        // (administrators, and their organization's secretariat): the index is shared.
+        access: if p.is_public() {
+            "public"
+        } else {
+            "secretariat"
+        }
+        .into(),
+        owner_ids: owner_ids(snap, p.organization.as_slice()),
         organizations: p.organization.iter().cloned().collect(),
         bodies,
         ..SearchEntry::default()
@@ -222,7 +230,7 @@ pub(crate) async fn index_registry(c: &impl Conn) -> Result<(), ServiceError> {
         q::insert(c, &body_entry(&snap, b), now).await?;
     }
     for p in &snap.people {
-        q::insert(c, &person_entry(p), now).await?;
+        q::insert(c, &person_entry(&snap, p), now).await?;
     }
     for t in &snap.topics {
         q::insert(c, &topic_entry(&snap, t), now).await?;

@@ -8,7 +8,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use liaise_domain::{Code, Slug};
+use liaise_domain::{Code, Slug, Viewer};
 use liaise_store::queries::registry::RegistryRows;
 use time::{Date, OffsetDateTime};
 
@@ -85,8 +85,35 @@ pub struct Person {
     pub affiliation: Option<String>,
     pub email: Option<String>,
     pub roles: Vec<Role>,
+    /// Listed in the public directory even without a role.
+    pub listed: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+}
+
+impl Person {
+    /// In the public directory: a secretariat recorded the person (listed, or with a role),
+    /// or the person chose so on their account page. An account alone is not a public person.
+    pub fn is_public(&self) -> bool {
+        self.listed || !self.roles.is_empty()
+    }
+
+    /// Whether `viewer` may see this person: everyone when public; otherwise administrators,
+    /// the secretariat of the person's organization, and the person themselves.
+    pub fn visible_to(&self, viewer: &Viewer) -> bool {
+        if self.is_public() || viewer.is_admin() {
+            return true;
+        }
+        if let liaise_domain::Role::Secretariat(org) = &viewer.role
+            && self.organization.as_deref() == Some(org.as_str())
+        {
+            return true;
+        }
+        matches!(
+            (&viewer.principal, &self.email, viewer.user_id),
+            (Some(me), Some(email), Some(_)) if me.eq_ignore_ascii_case(email)
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -274,6 +301,7 @@ impl Snapshot {
                 affiliation: p.affiliation.clone(),
                 email: p.email.clone(),
                 roles: person_roles.remove(&p.id).unwrap_or_default(),
+                listed: p.listed,
                 created_at: p.created_at,
                 updated_at: p.updated_at,
             })
@@ -361,6 +389,11 @@ impl Snapshot {
 
     pub fn person(&self, id: i32) -> Option<&Person> {
         self.person_index.get(&id).and_then(|&i| self.people.get(i))
+    }
+
+    /// The person with this id, when `viewer` may see them.
+    pub fn person_for(&self, viewer: &Viewer, id: i32) -> Option<&Person> {
+        self.person(id).filter(|p| p.visible_to(viewer))
     }
 
     pub fn topic(&self, slug: &str) -> Option<&Topic> {
@@ -607,13 +640,15 @@ impl Snapshot {
             .collect()
     }
 
-    pub fn find_people(&self, f: &PersonFilter) -> Vec<&Person> {
+    /// The people `viewer` may see that match the filter, by name.
+    pub fn find_people(&self, viewer: &Viewer, f: &PersonFilter) -> Vec<&Person> {
         let org = blank(&f.organization).map(str::to_ascii_uppercase);
         let body = blank(&f.body).map(str::to_ascii_uppercase);
         let w = words(f.q.as_deref());
         let mut people: Vec<&Person> = self
             .people
             .iter()
+            .filter(|p| p.visible_to(viewer))
             .filter(|p| org.is_none() || p.organization == org)
             .filter(|p| {
                 body.as_deref()

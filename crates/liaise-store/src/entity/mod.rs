@@ -86,6 +86,9 @@ pub mod person {
         pub organization_id: Option<i32>,
         pub affiliation: Option<String>,
         pub email: Option<String>,
+        /// Listed in the public directory even without a role (recorded by a secretariat,
+        /// or chosen by the person on their account page).
+        pub listed: bool,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
     }

@@ -342,12 +342,16 @@ pub async fn person_by_email(
         .await?)
 }
 
+/// A new person; `listed` when a secretariat records them (an account's own person is not
+/// listed until its holder chooses so, or a role is recorded).
 pub async fn insert_person(
     c: &impl ConnectionTrait,
     row: &PersonRow<'_>,
+    listed: bool,
     now: OffsetDateTime,
 ) -> Result<person::Model, StoreError> {
     let m = person::ActiveModel {
+        listed: Set(listed),
         name: Set(row.name.to_owned()),
         organization_id: Set(row.organization_id),
         affiliation: Set(row.affiliation.map(str::to_owned)),
@@ -375,6 +379,23 @@ pub async fn update_person(
         ..Default::default()
     };
     Ok(m.update(c).await?)
+}
+
+/// Lists a person in the public directory, or takes them out of it.
+pub async fn set_person_listed(
+    c: &impl ConnectionTrait,
+    id: i32,
+    listed: bool,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let m = person::ActiveModel {
+        id: Set(id),
+        listed: Set(listed),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    m.update(c).await?;
+    Ok(())
 }
 
 pub struct RoleRow<'a> {

@@ -248,11 +248,14 @@ pub async fn list_people(
 ) -> ApiResult<Json<PersonPage>> {
     let p = super::extract::page_request(q.page, q.per_page)?;
     let snap = state.liaise.registry().await?;
-    let found = snap.find_people(&PersonFilter {
-        organization: q.organization,
-        body: q.body,
-        q: q.q,
-    });
+    let found = snap.find_people(
+        &viewer,
+        &PersonFilter {
+            organization: q.organization,
+            body: q.body,
+            q: q.q,
+        },
+    );
     let show_email = !viewer.is_anonymous();
     Ok(Json(PersonPage {
         items: p
@@ -277,7 +280,7 @@ pub async fn get_person(
     let person = id
         .parse::<i32>()
         .ok()
-        .and_then(|id| snap.person(id))
+        .and_then(|id| snap.person_for(&viewer, id))
         .ok_or_else(|| ApiError::not_found(format!("no person `{id}`")))?;
     Ok(Json(PersonDto::new(person, !viewer.is_anonymous())))
 }

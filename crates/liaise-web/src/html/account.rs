@@ -31,6 +31,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/account/tokens", post(create_token)),
         ("/account/tokens/{id}/revoke", post(revoke_token)),
         ("/account/sign-out-everywhere", post(sign_out_everywhere)),
+        ("/account/listing", post(set_listing)),
         ("/admin/audit", get(audit)),
     ]
 }
@@ -274,6 +275,8 @@ struct AccountPage {
     role: String,
     tokens: Vec<TokenRow>,
     new_token: Option<String>,
+    /// The account's registry person: (id, listed by choice, public either way).
+    person: Option<(i32, bool, bool)>,
 }
 
 fn role_label(viewer: &liaise_service::domain::Viewer, lang: Lang) -> String {
@@ -301,6 +304,10 @@ async fn account_page(
         Ok(t) => t,
         Err(e) => return crate::error::PageError::from_service(e, lang).into_response(),
     };
+    let person = match state.liaise.my_person(&viewer.viewer).await {
+        Ok(p) => p.map(|p| (p.id, p.listed, p.is_public())),
+        Err(e) => return crate::error::PageError::from_service(e, lang).into_response(),
+    };
     let page = AccountPage {
         i: lang,
         langs: Lang::ALL,
@@ -319,6 +326,7 @@ async fn account_page(
             })
             .collect(),
         new_token,
+        person,
     };
     let mut res = render(&page, lang);
     res.headers_mut()
@@ -372,6 +380,34 @@ async fn revoke_token(
     };
     match state.liaise.revoke_token(&viewer.viewer, id).await {
         Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => crate::error::PageError::from_service(e, lang).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct ListingForm {
+    #[serde(default)]
+    csrf: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    listed: Option<String>,
+}
+
+async fn set_listing(
+    State(state): State<AppState>,
+    lang: Lang,
+    viewer: PageViewer,
+    PageForm(form): PageForm<ListingForm>,
+) -> Response {
+    if let Some(res) = refuse_session_form(&state, &viewer, &form.csrf, lang).await {
+        return res;
+    }
+    match state
+        .liaise
+        .set_listed(&viewer.viewer, form.listed.is_some())
+        .await
+    {
+        Ok(_) => Redirect::to("/account").into_response(),
         Err(e) => crate::error::PageError::from_service(e, lang).into_response(),
     }
 }

@@ -791,11 +791,14 @@ async fn people(
     Query(params): Query<ListParams>,
 ) -> Result<Response, PageError> {
     let snap = snapshot(&state, lang).await?;
-    let found = snap.find_people(&PersonFilter {
-        organization: params.organization.clone(),
-        body: params.body.clone(),
-        q: params.q.clone(),
-    });
+    let found = snap.find_people(
+        &viewer.viewer,
+        &PersonFilter {
+            organization: params.organization.clone(),
+            body: params.body.clone(),
+            q: params.q.clone(),
+        },
+    );
     let p = params.page_request();
     let page = PeoplePage {
         i: lang,
@@ -842,7 +845,7 @@ async fn person(
     let person = id
         .parse::<i32>()
         .ok()
-        .and_then(|id| snap.person(id))
+        .and_then(|id| snap.person_for(&viewer.viewer, id))
         .ok_or(PageError::not_found(lang))?;
     let page = PersonPage {
         i: lang,

@@ -11,7 +11,20 @@ backend_tests!(
     sessions_end_everywhere_and_foreign_cookies_are_ignored,
     personal_tokens_act_with_the_users_rights,
     audit_page_is_for_administrators,
+    an_account_is_not_a_public_person,
 );
+
+async fn get_as(app: &TestApp, path: &str, token: &str) -> serde_json::Value {
+    let r = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.json().await.unwrap()
+}
 
 async fn person_with_email(app: &TestApp) -> (i64, String) {
     let token = app.admin_token().await;
@@ -64,9 +77,10 @@ async fn sign_in_shows_members_only_data_and_sign_out_hides_it(app: TestApp) {
         generated.is_some_and(|p| p.len() == 20),
         "a password is generated"
     );
-    let person = app
-        .get_json(&format!("/api/v1/people/{}", user.person_id.unwrap()))
-        .await;
+    // That person is not public: only administrators (and the person) see it.
+    let path = format!("/api/v1/people/{}", user.person_id.unwrap());
+    assert_eq!(app.get(&path).await.status(), 404);
+    let person = get_as(&app, &path, &app.admin_token().await).await;
     assert_eq!(person["name"], "New Person");
     let (id, email) = person_with_email(&app).await;
     let path = format!("/people/{id}");
@@ -379,4 +393,141 @@ async fn audit_page_is_for_administrators(app: TestApp) {
         html.contains("href=\"/admin/audit\""),
         "administrators see the link"
     );
+}
+
+/// `liaise user add --name` makes an account, not a public person: its name appears in
+/// the public directory, the API and search only once its holder chooses so or a
+/// secretariat records a role for it.
+async fn an_account_is_not_a_public_person(app: TestApp) {
+    let name = format!("Ada Lovelace{}", rand_suffix());
+    let email = format!("ada{}@example.org", rand_suffix());
+    let password = "analytical engine 1843";
+    app.liaise
+        .add_user(
+            &liaise_service::domain::Viewer::system(),
+            &email,
+            Some(&name),
+            Role::Secretariat(Code::parse("organization", "ITU").unwrap()),
+            Some(password.to_owned()),
+        )
+        .await
+        .unwrap();
+    let admin = app.admin_token().await;
+    let q = format!("/api/v1/people?q={}", name.replace(' ', "+"));
+    let found = get_as(&app, &q, &admin).await;
+    let id = found["items"][0]["id"]
+        .as_i64()
+        .expect("an administrator sees the account's person");
+    let search = format!("/api/v1/search?q={}", name.replace(' ', "+"));
+    hidden(&app, &q, &search, &name, id, "anonymous").await;
+    // Another organization's secretariat and a member do not see it either.
+    for role in [
+        Role::Member,
+        Role::Secretariat(Code::parse("organization", "UPU").unwrap()),
+    ] {
+        let token = app.token(role.clone()).await;
+        let v = get_as(&app, &q, &token).await;
+        assert_eq!(v["total"], 0, "{role:?} sees the account");
+        let v = get_as(&app, &search, &token).await;
+        assert_eq!(v["total"], 0, "{role:?} finds the account");
+    }
+    // Its organization's secretariat does (to record a role for it).
+    let itu = app
+        .token(Role::Secretariat(
+            Code::parse("organization", "ITU").unwrap(),
+        ))
+        .await;
+    let v = get_as(&app, &q, &itu).await;
+    assert_eq!(v["total"], 1);
+    // The holder chooses to be listed on the account page.
+    let cookie = app.sign_in(&email, password).await.unwrap();
+    let (_, page) = app.page_as("/account", &cookie).await;
+    assert!(page.contains("not shown to the public"), "{page}");
+    let csrf = hidden_field(&page, "csrf").unwrap();
+    let r = app
+        .client
+        .post(app.url("/account/listing"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("listed", "on")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, list) = app.page("/people").await;
+    assert!(list.contains(&name), "a listed person is public");
+    assert_eq!(app.get_json(&q).await["total"], 1);
+    assert_eq!(app.get(&format!("/people/{id}")).await.status(), 200);
+    assert_eq!(
+        app.get_json(&search).await["total"],
+        1,
+        "search finds a listed person"
+    );
+    // And takes it back; a forged token changes nothing.
+    let r = app
+        .client
+        .post(app.url("/account/listing"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get_json(&q).await["total"], 1);
+    let r = app
+        .client
+        .post(app.url("/account/listing"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    hidden(&app, &q, &search, &name, id, "anonymous after unlisting").await;
+    // A role recorded by a secretariat makes the person public.
+    let (s, _) = app
+        .post_json(
+            &format!("/api/v1/people/{id}/roles"),
+            &json!({"body": "SG2", "role": "rapporteur"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 201);
+    assert_eq!(
+        app.get_json(&q).await["total"],
+        1,
+        "a person with a role is public"
+    );
+    // A person recorded by a secretariat is public at once.
+    let (_, recorded) = app
+        .post_json(
+            "/api/v1/people",
+            &json!({"name": format!("Grace Hopper{}", rand_suffix())}),
+            Some(&admin),
+        )
+        .await;
+    let rid = recorded["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/people/{rid}")).await.status(),
+        200
+    );
+}
+
+/// Nothing of the person shows to an anonymous reader.
+async fn hidden(app: &TestApp, q: &str, search: &str, name: &str, id: i64, who: &str) {
+    let (_, list) = app.page("/people").await;
+    assert!(!list.contains(name), "{who}: /people lists the account");
+    let v = app.get_json(q).await;
+    assert_eq!(v["total"], 0, "{who}: the API lists the account");
+    assert_eq!(
+        app.get(&format!("/people/{id}")).await.status(),
+        404,
+        "{who}"
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/people/{id}")).await.status(),
+        404,
+        "{who}"
+    );
+    let v = app.get_json(search).await;
+    assert_eq!(v["total"], 0, "{who}: search finds the account: {v}");
 }
