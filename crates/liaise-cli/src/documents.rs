@@ -80,6 +80,11 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<(), Failure> {
                         .map(|e| e.message.clone())
                         .collect::<Vec<_>>()
                         .join("; ")),
+                    // An identical file, or a proposal of another document: refused, named.
+                    ServiceError::Conflict { message, .. } => Ok(message
+                        .strip_prefix(&format!("{name}: "))
+                        .unwrap_or(&message)
+                        .to_owned()),
                     other => Err(other),
                 }),
             Err(e) => Err(Ok(format!("{shown}: {e}"))),
@@ -94,11 +99,11 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<(), Failure> {
                     .to_string()
                 } else {
                     format!(
-                        "{shown}: {} {} version {} ({}), proposals {}",
+                        "{shown}: {} {} as version {} ({}), proposals {}",
                         if i.created {
                             "new document"
                         } else {
-                            "document"
+                            "imported into"
                         },
                         i.number,
                         i.version,

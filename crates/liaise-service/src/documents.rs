@@ -1281,7 +1281,22 @@ async fn store_contribution(
         .map(|p| p.source.name.unwrap_or(p.source.code.as_str()).to_owned());
     let (doc_id, created) = match s.existing {
         Some(d) => {
+            // Touched first: on PostgreSQL the row lock orders two imports of one number,
+            // so the check below sees the other's version.
             q::touch(tx, d.id, now).await?;
+            if let Some(same) = q::versions(tx, &[d.id])
+                .await?
+                .iter()
+                .find(|v| v.sha256 == s.sha)
+            {
+                return Err(ServiceError::conflict(
+                    "file",
+                    format!(
+                        "{}: this file is already version {} of {} (same SHA-256); nothing was imported",
+                        s.file_name, same.version, s.number
+                    ),
+                ));
+            }
             (d.id, false)
         }
         None => {

@@ -342,7 +342,8 @@ fn contributions_are_imported_bad_files_named_and_nothing_of_them_stored() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     assert!(
-        lines[0].contains("eur-40.txt: new document EUR/40 version 1 (text), proposals EUR/40/1"),
+        lines[0]
+            .contains("eur-40.txt: new document EUR/40 as version 1 (text), proposals EUR/40/1"),
         "{stdout}"
     );
     assert!(
@@ -368,13 +369,40 @@ fn contributions_are_imported_bad_files_named_and_nothing_of_them_stored() {
         line["refused"].as_str().unwrap().contains("truncated"),
         "{line}"
     );
-    // The same contribution again is a new version of its document.
+    // The same file again is refused, named, and adds nothing.
     let out = liaise()
         .args(["import", "--data-dir", data, &path(&good)])
         .output()
         .unwrap();
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("document EUR/40 version 2"));
+    assert_eq!(out.status.code(), Some(65));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("eur-40.txt: refused: this file is already version 1 of EUR/40"),
+        "{stdout}"
+    );
+    // A changed file of the same contribution is a new version of its document.
+    std::fs::write(
+        &good,
+        format!(
+            "{}\nA revised closing line.\n",
+            seed.replace("ATU/35A3/1", "EUR/40/1")
+        ),
+    )
+    .unwrap();
+    let out = liaise()
+        .args(["import", "--data-dir", data, &path(&good)])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("imported into EUR/40 as version 2"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     // Generated documents, in batches.
     let out = liaise()
         .args([

@@ -86,3 +86,4 @@ doc-edit-save = Save the details
 doc-edit-cancel = Cancel
 doc-edit-date = The date must be a day in the form YYYY-MM-DD.
 doc-edit-forbidden = Only the secretariats of the document's organizations change its details.
+doc-imported-as = Imported as version { $version }.

@@ -86,3 +86,4 @@ doc-edit-save = Enregistrer les informations
 doc-edit-cancel = Annuler
 doc-edit-date = La date doit être un jour au format AAAA-MM-JJ.
 doc-edit-forbidden = Seuls les secrétariats des organisations du document en modifient les informations.
+doc-imported-as = Importé comme version { $version }.

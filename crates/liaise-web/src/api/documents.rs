@@ -530,7 +530,7 @@ pub async fn download(
 /// number already known becomes a new version of that document.
 #[utoipa::path(post, path = "/imports", tag = "documents", security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "Fields `file` (required), `access`, `kind`"),
-    responses((status = 201, body = ImportDto), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = ImportDto), (status = 409, body = crate::error::Problem, description = "the file is already a version of its document, or a proposal of it belongs to another document"), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn import(
     State(state): State<AppState>,
     ApiWriter(viewer): ApiWriter,

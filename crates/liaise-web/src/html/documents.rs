@@ -223,6 +223,13 @@ struct DocumentPage<'a> {
     d: &'a DocumentView,
     proposals: Vec<ProposalView>,
     editable: bool,
+    /// After an import: the version it added ("Imported as version 2").
+    imported: Option<i32>,
+}
+
+#[derive(Deserialize, Default)]
+struct ImportedParams {
+    imported: Option<String>,
 }
 
 async fn document(
@@ -230,6 +237,7 @@ async fn document(
     lang: Lang,
     viewer: PageViewer,
     PagePath(id): PagePath<String>,
+    Query(params): Query<ImportedParams>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id, lang)?;
     let err = |e| PageError::from_service(e, lang);
@@ -249,6 +257,11 @@ async fn document(
         me: viewer.me(),
         path: format!("/documents/{id}"),
         editable: state.liaise.may_edit_document(&viewer.viewer, &d),
+        // Only a version this document has: the parameter is the reader's to type.
+        imported: params
+            .imported
+            .and_then(|v| v.parse::<i32>().ok())
+            .filter(|v| d.version(*v).is_some()),
         d: &d,
         proposals,
     };
@@ -658,8 +671,17 @@ async fn import(
         .import_document(&viewer.viewer, &file_name, bytes, &options)
         .await
     {
-        Ok(imported) => {
-            Redirect::to(&format!("/documents/{}", imported.document_id)).into_response()
+        Ok(imported) => Redirect::to(&format!(
+            "/documents/{}?imported={}",
+            imported.document_id, imported.version
+        ))
+        .into_response(),
+        // An identical file: the form again, saying which version it already is.
+        Err(liaise_service::ServiceError::Conflict { message, .. }) => {
+            let page = import_page(&viewer, lang, Some(message));
+            let mut res = render(&page, lang);
+            *res.status_mut() = StatusCode::CONFLICT;
+            res
         }
         Err(liaise_service::ServiceError::Invalid(errors)) => {
             let message = errors

@@ -250,8 +250,37 @@ async fn imports_add_versions_and_respect_access(app: TestApp) {
     assert_eq!(v["proposal"]["identifier"], "EUR/40/1");
     let doc = v["document"].as_i64().unwrap();
     let proposals_before = app.get_json("/api/v1/proposals?per_page=500").await["total"].clone();
-    // The same identifier again: a new version, not a duplicate.
-    let (s, _, v) = import(&app, Some(&itu), "eur-rev1.docx", eur_docx(), &[]).await;
+    // The identical file again (another name, same SHA-256) is refused and adds nothing.
+    let (s, _, v) = import(&app, Some(&itu), "eur-copy.docx", eur_docx(), &[]).await;
+    assert_eq!(s, 409, "{v}");
+    assert_eq!(v["errors"][0]["field"], "file", "{v}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .contains("eur-copy.docx: this file is already version 1 of EUR/40"),
+        "{v}"
+    );
+    // The same identifier in a changed file: a new version, not a duplicate.
+    let revised = {
+        let base = eur_docx();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(base)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            if name == "word/document.xml" {
+                text = text.replace("minimum of formality", "minimum of formalities");
+            }
+            out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(text.as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    };
+    let (s, _, v) = import(&app, Some(&itu), "eur-rev1.docx", revised, &[]).await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(
         (v["created"].clone(), v["version"].clone()),
@@ -547,26 +576,52 @@ async fn bad_files_are_refused_and_leave_nothing(app: TestApp) {
     assert_eq!(r.status(), 403);
     assert_eq!(counts().await, before);
     // With it: stored, and the browser goes to the document.
-    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
-        "file",
-        reqwest::multipart::Part::bytes(eur_docx()).file_name("eur.docx"),
-    );
+    let upload = |csrf: String| {
+        reqwest::multipart::Form::new().text("csrf", csrf).part(
+            "file",
+            reqwest::multipart::Part::bytes(eur_docx()).file_name("eur.docx"),
+        )
+    };
     let r = app
         .client
         .post(app.url("/documents/import"))
         .header("cookie", &cookie)
-        .multipart(form)
+        .multipart(upload(csrf.clone()))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    assert!(
-        r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .starts_with("/documents/")
-    );
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/documents/"), "{location}");
+    assert!(location.ends_with("?imported=1"), "{location}");
     assert_eq!(counts().await[0], before[0] + 1);
+    // The document page says what happened.
+    let (_, html) = app.page_as(&location, &cookie).await;
+    assert!(html.contains("Imported as version 1."), "{html}");
+    let (_, html) = app
+        .page_as(&location.replace("imported=1", "imported=7"), &cookie)
+        .await;
+    assert!(
+        !html.contains("Imported as version"),
+        "a version it does not have"
+    );
+    // The same file again: the form, saying which version it already is; nothing added.
+    let versions = counts().await;
+    let r = app
+        .client
+        .post(app.url("/documents/import"))
+        .header("cookie", &cookie)
+        .multipart(upload(csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("this file is already version 1 of EUR/40") && html.contains("type=\"file\""),
+        "{html}"
+    );
+    assert_eq!(counts().await, versions);
     // Members and the public do not get the form.
     assert_eq!(app.page("/documents/import").await.0, 404);
 }
