@@ -415,7 +415,7 @@ impl Liaise {
             limit: page.per_page(),
         };
         // One read transaction: the counts, the ranking and the page see the same data.
-        let tx = self.store.begin().await?;
+        let tx = self.store.begin_read().await?;
         let found = q::search(&tx, viewer, &query).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         Ok(found)

@@ -2,13 +2,19 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, sqlx::sqlite::SqliteJournalMode};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait, sqlx::sqlite::SqliteJournalMode,
+};
 
 use crate::{Backend, StoreError};
 
 /// How much of an SQLite file each connection maps into memory for reading (1 GiB of
 /// address space; resident only as pages are read, and shared with the page cache).
 const MMAP_SIZE: u64 = 1 << 30;
+
+/// How long an SQLite write waits for the write lock before it gives up (busy timeout).
+const WRITE_WAIT: Duration = Duration::from_secs(15);
 
 /// Pool and per-connection settings. SQLite: WAL, foreign keys, busy timeout, NORMAL sync
 /// (durable with WAL at every checkpoint, crash-safe). PostgreSQL: a bounded pool.
@@ -24,7 +30,7 @@ pub fn connect_options(backend: Backend, url: &str, timeout: Duration) -> Connec
                 .map_sqlx_sqlite_opts(|s| {
                     s.journal_mode(SqliteJournalMode::Wal)
                         .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(5))
+                        .busy_timeout(WRITE_WAIT)
                         .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                         // Reads map the file instead of copying each page into every
                         // connection's cache: the search index is read in large runs, and
@@ -39,6 +45,39 @@ pub fn connect_options(backend: Backend, url: &str, timeout: Duration) -> Connec
         }
     }
     o
+}
+
+/// The key of the PostgreSQL advisory lock every write transaction holds (any fixed number
+/// no other program on the database uses; this one spells "liaise" in a phone keypad).
+const WRITE_LOCK: i64 = 542_473;
+
+/// Starts a write transaction that holds the database's one write lock from its first
+/// statement, waiting for it (never failing at once) while another writer has it.
+///
+/// SQLite: `BEGIN IMMEDIATE`, so the lock is taken before the transaction reads (a deferred
+/// transaction that read first cannot upgrade once another connection committed, and fails
+/// with "database is locked" whatever the busy timeout); waiting is the busy timeout's job.
+/// PostgreSQL: a transaction-scoped advisory lock, so writes of every server on the database
+/// run one at a time: numbering (highest + 1), the registry's search entries (rewritten
+/// whole) and approvals never race, and nothing answers a spurious unique violation.
+pub async fn begin_write(
+    backend: Backend,
+    db: &DatabaseConnection,
+) -> Result<DatabaseTransaction, StoreError> {
+    match backend {
+        Backend::Sqlite => Ok(db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?),
+        Backend::Postgres => {
+            let tx = db.begin().await?;
+            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+                .await?;
+            Ok(tx)
+        }
+    }
 }
 
 /// One direct connection attempt, so an unreachable database fails fast with the real cause

@@ -9,6 +9,7 @@ pub mod entity;
 mod error;
 pub mod migration;
 pub mod queries;
+mod tx;
 
 use std::time::Duration;
 
@@ -16,7 +17,8 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 
 pub use error::StoreError;
-pub use sea_orm::{ConnectionTrait as Conn, DatabaseTransaction as Tx};
+pub use sea_orm::{ConnectionTrait as Conn, DatabaseTransaction as ReadTx};
+pub use tx::Tx;
 
 /// Which database the store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +68,8 @@ pub fn redact_url(url: &str) -> String {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    /// This process's writers take turns here before they take a connection.
+    write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -93,7 +97,11 @@ impl Store {
         let db = Database::connect(options)
             .await
             .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact_url(url))))?;
-        let store = Self { db, backend };
+        let store = Self {
+            db,
+            backend,
+            write_turn: std::sync::Arc::default(),
+        };
         store
             .ping()
             .await
@@ -117,8 +125,18 @@ impl Store {
             .map_err(StoreError::from)
     }
 
-    /// Starts a transaction: every write of a use case goes through one.
+    /// Starts a write transaction: every write of a use case goes through one, and holds
+    /// the database's write lock from its start (see [`dialect::begin_write`]), so
+    /// concurrent writers wait their turn instead of failing.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let turn = self.write_turn.clone().lock_owned().await;
+        let tx = dialect::begin_write(self.backend, &self.db).await?;
+        Ok(Tx::new(tx, turn))
+    }
+
+    /// Starts a read-only transaction (one consistent view for several queries); it takes no
+    /// write lock and waits for no writer.
+    pub async fn begin_read(&self) -> Result<ReadTx, StoreError> {
         self.db.begin().await.map_err(StoreError::from)
     }
 

@@ -6,6 +6,7 @@ mod accounts;
 mod api_errors;
 mod api_registry;
 mod browser;
+mod concurrency;
 mod documents;
 mod liaison_forms;
 mod liaisons;
