@@ -147,8 +147,6 @@ pub struct Level {
     pub restart: Option<u8>,
     /// `w:isLgl`: every number of the label in decimal.
     pub legal: bool,
-    /// `w:pStyle`: the paragraph style bound to this level.
-    pub style: Option<String>,
 }
 
 impl Default for Level {
@@ -159,7 +157,6 @@ impl Default for Level {
             text: None,
             restart: None,
             legal: false,
-            style: None,
         }
     }
 }
@@ -358,7 +355,6 @@ fn read_level_child(level: &mut Level, e: &BytesStart<'_>) {
             level.legal =
                 attr(e, "val").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off"))
         }
-        "pStyle" => level.style = attr(e, "val"),
         _ => {}
     }
 }
@@ -539,12 +535,10 @@ impl Definitions {
         let (num_id, level) = match own.num_id {
             Some(id) => (id, own.level.or_else(|| self.style_level(style))),
             None => {
-                let (id, from) = self.style_num(style)?;
-                let level = own
-                    .level
-                    .or_else(|| self.style_level(style))
-                    .or_else(|| self.level_of_style(id, from));
-                (id, level)
+                // A style's list without a level is at level 0, as in LibreOffice (the level a
+                // list binds to the style with `w:lvl/w:pStyle` is not looked up).
+                let id = self.style_num(style)?;
+                (id, own.level.or_else(|| self.style_level(style)))
             }
         };
         if num_id == 0 {
@@ -570,23 +564,13 @@ impl Definitions {
         .take(MAX_STYLE_CHAIN)
     }
 
-    /// The `w:numId` of a style (or of the nearest style it is based on), and that style's id.
-    fn style_num<'a>(&'a self, style: Option<&'a str>) -> Option<(u32, &'a str)> {
-        self.style_chain(style)
-            .find_map(|(id, s)| s.num_id.map(|n| (n, id)))
+    /// The `w:numId` of a style (or of the nearest style it is based on).
+    fn style_num(&self, style: Option<&str>) -> Option<u32> {
+        self.style_chain(style).find_map(|(_, s)| s.num_id)
     }
 
     fn style_level(&self, style: Option<&str>) -> Option<u8> {
         self.style_chain(style).find_map(|(_, s)| s.level)
-    }
-
-    /// The level of list `num_id` bound to paragraph style `style` (`w:lvl/w:pStyle`).
-    fn level_of_style(&self, num_id: u32, style: &str) -> Option<u8> {
-        let levels = self.levels(num_id)?;
-        levels
-            .iter()
-            .position(|l| l.as_ref().and_then(|l| l.style.as_deref()) == Some(style))
-            .and_then(|l| u8::try_from(l).ok())
     }
 
     /// The abstract list of `num_id`, following a numbering style link, and its id.
@@ -597,7 +581,7 @@ impl Definitions {
             let Some(link) = a.style_link.as_deref() else {
                 return Some((id, a));
             };
-            let (linked, _) = self.style_num(Some(link))?;
+            let linked = self.style_num(Some(link))?;
             id = self.nums.get(&linked)?.abstract_id;
         }
         None
@@ -661,6 +645,13 @@ impl Counters {
         };
         if let Some(slot) = counters.get_mut(level) {
             *slot = Some(value);
+        }
+        // A level above not counted yet shows its start, and counts as used (LibreOffice's
+        // rule): its next item is the one after.
+        for (above, slot) in counters.iter_mut().enumerate().take(level) {
+            if slot.is_none() {
+                *slot = levels.get(above).and_then(Option::as_ref).map(|l| l.start);
+            }
         }
         // Levels below restart, unless their w:lvlRestart says otherwise.
         for (deeper, slot) in counters.iter_mut().enumerate().skip(level + 1) {

@@ -20,7 +20,7 @@ const DOCUMENT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/></Relationships>"#;
 
 /// A .docx with this body, numbering part and styles part.
-fn numbered_docx(body: &str, numbering: &str, styles: &str) -> Vec<u8> {
+pub fn numbered_docx(body: &str, numbering: &str, styles: &str) -> Vec<u8> {
     let document = document_xml(body);
     let numbering = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering {W}>{numbering}</w:numbering>"#
@@ -39,25 +39,25 @@ fn numbered_docx(body: &str, numbering: &str, styles: &str) -> Vec<u8> {
 }
 
 /// A `w:lvl`.
-fn lvl(ilvl: u8, start: u32, fmt: &str, text: &str) -> String {
+pub fn lvl(ilvl: u8, start: u32, fmt: &str, text: &str) -> String {
     format!(
         r#"<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{}" w:hanging="567"/></w:pPr></w:lvl>"#,
         567 * (u32::from(ilvl) + 1)
     )
 }
 
-fn abstract_num(id: u32, levels: &[String]) -> String {
+pub fn abstract_num(id: u32, levels: &[String]) -> String {
     format!(
         r#"<w:abstractNum w:abstractNumId="{id}"><w:multiLevelType w:val="hybridMultilevel"/>{}</w:abstractNum>"#,
         levels.concat()
     )
 }
 
-fn num(id: u32, abstract_id: u32, overrides: &str) -> String {
+pub fn num(id: u32, abstract_id: u32, overrides: &str) -> String {
     format!(r#"<w:num w:numId="{id}"><w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>"#)
 }
 
-fn start_override(ilvl: u8, start: u32) -> String {
+pub fn start_override(ilvl: u8, start: u32) -> String {
     format!(r#"<w:lvlOverride w:ilvl="{ilvl}"><w:startOverride w:val="{start}"/></w:lvlOverride>"#)
 }
 
@@ -68,7 +68,7 @@ fn mark(kind: &str) -> String {
 
 /// What a paragraph is made of.
 #[derive(Clone, Copy)]
-enum Text<'a> {
+pub enum Text<'a> {
     Plain(&'a str),
     Ins(&'a str),
     Del(&'a str),
@@ -87,7 +87,7 @@ fn run(t: Text<'_>) -> String {
 }
 
 /// A paragraph: its style, its own `w:numPr` (numId, ilvl), its mark's change and its text.
-fn para(
+pub fn para(
     style: Option<&str>,
     num_pr: Option<(u32, u8)>,
     mark_change: Option<&str>,
@@ -114,22 +114,22 @@ fn para(
     format!("<w:p>{ppr}{runs}</w:p>")
 }
 
-fn plain(text: &str) -> String {
+pub fn plain(text: &str) -> String {
     para(None, None, None, &[Text::Plain(text)])
 }
 
-fn call(text: &str) -> String {
+pub fn call(text: &str) -> String {
     para(Some("Call"), None, None, &[Text::Plain(text)])
 }
 
 /// Styles: `Normal` (default), `Call`, and `ListAlpha`, numbered by list 2 through its style.
-fn styles() -> String {
+pub fn styles() -> String {
     r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Call"><w:name w:val="Call"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:pPr><w:keepNext/></w:pPr><w:rPr><w:i/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="ListAlpha"><w:name w:val="List Alpha"/><w:basedOn w:val="Normal"/><w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr></w:style><w:style w:type="paragraph" w:styleId="ListAlphaKeep"><w:name w:val="List Alpha Keep"/><w:basedOn w:val="ListAlpha"/><w:pPr><w:keepNext/></w:pPr></w:style>"#.to_owned()
 }
 
 /// Lists: 1 is `1.` with sub-items `1.1`; 2 is `a)`; 3 is list 2's abstract list restarted
 /// at `a)`.
-fn numbering() -> String {
+pub fn numbering() -> String {
     [
         abstract_num(
             10,
