@@ -13,8 +13,14 @@
 //! and smart tags (their text); complex fields (the result between `separate` and `end` is kept,
 //! the instruction dropped); tracked changes `w:ins`, `w:del`, `w:moveTo` (an insertion),
 //! `w:moveFrom` (a deletion), nested changes, and paragraph-mark changes (`w:pPr/w:rPr/w:ins`
-//! or `w:del`). Ignored: formatting (`w:rPr`, `w:pPrChange`, `w:rPrChange`), `w:proofErr`,
-//! bookmarks, comments, drawings, text boxes and `mc:AlternateContent`, table-row revisions.
+//! or `w:del`), and each paragraph's numbering (`w:pPr/w:numPr`). Then, through the main part's
+//! relationships (`word/_rels/document.xml.rels`, else `word/numbering.xml` and
+//! `word/styles.xml`), the list definitions and the numbering of paragraph styles, read by
+//! [`crate::numbering`] under the same limits (plus [`Limits::max_list_definitions`]), give
+//! each numbered paragraph its [`ListItem`](crate::ListItem) labels. Ignored: formatting
+//! (`w:rPr`, `w:pPrChange` (so a numbering changed as formatting counts as it is now on both
+//! sides), `w:rPrChange`), `w:proofErr`, bookmarks, comments, drawings, text boxes and
+//! `mc:AlternateContent`, table-row revisions.
 
 use std::io::{Cursor, Read};
 

@@ -30,7 +30,7 @@ pub mod docx;
 mod error;
 mod model;
 mod normalize;
-mod numbering;
+pub mod numbering;
 pub mod proposal;
 pub mod text;
 

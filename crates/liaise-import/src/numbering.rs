@@ -9,7 +9,13 @@
 //! `w:start`, `w:numFmt`, `w:lvlText`, `w:lvlRestart` and `w:isLgl`; `w:lvlOverride` replaces
 //! a level (`w:lvl`) or restarts it (`w:startOverride`) the first time the `w:num` is used at
 //! that level. Counters belong to the abstract list, so two `w:num` of one `w:abstractNum`
-//! continue each other; numbering a level restarts the levels below it.
+//! continue each other; numbering a level restarts the levels below it (unless their
+//! `w:lvlRestart` says otherwise, which Word honours and LibreOffice 7.4 does not), and makes
+//! a level above that was not used yet count as used at its start, as LibreOffice does. A
+//! style's list without a level is at level 0. An undefined list or level numbers nothing.
+//!
+//! Hostile values are bounded: starts at Word's 32767, levels 0 to 8, level texts at 64
+//! characters, letter labels at 8 letters (digits beyond), style and link chains at 32 steps.
 //!
 //! On each side, paragraphs joined by a paragraph mark missing on that side (an inserted mark
 //! before, a deleted mark after) are one paragraph, numbered by the properties of the last of

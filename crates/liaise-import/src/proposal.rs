@@ -8,8 +8,9 @@
 //! ...)`, possibly over several lines), the preamble (`The World Telecommunication
 //! Standardization Assembly (...),`), then sections: a heading paragraph (*considering*,
 //! *recognizing*, *resolves*, *instructs the Director ...*, ...) followed by items labelled
-//! `a)`, `b)`, `1`, `2` ... and a tab, or by unlabelled text; then an optional `Reasons:`
-//! paragraph.
+//! `a)`, `b)`, `1`, `2` ... and a tab, or numbered by Word itself (each numbered paragraph an
+//! item, labelled as Word prints it on each side: see [`crate::numbering`]), or by unlabelled
+//! text; then an optional `Reasons:` paragraph.
 //!
 //! Every text is normalised with [`normalize`]; item labels are not part of a
 //! section's text. Before texts are built with all changes rejected and after texts with all
