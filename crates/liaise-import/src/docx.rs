@@ -17,10 +17,11 @@
 //! relationships (`word/_rels/document.xml.rels`, else `word/numbering.xml` and
 //! `word/styles.xml`), the list definitions and the numbering of paragraph styles, read by
 //! [`crate::numbering`] under the same limits (plus [`Limits::max_list_definitions`]), give
-//! each numbered paragraph its [`ListItem`](crate::ListItem) labels. Ignored: formatting
-//! (`w:rPr`, `w:pPrChange` (so a numbering changed as formatting counts as it is now on both
-//! sides), `w:rPrChange`), `w:proofErr`, bookmarks, comments, drawings, text boxes and
-//! `mc:AlternateContent`, table-row revisions.
+//! each numbered paragraph its [`ListItem`](crate::ListItem) labels; a tracked change of a
+//! paragraph's properties (`w:pPrChange`) gives the before text its former style and
+//! `w:numPr`. Ignored: formatting (`w:rPr`, the rest of `w:pPrChange`, `w:rPrChange`),
+//! `w:proofErr`, bookmarks, comments, drawings, text boxes and `mc:AlternateContent`,
+//! table-row revisions.
 
 use std::io::{Cursor, Read};
 
@@ -35,7 +36,7 @@ use crate::model::{
     CellPosition, Change, ChangeKind, ChangeSpan, Document, Paragraph, Piece, Revision,
     SourceFormat, Table, TableCell, TableRow,
 };
-use crate::numbering::{self, Definitions, NumPr};
+use crate::numbering::{self, Definitions, OwnNumbering};
 
 /// Limits enforced while reading a .docx. [`Limits::default`] suits real contributions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +117,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ImportError> {
             path: main_part.clone(),
         },
     )?;
-    let (mut doc, num_prs) = parse_document_xml(&xml, &main_part, limits)?;
+    let (mut doc, own_numbering) = parse_document_xml(&xml, &main_part, limits)?;
     drop(xml);
     // Word's automatic numbering: the list definitions, then (only when there are lists) the
     // styles that may number paragraphs.
@@ -136,7 +137,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ImportError> {
     {
         defs.read_styles(&xml, part, limits)?;
     }
-    numbering::number(&mut doc, &num_prs, &defs);
+    numbering::number(&mut doc, &own_numbering, &defs);
     Ok(doc)
 }
 
@@ -377,6 +378,10 @@ enum Frame {
     Para,
     PPr,
     NumPr,
+    /// `w:pPrChange`, its `w:pPr` (the properties before the change) and that `w:numPr`.
+    PPrChange,
+    OldPPr,
+    OldNumPr,
     MarkRPr,
     Text,
     Rev,
@@ -423,7 +428,7 @@ enum FieldPhase {
 struct OpenParagraph {
     id: u64,
     para: Paragraph,
-    num_pr: NumPr,
+    numbering: OwnNumbering,
 }
 
 struct OpenRevision {
@@ -447,8 +452,8 @@ struct Parser<'l> {
     fields: Vec<FieldPhase>,
     tables_open: Vec<usize>,
     doc: Document,
-    /// Each paragraph's own `w:numPr`, in the order of `doc.paragraphs`.
-    num_prs: Vec<NumPr>,
+    /// Each paragraph's own numbering properties, in the order of `doc.paragraphs`.
+    numbering: Vec<OwnNumbering>,
 }
 
 /// Parses the main document part, and gives each paragraph's own numbering properties.
@@ -456,7 +461,7 @@ fn parse_document_xml(
     xml: &[u8],
     part: &str,
     limits: &Limits,
-) -> Result<(Document, Vec<NumPr>), ImportError> {
+) -> Result<(Document, Vec<OwnNumbering>), ImportError> {
     let s = as_xml_str(xml, part)?;
     let mut reader = Reader::from_str(s);
     let mut p = Parser {
@@ -469,7 +474,7 @@ fn parse_document_xml(
         pending_para: None,
         fields: Vec::new(),
         tables_open: Vec::new(),
-        num_prs: Vec::new(),
+        numbering: Vec::new(),
         doc: Document {
             format: SourceFormat::Docx,
             paragraphs: Vec::new(),
@@ -546,7 +551,7 @@ fn parse_document_xml(
     if !seen_root {
         return Err(xml_error(part, 0, "no root element"));
     }
-    Ok((p.doc, p.num_prs))
+    Ok((p.doc, p.numbering))
 }
 
 impl Parser<'_> {
@@ -564,15 +569,47 @@ impl Parser<'_> {
                 }
                 "rPr" => Frame::MarkRPr,
                 "numPr" => Frame::NumPr,
+                "pPrChange" => Frame::PPrChange,
                 _ => Frame::Skip,
             },
-            Some(Frame::NumPr) => {
-                if let Some(open) = self.paras.last_mut() {
+            Some(Frame::PPrChange) => match name {
+                "pPr" => {
+                    if let Some(open) = self.paras.last_mut() {
+                        open.numbering.before.get_or_insert_default();
+                    }
+                    Frame::OldPPr
+                }
+                _ => Frame::Skip,
+            },
+            Some(Frame::OldPPr) => match name {
+                "pStyle" => {
+                    if let Some((style, _)) = self
+                        .paras
+                        .last_mut()
+                        .and_then(|open| open.numbering.before.as_mut())
+                    {
+                        *style = attr(e, "val");
+                    }
+                    Frame::Skip
+                }
+                "numPr" => Frame::OldNumPr,
+                _ => Frame::Skip,
+            },
+            Some(frame @ (Frame::NumPr | Frame::OldNumPr)) => {
+                let old = *frame == Frame::OldNumPr;
+                let num_pr = self.paras.last_mut().and_then(|open| {
+                    if old {
+                        open.numbering.before.as_mut().map(|(_, n)| n)
+                    } else {
+                        Some(&mut open.numbering.now)
+                    }
+                });
+                if let Some(num_pr) = num_pr {
                     let val = || attr(e, "val").and_then(|v| v.trim().parse::<u32>().ok());
                     match name {
-                        "numId" => open.num_pr.num_id = val(),
+                        "numId" => num_pr.num_id = val(),
                         "ilvl" => {
-                            open.num_pr.level =
+                            num_pr.level =
                                 val().and_then(|v| u8::try_from(v).ok()).filter(|v| *v < 9);
                         }
                         _ => {}
@@ -596,7 +633,7 @@ impl Parser<'_> {
                     self.paras.push(OpenParagraph {
                         id: self.next_para_id,
                         para: Paragraph::default(),
-                        num_pr: NumPr::default(),
+                        numbering: OwnNumbering::default(),
                     });
                     Frame::Para
                 }
@@ -706,6 +743,9 @@ impl Parser<'_> {
             }
             Frame::PPr
             | Frame::NumPr
+            | Frame::PPrChange
+            | Frame::OldPPr
+            | Frame::OldNumPr
             | Frame::MarkRPr
             | Frame::Text
             | Frame::Skip
@@ -751,7 +791,7 @@ impl Parser<'_> {
             Some(CellPosition { table, row, column })
         });
         self.doc.paragraphs.push(para);
-        self.num_prs.push(open.num_pr);
+        self.numbering.push(open.numbering);
         Ok(())
     }
 

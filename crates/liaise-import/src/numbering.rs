@@ -246,6 +246,15 @@ pub(crate) struct NumPr {
     pub level: Option<u8>,
 }
 
+/// A paragraph's own numbering properties: as they are, and as they were before a tracked
+/// change of its properties (`w:pPrChange/w:pPr`: its style and `w:numPr`), which the before
+/// text uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct OwnNumbering {
+    pub now: NumPr,
+    pub before: Option<(Option<String>, NumPr)>,
+}
+
 /// `w:val` as a number, or `None` when absent or not a number.
 fn val_u32(e: &BytesStart<'_>) -> Option<u32> {
     attr(e, "val").and_then(|v| v.trim().parse().ok())
@@ -678,23 +687,31 @@ impl Counters {
     }
 }
 
-/// Numbers the paragraphs of `doc`: `own[i]` is paragraph i's own `w:numPr`.
-pub(crate) fn number(doc: &mut Document, own: &[NumPr], defs: &Definitions) {
+/// Numbers the paragraphs of `doc`: `own[i]` is paragraph i's own numbering properties.
+pub(crate) fn number(doc: &mut Document, own: &[OwnNumbering], defs: &Definitions) {
     if defs.is_empty() {
         return;
     }
-    let resolved: Vec<Option<(u32, usize)>> = doc
+    let none = OwnNumbering::default();
+    let own = |i: usize| own.get(i).unwrap_or(&none);
+    let resolved_after: Vec<Option<(u32, usize)>> = doc
         .paragraphs
         .iter()
-        .zip(
-            own.iter()
-                .copied()
-                .chain(std::iter::repeat(NumPr::default())),
-        )
-        .map(|(p, own)| defs.resolve(p.style.as_deref(), own))
+        .enumerate()
+        .map(|(i, p)| defs.resolve(p.style.as_deref(), own(i).now))
         .collect();
-    for (p, r) in doc.paragraphs.iter_mut().zip(&resolved) {
-        p.list = r.map(|(num_id, level)| ListItem {
+    let resolved_before: Vec<Option<(u32, usize)>> = resolved_after
+        .iter()
+        .enumerate()
+        .map(|(i, now)| match &own(i).before {
+            Some((style, num_pr)) => defs.resolve(style.as_deref(), *num_pr),
+            None => *now,
+        })
+        .collect();
+    for (i, p) in doc.paragraphs.iter_mut().enumerate() {
+        let side = |r: &[Option<(u32, usize)>]| r.get(i).copied().flatten();
+        let numbered = side(&resolved_after).or_else(|| side(&resolved_before));
+        p.list = numbered.map(|(num_id, level)| ListItem {
             num_id,
             level: level as u8,
             before: None,
@@ -702,6 +719,11 @@ pub(crate) fn number(doc: &mut Document, own: &[NumPr], defs: &Definitions) {
         });
     }
     for after in [false, true] {
+        let resolved = if after {
+            &resolved_after
+        } else {
+            &resolved_before
+        };
         let keep = if after {
             Revision::in_after
         } else {

@@ -696,3 +696,64 @@ fn numbering_properties_without_definitions_number_nothing() {
         ("resolves", "one two")
     );
 }
+
+/// A first item added Word-style after the heading: the heading's mark is the inserted one,
+/// and the new paragraph was numbered by a tracked change of its properties (`w:pPrChange`
+/// holds the heading style it had). Before, the heading is no item and the items keep their
+/// numbers; after, the new item is 1.
+#[test]
+fn first_item_added_with_its_numbering_as_a_tracked_property_change() {
+    use numbering::Text::Plain;
+    let lists = [
+        abstract_num(1, &[lvl(0, 1, "decimal", "%1.")]),
+        num(1, 1, ""),
+    ]
+    .concat();
+    let styles = r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Call"><w:name w:val="Call"/><w:basedOn w:val="Normal"/></w:style>"#;
+    let n = Some((1, 0));
+    let body = [
+        para(Some("Proposal"), None, None, &[Plain("MOD\tATU/35A3/9")]),
+        plain("RESOLUTION 11 (Rev. Hammamet, 2016)"),
+        r#"<w:p><w:pPr><w:pStyle w:val="Call"/><w:rPr><w:ins w:id="1" w:author="Ann" w:date="2024-03-01T10:00:00Z"/></w:rPr></w:pPr><w:r><w:t>instructs the Secretary-General</w:t></w:r></w:p>"#.to_owned(),
+        r#"<w:p><w:pPr><w:pStyle w:val="Normal"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:pPrChange w:id="2" w:author="Ann" w:date="2024-03-01T10:00:00Z"><w:pPr><w:pStyle w:val="Call"/></w:pPr></w:pPrChange></w:pPr><w:ins w:id="3" w:author="Ann" w:date="2024-03-01T10:00:00Z"><w:r><w:t>to consult first;</w:t></w:r></w:ins></w:p>"#.to_owned(),
+        para(None, n, None, &[Plain("to report;")]),
+        para(None, n, None, &[Plain("to invite,")]),
+    ]
+    .concat();
+    let bytes = numbered_docx(&body, &lists, styles);
+    assert_eq!(list_labels(&bytes)[2..], ["-", "-|1.", "1.|2.", "2.|3."]);
+    let c = import_docx(&bytes).unwrap();
+    let sections: Vec<_> = c.proposals[0]
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.key.as_str(),
+                s.labels.before.as_deref(),
+                s.labels.after.as_deref(),
+                s.text.before.as_str(),
+                s.text.after.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("instructs.1", None, Some("1."), "", "to consult first;"),
+            (
+                "instructs.2",
+                Some("1."),
+                Some("2."),
+                "to report;",
+                "to report;"
+            ),
+            (
+                "instructs.3",
+                Some("2."),
+                Some("3."),
+                "to invite,",
+                "to invite,"
+            ),
+        ]
+    );
+}

@@ -114,6 +114,14 @@ pub fn para(
     format!("<w:p>{ppr}{runs}</w:p>")
 }
 
+/// A paragraph of style `style` that had style `old` before a tracked property change.
+pub fn para_restyled(style: &str, old: &str, text: &[Text<'_>]) -> String {
+    let runs: String = text.iter().map(|t| run(*t)).collect();
+    format!(
+        r#"<w:p><w:pPr><w:pStyle w:val="{style}"/><w:pPrChange w:id="93" w:author="Ann" w:date="2024-03-01T10:00:00Z"><w:pPr><w:pStyle w:val="{old}"/></w:pPr></w:pPrChange></w:pPr>{runs}</w:p>"#
+    )
+}
+
 pub fn plain(text: &str) -> String {
     para(None, None, None, &[Text::Plain(text)])
 }
@@ -150,8 +158,9 @@ pub fn numbering() -> String {
 }
 
 /// The `numbered` fixture's document body: a proposal whose *considering* items are numbered
-/// `a)`, `b)` through their style with an item inserted Word-style (the mark ending the item
-/// before it is the inserted one); whose *recognizing* items restart `a)` and lose one item
+/// `a)`, `b)` through their style, with a first item added after the heading (the heading's
+/// mark inserted, the new paragraph given the list style by a tracked property change) and an
+/// item inserted Word-style (the mark ending the item before it is the inserted one); whose *recognizing* items restart `a)` and lose one item
 /// (the mark ending the item before it deleted with the item's text); and whose *instructs*
 /// items are numbered `1.`, `2.` with sub-items `3.1`, an item inserted by typing it at the
 /// start of the next one (its own mark inserted) and an item deleted whole (its text and its
@@ -165,7 +174,8 @@ fn fixture_body() -> String {
         plain("Telecommunication/information and communication technology accessibility for persons with disabilities"),
         para(None, None, None, &[Plain("(Johannesburg, 2008; Dubai, 2012; Hammamet, 2016"), Ins("; New Delhi, 2024"), Plain(")")]),
         para(None, None, None, &[Plain("The World Telecommunication Standardization Assembly ("), Del("Hammamet, 2016"), Ins("New Delhi, 2024"), Plain("),")]),
-        call("considering"),
+        para(Some("Call"), None, Some("ins"), &[Plain("considering")]),
+        para_restyled("ListAlpha", "Call", &[Ins("that accessibility is a human right;")]),
         para(Some("ListAlpha"), None, None, &[Plain("that about one billion people live with some form of disability;")]),
         para(Some("ListAlpha"), None, Some("ins"), &[Plain("that accessible services benefit everyone;")]),
         para(Some("ListAlpha"), None, None, &[Ins("that ageing populations need accessible services;")]),
