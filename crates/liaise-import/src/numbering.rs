@@ -25,6 +25,7 @@
 //! after it are numbered one more after than before.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -544,7 +545,8 @@ impl Definitions {
         self.nums.is_empty()
     }
 
-    /// The list and level numbering a paragraph with this style and these own properties.
+    /// The list and level numbering a paragraph with this style and these own properties
+    /// (whether the list defines that level is checked by [`Lists::level`]).
     fn resolve(&self, style: Option<&str>, own: NumPr) -> Option<(u32, usize)> {
         let style = style.or(self.default_style.as_deref());
         let (num_id, level) = match own.num_id {
@@ -559,9 +561,7 @@ impl Definitions {
         if num_id == 0 {
             return None;
         }
-        let level = usize::from(level.unwrap_or(0));
-        self.level(num_id, level)?;
-        Some((num_id, level))
+        Some((num_id, usize::from(level.unwrap_or(0))))
     }
 
     /// The styles from `style` up its `w:basedOn` chain.
@@ -619,10 +619,6 @@ impl Definitions {
         Some(levels)
     }
 
-    fn level(&self, num_id: u32, level: usize) -> Option<Level> {
-        self.levels(num_id)?.get(level).cloned().flatten()
-    }
-
     fn start_override(&self, num_id: u32, level: usize) -> Option<u32> {
         self.nums
             .get(&num_id)?
@@ -630,6 +626,43 @@ impl Definitions {
             .iter()
             .find(|(at, _, _)| *at == level)
             .and_then(|(_, _, start)| *start)
+    }
+}
+
+/// A list as used: its abstract list and its levels, overrides applied.
+struct List {
+    abstract_id: u32,
+    levels: Vec<Option<Level>>,
+}
+
+/// The lists of a document, each worked out once, when first used.
+struct Lists<'d> {
+    defs: &'d Definitions,
+    known: HashMap<u32, Option<Rc<List>>>,
+}
+
+impl Lists<'_> {
+    fn get(&mut self, num_id: u32) -> Option<Rc<List>> {
+        let defs = self.defs;
+        self.known
+            .entry(num_id)
+            .or_insert_with(|| {
+                let (abstract_id, _) = defs.abstract_of(num_id)?;
+                let levels = defs.levels(num_id)?;
+                Some(Rc::new(List {
+                    abstract_id,
+                    levels,
+                }))
+            })
+            .clone()
+    }
+
+    /// `(num_id, level)` if the list defines the level, else `None`.
+    fn level(&mut self, numbered: Option<(u32, usize)>) -> Option<(u32, usize)> {
+        let (num_id, level) = numbered?;
+        let list = self.get(num_id)?;
+        list.levels.get(level)?.as_ref()?;
+        Some((num_id, level))
     }
 }
 
@@ -644,11 +677,16 @@ struct Counters {
 
 impl Counters {
     /// Counts a paragraph of list `num_id` at `level` and gives its label.
-    fn next(&mut self, defs: &Definitions, num_id: u32, level: usize) -> Option<String> {
-        let (abstract_id, _) = defs.abstract_of(num_id)?;
-        let levels = defs.levels(num_id)?;
+    fn next(
+        &mut self,
+        defs: &Definitions,
+        list: &List,
+        num_id: u32,
+        level: usize,
+    ) -> Option<String> {
+        let levels = &list.levels;
         let this = levels.get(level)?.as_ref()?;
-        let counters = self.lists.entry(abstract_id).or_default();
+        let counters = self.lists.entry(list.abstract_id).or_default();
         let start = match defs.start_override(num_id, level) {
             Some(start) if self.overridden.insert((num_id, level)) => Some(start),
             _ => None,
@@ -683,7 +721,7 @@ impl Counters {
                 *slot = None;
             }
         }
-        format_label(&levels, level, counters)
+        format_label(levels, level, counters)
     }
 }
 
@@ -692,19 +730,23 @@ pub(crate) fn number(doc: &mut Document, own: &[OwnNumbering], defs: &Definition
     if defs.is_empty() {
         return;
     }
+    let mut lists = Lists {
+        defs,
+        known: HashMap::new(),
+    };
     let none = OwnNumbering::default();
     let own = |i: usize| own.get(i).unwrap_or(&none);
     let resolved_after: Vec<Option<(u32, usize)>> = doc
         .paragraphs
         .iter()
         .enumerate()
-        .map(|(i, p)| defs.resolve(p.style.as_deref(), own(i).now))
+        .map(|(i, p)| lists.level(defs.resolve(p.style.as_deref(), own(i).now)))
         .collect();
     let resolved_before: Vec<Option<(u32, usize)>> = resolved_after
         .iter()
         .enumerate()
         .map(|(i, now)| match &own(i).before {
-            Some((style, num_pr)) => defs.resolve(style.as_deref(), *num_pr),
+            Some((style, num_pr)) => lists.level(defs.resolve(style.as_deref(), *num_pr)),
             None => *now,
         })
         .collect();
@@ -744,7 +786,10 @@ pub(crate) fn number(doc: &mut Document, own: &[OwnNumbering], defs: &Definition
             let Some(Some((num_id, level))) = resolved.get(end).copied() else {
                 continue;
             };
-            let label = counters.next(defs, num_id, level);
+            let Some(list) = lists.get(num_id) else {
+                continue;
+            };
+            let label = counters.next(defs, &list, num_id, level);
             let target = group
                 .clone()
                 .find(|&i| {
