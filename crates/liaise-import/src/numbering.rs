@@ -217,7 +217,7 @@ struct Abstract {
     style_link: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Num {
     abstract_id: u32,
     /// Per level: a replacing `w:lvl` and a `w:startOverride`.
@@ -404,7 +404,14 @@ impl Definitions {
                     "num" if within(open, &["numbering"]) => {
                         budget.take()?;
                         let id = attr(e, "numId").and_then(|v| v.trim().parse().ok());
-                        num_at = id.map(|id| (id, Num::default()));
+                        // A w:num without w:abstractNumId names no list.
+                        num_at = id.map(|id| {
+                            let num = Num {
+                                abstract_id: u32::MAX,
+                                overrides: Vec::new(),
+                            };
+                            (id, num)
+                        });
                     }
                     "numStyleLink" if within(open, &["abstractNum"]) => {
                         if let Some((_, a)) = &mut abstract_at {
@@ -457,7 +464,10 @@ impl Definitions {
                     }
                 }
                 Tag::Close("lvlOverride") => {
-                    if let (Some(o), Some((_, n))) = (override_at.take(), &mut num_at) {
+                    // One override per level (the first), so at most nine per list.
+                    if let (Some(o), Some((_, n))) = (override_at.take(), &mut num_at)
+                        && !n.overrides.iter().any(|(at, _, _)| *at == o.0)
+                    {
                         n.overrides.push(o);
                     }
                 }

@@ -381,6 +381,30 @@ fn hostile_numbering_parts() {
         LimitKind::XmlDepth
     );
 
+    // A w:num without its abstract list numbers nothing (not abstract list 0); of many
+    // overrides of one level, the first counts.
+    let lists = [
+        abstract_num(0, &[lvl(0, 1, "decimal", "%1.")]),
+        r#"<w:num w:numId="1"/>"#.to_owned(),
+        num(
+            2,
+            0,
+            &(2..2000)
+                .map(|n| crate::numbering::start_override(0, n))
+                .collect::<String>(),
+        ),
+    ]
+    .concat();
+    let body = [item(Some((1, 0))), item(Some((2, 0))), item(Some((2, 0)))].concat();
+    let doc =
+        liaise_import::docx::read(&numbered_docx(&body, &lists, ""), &Limits::default()).unwrap();
+    let labels: Vec<Option<&str>> = doc
+        .paragraphs
+        .iter()
+        .map(|p| p.list.as_ref().and_then(|l| l.after.as_deref()))
+        .collect();
+    assert_eq!(labels, [None, Some("2."), Some("3.")]);
+
     // Absurd values: huge starts and levels, long texts, links in a loop. Labels stay short.
     let absurd = [
         r#"<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="4294967295"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%1%1%1%1%1%1%1%1%1"/></w:lvl><w:lvl w:ilvl="99999"><w:start w:val="-5"/></w:lvl></w:abstractNum>"#.to_owned(),
