@@ -19,7 +19,8 @@
 //!
 //! On each side, paragraphs joined by a paragraph mark missing on that side (an inserted mark
 //! before, a deleted mark after) are one paragraph, numbered by the properties of the last of
-//! them (the one whose mark remains), and its label goes to the first of them that has text on
+//! them (the one whose mark remains; before, the style and `w:numPr` it had before a tracked
+//! change of its properties, `w:pPrChange`), and its label goes to the first of them that has text on
 //! that side. So an item added Word-style (the mark ending the item before it is the inserted
 //! one, and the new item's text is inserted) is numbered after the change only, and the items
 //! after it are numbered one more after than before.
