@@ -13,8 +13,15 @@
 //! and smart tags (their text); complex fields (the result between `separate` and `end` is kept,
 //! the instruction dropped); tracked changes `w:ins`, `w:del`, `w:moveTo` (an insertion),
 //! `w:moveFrom` (a deletion), nested changes, and paragraph-mark changes (`w:pPr/w:rPr/w:ins`
-//! or `w:del`). Ignored: formatting (`w:rPr`, `w:pPrChange`, `w:rPrChange`), `w:proofErr`,
-//! bookmarks, comments, drawings, text boxes and `mc:AlternateContent`, table-row revisions.
+//! or `w:del`), and each paragraph's numbering (`w:pPr/w:numPr`). Then, through the main part's
+//! relationships (`word/_rels/document.xml.rels`, else `word/numbering.xml` and
+//! `word/styles.xml`), the list definitions and the numbering of paragraph styles, read by
+//! [`crate::numbering`] under the same limits (plus [`Limits::max_list_definitions`]), give
+//! each numbered paragraph its [`ListItem`](crate::ListItem) labels; a tracked change of a
+//! paragraph's properties (`w:pPrChange`) gives the before text its former style and
+//! `w:numPr`. Ignored: formatting (`w:rPr`, the rest of `w:pPrChange`, `w:rPrChange`),
+//! `w:proofErr`, bookmarks, comments, drawings, text boxes and `mc:AlternateContent`,
+//! table-row revisions.
 
 use std::io::{Cursor, Read};
 
@@ -29,6 +36,7 @@ use crate::model::{
     CellPosition, Change, ChangeKind, ChangeSpan, Document, Paragraph, Piece, Revision,
     SourceFormat, Table, TableCell, TableRow,
 };
+use crate::numbering::{self, Definitions, OwnNumbering};
 
 /// Limits enforced while reading a .docx. [`Limits::default`] suits real contributions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +53,9 @@ pub struct Limits {
     pub max_revision_nesting: usize,
     /// Most paragraphs in the document (default 200 000).
     pub max_paragraphs: usize,
+    /// Most list definitions (`w:abstractNum` and `w:num`) in `word/numbering.xml`, and most
+    /// styles in `word/styles.xml` (default 20 000 each).
+    pub max_list_definitions: usize,
 }
 
 impl Default for Limits {
@@ -56,6 +67,7 @@ impl Default for Limits {
             max_xml_depth: 256,
             max_revision_nesting: 16,
             max_paragraphs: 200_000,
+            max_list_definitions: 20_000,
         }
     }
 }
@@ -105,10 +117,122 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ImportError> {
             path: main_part.clone(),
         },
     )?;
-    parse_document_xml(&xml, &main_part, limits)
+    let (mut doc, own_numbering) = parse_document_xml(&xml, &main_part, limits)?;
+    drop(xml);
+    // Word's automatic numbering: the list definitions, then (only when there are lists) the
+    // styles that may number paragraphs.
+    let parts = match read_entry(&mut archive, &rels_of(&main_part), &mut budget, limits)? {
+        Some(rels) => related_parts(&rels, &main_part)?,
+        None => RelatedParts::defaults(&main_part),
+    };
+    let mut defs = Definitions::default();
+    if let Some(part) = &parts.numbering
+        && let Some(xml) = read_entry(&mut archive, part, &mut budget, limits)?
+    {
+        defs.read_numbering(&xml, part, limits)?;
+    }
+    if !defs.is_empty()
+        && let Some(part) = &parts.styles
+        && let Some(xml) = read_entry(&mut archive, part, &mut budget, limits)?
+    {
+        defs.read_styles(&xml, part, limits)?;
+    }
+    numbering::number(&mut doc, &own_numbering, &defs);
+    Ok(doc)
 }
 
-fn limit(kind: LimitKind, max: u64) -> ImportError {
+/// The relationships part of a part: `word/document.xml` → `word/_rels/document.xml.rels`.
+fn rels_of(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, name)) => format!("{dir}/_rels/{name}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+/// The numbering and styles parts of the main document part.
+struct RelatedParts {
+    numbering: Option<String>,
+    styles: Option<String>,
+}
+
+impl RelatedParts {
+    /// Where Word puts them, for a package without relationships for its main part.
+    fn defaults(main_part: &str) -> Self {
+        let dir = main_part.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let at = |name: &str| {
+            if dir.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{dir}/{name}")
+            }
+        };
+        Self {
+            numbering: Some(at("numbering.xml")),
+            styles: Some(at("styles.xml")),
+        }
+    }
+}
+
+/// Reads the main part's relationships for its numbering and styles parts.
+fn related_parts(xml: &[u8], main_part: &str) -> Result<RelatedParts, ImportError> {
+    let part = rels_of(main_part);
+    let s = as_xml_str(xml, &part)?;
+    let mut reader = Reader::from_str(s);
+    let mut found = RelatedParts {
+        numbering: None,
+        styles: None,
+    };
+    loop {
+        match reader.read_event() {
+            Err(e) => return Err(xml_error(&part, reader.error_position(), e.to_string())),
+            Ok(Event::Eof) => return Ok(found),
+            Ok(Event::Start(e) | Event::Empty(e))
+                if e.local_name().as_ref() == "Relationship"
+                    && attr(&e, "TargetMode").is_none_or(|m| m != "External") =>
+            {
+                let (Some(kind), Some(target)) = (attr(&e, "Type"), attr(&e, "Target")) else {
+                    continue;
+                };
+                let slot = if kind.ends_with("/numbering") {
+                    &mut found.numbering
+                } else if kind.ends_with("/styles") {
+                    &mut found.styles
+                } else {
+                    continue;
+                };
+                if slot.is_none() {
+                    *slot = resolve_target(main_part, &target);
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// A relationship's target, relative to the directory of `source` (or absolute with `/`),
+/// as a zip entry name; `None` if it climbs out of the package.
+fn resolve_target(source: &str, target: &str) -> Option<String> {
+    let mut segments: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        // The source's directory.
+        let mut dir: Vec<&str> = source.split('/').collect();
+        dir.pop();
+        dir
+    };
+    for segment in target.trim_start_matches('/').split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            other => segments.push(other),
+        }
+    }
+    Some(segments.join("/"))
+}
+
+pub(crate) fn limit(kind: LimitKind, max: u64) -> ImportError {
     ImportError::LimitExceeded { kind, max }
 }
 
@@ -198,7 +322,7 @@ fn read_entry(
     Ok(Some(out))
 }
 
-fn xml_error(part: &str, position: u64, message: impl Into<String>) -> ImportError {
+pub(crate) fn xml_error(part: &str, position: u64, message: impl Into<String>) -> ImportError {
     ImportError::MalformedXml {
         part: part.into(),
         position,
@@ -206,7 +330,7 @@ fn xml_error(part: &str, position: u64, message: impl Into<String>) -> ImportErr
     }
 }
 
-fn as_xml_str<'a>(xml: &'a [u8], part: &str) -> Result<&'a str, ImportError> {
+pub(crate) fn as_xml_str<'a>(xml: &'a [u8], part: &str) -> Result<&'a str, ImportError> {
     let s = std::str::from_utf8(xml).map_err(|e| {
         xml_error(
             part,
@@ -217,7 +341,7 @@ fn as_xml_str<'a>(xml: &'a [u8], part: &str) -> Result<&'a str, ImportError> {
     Ok(s.strip_prefix('\u{feff}').unwrap_or(s))
 }
 
-fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
+pub(crate) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
     e.attributes()
         .with_checks(false)
         .flatten()
@@ -253,6 +377,11 @@ fn main_part_from_rels(xml: &[u8]) -> Result<Option<String>, ImportError> {
 enum Frame {
     Para,
     PPr,
+    NumPr,
+    /// `w:pPrChange`, its `w:pPr` (the properties before the change) and that `w:numPr`.
+    PPrChange,
+    OldPPr,
+    OldNumPr,
     MarkRPr,
     Text,
     Rev,
@@ -299,6 +428,7 @@ enum FieldPhase {
 struct OpenParagraph {
     id: u64,
     para: Paragraph,
+    numbering: OwnNumbering,
 }
 
 struct OpenRevision {
@@ -322,10 +452,16 @@ struct Parser<'l> {
     fields: Vec<FieldPhase>,
     tables_open: Vec<usize>,
     doc: Document,
+    /// Each paragraph's own numbering properties, in the order of `doc.paragraphs`.
+    numbering: Vec<OwnNumbering>,
 }
 
-/// Parses the main document part.
-fn parse_document_xml(xml: &[u8], part: &str, limits: &Limits) -> Result<Document, ImportError> {
+/// Parses the main document part, and gives each paragraph's own numbering properties.
+fn parse_document_xml(
+    xml: &[u8],
+    part: &str,
+    limits: &Limits,
+) -> Result<(Document, Vec<OwnNumbering>), ImportError> {
     let s = as_xml_str(xml, part)?;
     let mut reader = Reader::from_str(s);
     let mut p = Parser {
@@ -338,6 +474,7 @@ fn parse_document_xml(xml: &[u8], part: &str, limits: &Limits) -> Result<Documen
         pending_para: None,
         fields: Vec::new(),
         tables_open: Vec::new(),
+        numbering: Vec::new(),
         doc: Document {
             format: SourceFormat::Docx,
             paragraphs: Vec::new(),
@@ -414,7 +551,7 @@ fn parse_document_xml(xml: &[u8], part: &str, limits: &Limits) -> Result<Documen
     if !seen_root {
         return Err(xml_error(part, 0, "no root element"));
     }
-    Ok(p.doc)
+    Ok((p.doc, p.numbering))
 }
 
 impl Parser<'_> {
@@ -431,8 +568,55 @@ impl Parser<'_> {
                     Frame::Other
                 }
                 "rPr" => Frame::MarkRPr,
+                "numPr" => Frame::NumPr,
+                "pPrChange" => Frame::PPrChange,
                 _ => Frame::Skip,
             },
+            Some(Frame::PPrChange) => match name {
+                "pPr" => {
+                    if let Some(open) = self.paras.last_mut() {
+                        open.numbering.before.get_or_insert_default();
+                    }
+                    Frame::OldPPr
+                }
+                _ => Frame::Skip,
+            },
+            Some(Frame::OldPPr) => match name {
+                "pStyle" => {
+                    if let Some((style, _)) = self
+                        .paras
+                        .last_mut()
+                        .and_then(|open| open.numbering.before.as_mut())
+                    {
+                        *style = attr(e, "val");
+                    }
+                    Frame::Skip
+                }
+                "numPr" => Frame::OldNumPr,
+                _ => Frame::Skip,
+            },
+            Some(frame @ (Frame::NumPr | Frame::OldNumPr)) => {
+                let old = *frame == Frame::OldNumPr;
+                let num_pr = self.paras.last_mut().and_then(|open| {
+                    if old {
+                        open.numbering.before.as_mut().map(|(_, n)| n)
+                    } else {
+                        Some(&mut open.numbering.now)
+                    }
+                });
+                if let Some(num_pr) = num_pr {
+                    let val = || attr(e, "val").and_then(|v| v.trim().parse::<u32>().ok());
+                    match name {
+                        "numId" => num_pr.num_id = val(),
+                        "ilvl" => {
+                            num_pr.level =
+                                val().and_then(|v| u8::try_from(v).ok()).filter(|v| *v < 9);
+                        }
+                        _ => {}
+                    }
+                }
+                Frame::Skip
+            }
             Some(Frame::MarkRPr) => {
                 match name {
                     "ins" | "moveTo" => self.mark(ChangeKind::Insertion, e),
@@ -449,6 +633,7 @@ impl Parser<'_> {
                     self.paras.push(OpenParagraph {
                         id: self.next_para_id,
                         para: Paragraph::default(),
+                        numbering: OwnNumbering::default(),
                     });
                     Frame::Para
                 }
@@ -556,7 +741,15 @@ impl Parser<'_> {
                     cell.paragraphs.end = end;
                 }
             }
-            Frame::PPr | Frame::MarkRPr | Frame::Text | Frame::Skip | Frame::Other => {}
+            Frame::PPr
+            | Frame::NumPr
+            | Frame::PPrChange
+            | Frame::OldPPr
+            | Frame::OldNumPr
+            | Frame::MarkRPr
+            | Frame::Text
+            | Frame::Skip
+            | Frame::Other => {}
         }
         Ok(())
     }
@@ -598,6 +791,7 @@ impl Parser<'_> {
             Some(CellPosition { table, row, column })
         });
         self.doc.paragraphs.push(para);
+        self.numbering.push(open.numbering);
         Ok(())
     }
 

@@ -18,6 +18,8 @@ pub enum LimitKind {
     RevisionNesting,
     /// Number of paragraphs in the document.
     Paragraphs,
+    /// Number of list definitions (`w:abstractNum`, `w:num`) or of styles.
+    ListDefinitions,
 }
 
 impl fmt::Display for LimitKind {
@@ -29,6 +31,7 @@ impl fmt::Display for LimitKind {
             Self::XmlDepth => "XML nesting depth",
             Self::RevisionNesting => "nesting depth of tracked changes",
             Self::Paragraphs => "number of paragraphs",
+            Self::ListDefinitions => "number of list or style definitions",
         })
     }
 }

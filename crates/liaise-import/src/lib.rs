@@ -30,13 +30,14 @@ pub mod docx;
 mod error;
 mod model;
 mod normalize;
+pub mod numbering;
 pub mod proposal;
 pub mod text;
 
 pub use docx::Limits;
 pub use error::{ImportError, LimitKind};
 pub use model::{
-    CellPosition, Change, ChangeKind, ChangeSpan, Document, Paragraph, Piece, Revision,
+    CellPosition, Change, ChangeKind, ChangeSpan, Document, ListItem, Paragraph, Piece, Revision,
     SourceFormat, Table, TableCell, TableRow,
 };
 pub use normalize::normalize;

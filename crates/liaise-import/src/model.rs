@@ -112,6 +112,28 @@ pub struct Paragraph {
     pub changes: Vec<ChangeSpan>,
     /// The innermost table cell holding the paragraph, if any.
     pub cell: Option<CellPosition>,
+    /// Word's automatic numbering of the paragraph, if any (see [`ListItem`]).
+    pub list: Option<ListItem>,
+}
+
+/// A paragraph numbered by Word (`w:numPr`, its own or its style's), and the label Word prints
+/// for it on each side. The label is not part of the paragraph's text.
+///
+/// A side's label is `None` where the paragraph is joined into another on that side (its text
+/// then belongs to the label of the paragraph it joins), where it has no text on that side and
+/// another paragraph of its group carries the label, or where the level prints no number
+/// (`bullet`, `none`, an empty `w:lvlText`). A paragraph that is not numbered itself can get a
+/// label when it starts a numbered paragraph of one side (its mark is missing on that side).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListItem {
+    /// The list, `w:numId`.
+    pub num_id: u32,
+    /// The level, `w:ilvl` (0 to 8).
+    pub level: u8,
+    /// The label with every change rejected, e.g. `2.` or `b)`.
+    pub before: Option<String>,
+    /// The label with every change accepted.
+    pub after: Option<String>,
 }
 
 impl Paragraph {

@@ -8,8 +8,9 @@
 //! ...)`, possibly over several lines), the preamble (`The World Telecommunication
 //! Standardization Assembly (...),`), then sections: a heading paragraph (*considering*,
 //! *recognizing*, *resolves*, *instructs the Director ...*, ...) followed by items labelled
-//! `a)`, `b)`, `1`, `2` ... and a tab, or by unlabelled text; then an optional `Reasons:`
-//! paragraph.
+//! `a)`, `b)`, `1`, `2` ... and a tab, or numbered by Word itself (each numbered paragraph an
+//! item, labelled as Word prints it on each side: see [`crate::numbering`]), or by unlabelled
+//! text; then an optional `Reasons:` paragraph.
 //!
 //! Every text is normalised with [`normalize`]; item labels are not part of a
 //! section's text. Before texts are built with all changes rejected and after texts with all
@@ -254,8 +255,14 @@ pub struct Section {
     /// The heading as written, e.g. `instructs the Director of the Telecommunication
     /// Standardization Bureau` (empty for text before any heading).
     pub heading: String,
-    /// The item label as written, e.g. `a)` or `1`.
+    /// The item label as written, e.g. `a)` or `1` (typed), or as Word prints it, e.g. `1.`
+    /// (automatic numbering): the after label, or the before label of an item that is
+    /// only in the before text.
     pub label: Option<String>,
+    /// The label on each side: `None` where the item is not in that side's text. Word's
+    /// automatic numbering counts only the items of each side, so an inserted item renumbers
+    /// those after it.
+    pub labels: Versioned<Option<String>>,
     /// The normalised text without the label.
     pub text: Versioned<String>,
 }
@@ -550,6 +557,9 @@ struct SectionDraft {
     /// Index into [`Layout::headings`] of the heading it is under, if any.
     heading: Option<usize>,
     label: Option<String>,
+    labels: Versioned<Option<String>>,
+    /// Whether the label is typed at the start of the text (rather than Word's numbering).
+    typed: bool,
     paras: Vec<usize>,
 }
 
@@ -661,12 +671,13 @@ fn build_proposal(
     let sections: Vec<Section> = section_drafts
         .iter_mut()
         .map(|d| Section {
-            text: versioned(paras, &d.paras, d.label.is_some()).unwrap_or_default(),
+            text: versioned(paras, &d.paras, d.typed).unwrap_or_default(),
             key: std::mem::take(&mut d.key),
             heading: layout
                 .heading_of(d)
                 .map_or_else(String::new, |h| h.text.clone()),
             label: d.label.take(),
+            labels: std::mem::take(&mut d.labels),
         })
         .collect();
 
@@ -772,8 +783,30 @@ fn lay_out(paras: &[Para<'_>]) -> Layout {
             }
         } else {
             // Heading keys are unique, so the same heading is the same heading paragraph.
-            let label = split_label(p.primary()).map(|(label, _)| label.to_owned());
-            let continuation = label.is_none()
+            // A paragraph Word numbers is an item of its own, labelled as Word prints it; any
+            // other is an item when its text starts with a typed label.
+            let (label, labels, typed) = match &p.p.list {
+                Some(item) => (
+                    item.after.clone().or_else(|| item.before.clone()),
+                    Versioned {
+                        before: item.before.clone(),
+                        after: item.after.clone(),
+                    },
+                    false,
+                ),
+                None => {
+                    let typed = |t: &str| split_label(t).map(|(label, _)| label.to_owned());
+                    let label = typed(p.primary());
+                    let labels = Versioned {
+                        before: typed(p.before()),
+                        after: typed(p.after()),
+                    };
+                    let is_typed = label.is_some();
+                    (label, labels, is_typed)
+                }
+            };
+            let continuation = p.p.list.is_none()
+                && label.is_none()
                 && l.sections
                     .last()
                     .is_some_and(|s| s.heading == current_heading);
@@ -801,6 +834,8 @@ fn lay_out(paras: &[Para<'_>]) -> Layout {
                         key,
                         heading: current_heading,
                         label,
+                        labels,
+                        typed,
                         paras: vec![i],
                     });
                     PartAt::Section(sections)
@@ -1074,9 +1109,14 @@ pub(crate) fn split_label(raw: &str) -> Option<(&str, &str)> {
     Some((label, rest.trim_start()))
 }
 
-/// `a)` → `a`, `(1)` → `1`, `2.` → `2`.
-fn label_key(label: &str) -> &str {
-    label.trim_matches(['(', ')', '.'])
+/// `a)` → `a`, `(1)` → `1`, `2.` → `2`, `Article 5` → `Article_5`.
+fn label_key(label: &str) -> Cow<'_, str> {
+    let key = label.trim_matches(['(', ')', '.']);
+    if key.contains(char::is_whitespace) {
+        Cow::Owned(key.split_whitespace().collect::<Vec<_>>().join("_"))
+    } else {
+        Cow::Borrowed(key)
+    }
 }
 
 /// The topics after "such as", split at top-level `, ` and ` as well as `, with a trailing

@@ -123,7 +123,12 @@ impl BeforeAfter {
 pub struct ProposedSection {
     pub key: String,
     pub heading: String,
+    /// The label of the proposed text (of the current text for an item the proposal deletes).
     pub label: Option<String>,
+    /// The label of the current text when it is another: Word's numbering counts each text's
+    /// own items, so an item inserted before this one renumbers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_before: Option<String>,
     pub before: String,
     pub after: String,
 }
@@ -499,10 +504,14 @@ pub fn resolution_sections(sections: &[ProposedSection], after: bool) -> Vec<Res
                 items: Vec::new(),
             });
         }
+        let label = match (after, &s.label_before) {
+            (false, Some(before)) => Some(before.clone()),
+            _ => s.label.clone(),
+        };
         if let Some(last) = out.last_mut() {
             last.items.push(ResolutionItem {
                 key: s.key.clone(),
-                label: s.label.clone(),
+                label,
                 text: text.clone(),
             });
         }
@@ -535,6 +544,11 @@ fn proposal_text(c: &Contribution, p: &liaise_import::Proposal) -> ProposalText 
                 key: s.key.clone(),
                 heading: s.heading.clone(),
                 label: s.label.clone(),
+                label_before: s
+                    .labels
+                    .before
+                    .clone()
+                    .filter(|before| s.label.as_ref() != Some(before)),
                 before: s.text.before.clone(),
                 after: s.text.after.clone(),
             })
@@ -1624,5 +1638,57 @@ impl Liaise {
         }
         self.reload().await?;
         Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Word's numbering labels each text's items apart: the current text's items carry their
+    /// own labels, and an item only one text has is only in that text.
+    #[test]
+    fn resolution_sections_take_each_texts_labels() {
+        let section =
+            |key: &str, label: &str, before_label: Option<&str>, before: &str, after: &str| {
+                ProposedSection {
+                    key: key.to_owned(),
+                    heading: "instructs".to_owned(),
+                    label: Some(label.to_owned()),
+                    label_before: before_label.map(str::to_owned),
+                    before: before.to_owned(),
+                    after: after.to_owned(),
+                }
+            };
+        let sections = [
+            section("instructs.1", "1.", None, "to report;", "to report;"),
+            section("instructs.2", "2.", None, "", "to consult;"),
+            section("instructs.3", "3.", Some("2."), "to invite,", "to invite,"),
+        ];
+        let labels = |after: bool| -> Vec<(String, Option<String>, String)> {
+            resolution_sections(&sections, after)
+                .into_iter()
+                .flat_map(|s| s.items)
+                .map(|i| (i.key, i.label, i.text))
+                .collect()
+        };
+        let item = |key: &str, label: &str, text: &str| {
+            (key.to_owned(), Some(label.to_owned()), text.to_owned())
+        };
+        assert_eq!(
+            labels(false),
+            [
+                item("instructs.1", "1.", "to report;"),
+                item("instructs.3", "2.", "to invite,"),
+            ]
+        );
+        assert_eq!(
+            labels(true),
+            [
+                item("instructs.1", "1.", "to report;"),
+                item("instructs.2", "2.", "to consult;"),
+                item("instructs.3", "3.", "to invite,"),
+            ]
+        );
     }
 }

@@ -334,3 +334,153 @@ fn damaged_entry_data() {
         "{r:?}"
     );
 }
+
+/// Hostile list definitions: limits hold, nothing panics or loops, broken parts are named.
+#[test]
+fn hostile_numbering_parts() {
+    use crate::numbering::{Text, abstract_num, lvl, num, numbered_docx, para};
+    let item = |num_pr| para(None, num_pr, None, &[Text::Plain("item")]);
+    let body = [item(Some((1, 0))), item(Some((1, 0)))].concat();
+    let list = [
+        abstract_num(1, &[lvl(0, 1, "decimal", "%1.")]),
+        num(1, 1, ""),
+    ]
+    .concat();
+
+    // Too many definitions, in numbering.xml or in styles.xml.
+    let limits = Limits {
+        max_list_definitions: 5,
+        ..Limits::default()
+    };
+    let many = format!("{list}{}", num(2, 1, "").repeat(5));
+    assert_eq!(
+        limit_of(import_docx_with(&numbered_docx(&body, &many, ""), &limits)),
+        LimitKind::ListDefinitions
+    );
+    let styles = r#"<w:style w:type="paragraph" w:styleId="S"/>"#.repeat(6);
+    assert_eq!(
+        limit_of(import_docx_with(
+            &numbered_docx(&body, &list, &styles),
+            &limits
+        )),
+        LimitKind::ListDefinitions
+    );
+
+    // Malformed and too deep parts are refused, by name.
+    match import_docx(&numbered_docx(&body, "<w:num>", "")) {
+        Err(ImportError::MalformedXml { part, .. }) => assert_eq!(part, "word/numbering.xml"),
+        other => panic!("expected MalformedXml, got {other:?}"),
+    }
+    match import_docx(&numbered_docx(&body, &list, "<w:style></w:styles>")) {
+        Err(ImportError::MalformedXml { part, .. }) => assert_eq!(part, "word/styles.xml"),
+        other => panic!("expected MalformedXml, got {other:?}"),
+    }
+    let deep = format!("{}{}", "<w:x>".repeat(300), "</w:x>".repeat(300));
+    assert_eq!(
+        limit_of(import_docx(&numbered_docx(&body, &deep, ""))),
+        LimitKind::XmlDepth
+    );
+
+    // A w:num without its abstract list numbers nothing (not abstract list 0); of many
+    // overrides of one level, the first counts.
+    let lists = [
+        abstract_num(0, &[lvl(0, 1, "decimal", "%1.")]),
+        r#"<w:num w:numId="1"/>"#.to_owned(),
+        num(
+            2,
+            0,
+            &(2..2000)
+                .map(|n| crate::numbering::start_override(0, n))
+                .collect::<String>(),
+        ),
+    ]
+    .concat();
+    let body = [item(Some((1, 0))), item(Some((2, 0))), item(Some((2, 0)))].concat();
+    let doc =
+        liaise_import::docx::read(&numbered_docx(&body, &lists, ""), &Limits::default()).unwrap();
+    let labels: Vec<Option<&str>> = doc
+        .paragraphs
+        .iter()
+        .map(|p| p.list.as_ref().and_then(|l| l.after.as_deref()))
+        .collect();
+    assert_eq!(labels, [None, Some("2."), Some("3.")]);
+
+    // Absurd values: huge starts and levels, long texts, links in a loop. Labels stay short.
+    let absurd = [
+        r#"<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="4294967295"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%1%1%1%1%1%1%1%1%1"/></w:lvl><w:lvl w:ilvl="99999"><w:start w:val="-5"/></w:lvl></w:abstractNum>"#.to_owned(),
+        format!(r#"<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:lvlText w:val="{}"/></w:lvl></w:abstractNum>"#, "%1".repeat(5000)),
+        r#"<w:abstractNum w:abstractNumId="3"><w:numStyleLink w:val="L"/></w:abstractNum>"#.to_owned(),
+        num(1, 1, &crate::numbering::start_override(0, u32::MAX)),
+        num(2, 2, ""),
+        num(3, 3, ""),
+        r#"<w:num w:numId="-1"><w:abstractNumId w:val="x"/></w:num><w:num/>"#.to_owned(),
+    ]
+    .concat();
+    let styles = r#"<w:style w:type="numbering" w:styleId="L"><w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style><w:style w:type="paragraph" w:styleId="A"><w:basedOn w:val="A"/></w:style>"#;
+    let body = [
+        item(Some((1, 0))),
+        item(Some((1, 0))),
+        item(Some((2, 0))),
+        item(Some((3, 0))),
+        item(Some((u32::MAX, 255))),
+        para(Some("A"), None, None, &[Text::Plain("styled")]),
+    ]
+    .concat();
+    let doc = liaise_import::docx::read(&numbered_docx(&body, &absurd, styles), &Limits::default())
+        .unwrap();
+    let labels: Vec<Option<&str>> = doc
+        .paragraphs
+        .iter()
+        .map(|p| p.list.as_ref().and_then(|l| l.after.as_deref()))
+        .collect();
+    // The start is capped at Word's 32767 (32767 letters would be 1261 z's: digits instead);
+    // a level text longer than Word allows prints nothing.
+    assert_eq!(
+        labels,
+        [
+            Some("327673276732767327673276732767327673276732767"),
+            Some("327683276832768327683276832768327683276832768"),
+            None,
+            None,
+            None,
+            None
+        ]
+    );
+}
+
+/// Relationships that point outside the package, or nowhere, leave the numbering out.
+#[test]
+fn numbering_part_outside_the_package_is_not_read() {
+    let rels = |target: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="{target}"/></Relationships>"#
+        )
+    };
+    let numbering = r#"<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#;
+    let document = document_xml(
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>x</w:t></w:r></w:p>"#,
+    );
+    let label = |target: &str, at: &str| {
+        let rels = rels(target);
+        let bytes = zip_entries(&[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", RELS.as_bytes()),
+            ("word/_rels/document.xml.rels", rels.as_bytes()),
+            ("word/document.xml", document.as_bytes()),
+            (at, numbering.as_bytes()),
+        ]);
+        let doc = liaise_import::docx::read(&bytes, &Limits::default()).unwrap();
+        doc.paragraphs[0]
+            .list
+            .as_ref()
+            .and_then(|l| l.after.clone())
+    };
+    assert_eq!(
+        label("numbering.xml", "word/numbering.xml").as_deref(),
+        Some("1.")
+    );
+    assert_eq!(label("/lists/n.xml", "lists/n.xml").as_deref(), Some("1."));
+    assert_eq!(label("../n.xml", "n.xml").as_deref(), Some("1."));
+    assert_eq!(label("../../n.xml", "n.xml"), None);
+    assert_eq!(label("missing.xml", "word/numbering.xml"), None);
+}

@@ -4,6 +4,9 @@ use liaise_import::{
     CellPosition, Change, ChangeKind, Document, Limits, Revision, docx, import_docx,
 };
 
+use crate::numbering::{
+    self, abstract_num, call, lvl, num, numbered_docx, para, plain, start_override,
+};
 use crate::util::{del, docx, ins, p, p_styled, runs};
 
 fn read(body: &str) -> Document {
@@ -362,6 +365,22 @@ fn generated_proposal() {
             ),
         ]
     );
+    // Typed labels on each side: the relabelled item was d) before.
+    let labels: Vec<_> = p1
+        .sections
+        .iter()
+        .map(|s| (s.labels.before.as_deref(), s.labels.after.as_deref()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            (Some("a)"), Some("a)")),
+            (None, Some("b)")),
+            (Some("c)"), None),
+            (Some("d)"), Some("c)")),
+            (None, None),
+        ]
+    );
     let topics = p1.resolves_topics.as_ref().unwrap();
     assert_eq!(topics.before, ["A", "B"]);
     assert_eq!(topics.after, ["A", "B", "C", "D"]);
@@ -403,4 +422,338 @@ fn deleted_paragraph_mark_joins_section_paragraphs() {
     let s = c.proposals[0].section("resolves").unwrap();
     assert_eq!(s.text.before, "that one and two,");
     assert_eq!(s.text.after, "that oneand two,");
+}
+
+/// The labels (before, after) of each paragraph of a document Word numbers, `-` for none.
+fn list_labels(bytes: &[u8]) -> Vec<String> {
+    let doc = docx::read(bytes, &Limits::default()).unwrap();
+    doc.paragraphs
+        .iter()
+        .map(|p| {
+            let (before, after) = p
+                .list
+                .as_ref()
+                .map_or((None, None), |l| (l.before.as_deref(), l.after.as_deref()));
+            let (before, after) = (before.unwrap_or("-"), after.unwrap_or("-"));
+            if before == after {
+                before.to_owned()
+            } else {
+                format!("{before}|{after}")
+            }
+        })
+        .collect()
+}
+
+/// Word's counting, one case a line: lists and levels of unchanged paragraphs, and the label
+/// each gets.
+#[test]
+fn word_numbering_counts() {
+    use numbering::Text::Plain;
+    let lists = [
+        // 10: 1. with sub-items 1.1; 20: a) with sub-items (i) that never restart; 30: bullets.
+        abstract_num(
+            10,
+            &[lvl(0, 1, "decimal", "%1."), lvl(1, 1, "decimal", "%1.%2")],
+        ),
+        abstract_num(
+            20,
+            &[
+                lvl(0, 1, "lowerLetter", "%1)"),
+                lvl(1, 1, "lowerRoman", "(%2)")
+                    .replace("<w:numFmt", r#"<w:lvlRestart w:val="0"/><w:numFmt"#),
+            ],
+        ),
+        abstract_num(30, &[lvl(0, 1, "bullet", "\u{2022}")]),
+        abstract_num(40, &[lvl(0, 5, "upperRoman", "Article %1")]),
+        num(1, 10, ""),
+        num(2, 10, ""),
+        num(3, 20, ""),
+        num(4, 20, &start_override(0, 1)),
+        num(5, 30, ""),
+        num(6, 40, ""),
+        num(7, 10, &start_override(0, 7)),
+        num(8, 99, ""),
+    ]
+    .concat();
+    let style = |id: &str, inside: &str| {
+        format!(
+            r#"<w:style w:type="paragraph" w:styleId="{id}"><w:name w:val="{id}"/>{inside}</w:style>"#
+        )
+    };
+    let numbered =
+        |id: u32| format!(r#"<w:pPr><w:numPr><w:numId w:val="{id}"/></w:numPr></w:pPr>"#);
+    let styles = [
+        r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>"#.to_owned(),
+        style("Alpha", &numbered(3)),
+        style("AlphaNarrow", r#"<w:basedOn w:val="Alpha"/>"#),
+        style("Sub", &numbered(1)),
+        style("Loop1", r#"<w:basedOn w:val="Loop2"/>"#),
+        style("Loop2", r#"<w:basedOn w:val="Loop1"/>"#),
+    ]
+    .concat();
+    let styles = styles.as_str();
+    // A paragraph: (style, own numPr).
+    type P<'a> = (Option<&'a str>, Option<(u32, u8)>);
+    fn check(lists: &str, styles: &str, paragraphs: &[P<'_>], expected: &[&str]) {
+        let body: String = paragraphs
+            .iter()
+            .map(|(style, num_pr)| para(*style, *num_pr, None, &[Plain("item")]))
+            .collect();
+        let got = list_labels(&numbered_docx(&body, lists, styles));
+        assert_eq!(got, expected, "paragraphs: {paragraphs:?}");
+    }
+    let n = |id: u32, ilvl: u8| (None, Some((id, ilvl)));
+    let plain = (None, None);
+    let styled = |s| (Some(s), None);
+    check(
+        &lists,
+        styles,
+        &[n(1, 0), n(1, 0), n(1, 0)],
+        &["1.", "2.", "3."],
+    );
+    // A lower level restarts after a higher one; an unnumbered paragraph changes nothing.
+    check(
+        &lists,
+        styles,
+        &[n(1, 0), n(1, 1), n(1, 1), plain, n(1, 0), n(1, 1)],
+        &["1.", "1.1", "1.2", "-", "2.", "2.1"],
+    );
+    // A sub-level used first shows the higher level's start, and counts it (as LibreOffice
+    // does): the next item of the higher level is the second.
+    check(&lists, styles, &[n(1, 1), n(1, 0)], &["1.1", "2."]);
+    // w:lvlRestart 0: the sub-items go on counting, as in Word (LibreOffice 7.4 ignores
+    // w:lvlRestart and restarts them).
+    check(
+        &lists,
+        styles,
+        &[n(3, 0), n(3, 1), n(3, 0), n(3, 1)],
+        &["a)", "(i)", "b)", "(ii)"],
+    );
+    // Two lists of one abstract list continue each other; a start override restarts.
+    check(
+        &lists,
+        styles,
+        &[n(1, 0), n(2, 0), n(1, 0)],
+        &["1.", "2.", "3."],
+    );
+    check(
+        &lists,
+        styles,
+        &[n(3, 0), n(3, 0), n(4, 0), n(4, 0), n(3, 0)],
+        &["a)", "b)", "a)", "b)", "c)"],
+    );
+    check(
+        &lists,
+        styles,
+        &[n(1, 0), n(7, 0), n(7, 0)],
+        &["1.", "7.", "8."],
+    );
+    // Bullets are items without a label; other text around the number is kept.
+    check(
+        &lists,
+        styles,
+        &[n(5, 0), n(6, 0), n(6, 0)],
+        &["-", "Article V", "Article VI"],
+    );
+    // Numbering from the style, through w:basedOn; numId 0 switches it off.
+    check(
+        &lists,
+        styles,
+        &[
+            styled("Alpha"),
+            styled("AlphaNarrow"),
+            (Some("Alpha"), Some((0, 0))),
+        ],
+        &["a)", "b)", "-"],
+    );
+    check(
+        &lists,
+        styles,
+        &[n(1, 0), styled("Sub"), styled("Sub")],
+        &["1.", "2.", "3."],
+    );
+    // A style's list without a level is at level 0 (above); the paragraph's own level
+    // with the style's list.
+    check(
+        &lists,
+        styles,
+        &[(Some("Alpha"), None), (Some("Alpha"), Some((3, 1)))],
+        &["a)", "(i)"],
+    );
+    // Unknown lists and levels, and style loops, number nothing.
+    check(
+        &lists,
+        styles,
+        &[
+            n(8, 0),
+            n(42, 0),
+            n(1, 5),
+            styled("Loop1"),
+            styled("Missing"),
+        ],
+        &["-", "-", "-", "-", "-"],
+    );
+}
+
+/// Items added and removed Word-style exist on one side only, and renumber the items after
+/// them on that side.
+#[test]
+fn numbered_items_inserted_and_deleted_word_style() {
+    use numbering::Text::{Del, Ins, Plain};
+    let lists = [
+        abstract_num(1, &[lvl(0, 1, "decimal", "%1")]),
+        num(1, 1, ""),
+    ]
+    .concat();
+    let n = Some((1, 0));
+    let body = [
+        para(Some("Proposal"), None, None, &[Plain("MOD\tATU/35A3/7")]),
+        plain("RESOLUTION 11 (Rev. Hammamet, 2016)"),
+        call("instructs the Secretary-General"),
+        // The mark ending item 1 is the inserted one: the new item follows it.
+        para(None, n, Some("ins"), &[Plain("to report;")]),
+        para(None, n, None, &[Ins("to consult;")]),
+        para(None, n, None, &[Plain("to invite"), Ins(" all")]),
+        // The mark ending the item before the deleted one is deleted, with its text.
+        para(None, n, Some("del"), &[Plain("to publish;")]),
+        para(None, n, None, &[Del("to translate;")]),
+        para(None, n, None, &[Plain("to close,")]),
+    ]
+    .concat();
+    let bytes = numbered_docx(&body, &lists, "");
+    assert_eq!(
+        list_labels(&bytes)[3..],
+        ["1", "-|2", "2|3", "3|4", "4|-", "5"]
+    );
+    let c = import_docx(&bytes).unwrap();
+    let sections: Vec<_> = c.proposals[0]
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.key.as_str(),
+                s.labels.before.as_deref(),
+                s.labels.after.as_deref(),
+                s.text.before.as_str(),
+                s.text.after.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            (
+                "instructs.1",
+                Some("1"),
+                Some("1"),
+                "to report;",
+                "to report;"
+            ),
+            ("instructs.2", None, Some("2"), "", "to consult;"),
+            (
+                "instructs.3",
+                Some("2"),
+                Some("3"),
+                "to invite",
+                "to invite all"
+            ),
+            (
+                "instructs.4",
+                Some("3"),
+                Some("4"),
+                "to publish;",
+                "to publish;"
+            ),
+            ("instructs.4_2", Some("4"), None, "to translate;", ""),
+            (
+                "instructs.5",
+                Some("5"),
+                Some("5"),
+                "to close,",
+                "to close,"
+            ),
+        ]
+    );
+}
+
+/// Without `word/numbering.xml` a `w:numPr` numbers nothing, as in Word: the paragraphs are
+/// one item, as before.
+#[test]
+fn numbering_properties_without_definitions_number_nothing() {
+    let body = [
+        p("MOD\tATU/35A3/8"),
+        p("RESOLUTION 11 (Rev. Hammamet, 2016)"),
+        p_styled(Some("Call"), "resolves"),
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>one</w:t></w:r></w:p>"#.to_owned(),
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>two</w:t></w:r></w:p>"#.to_owned(),
+    ]
+    .concat();
+    let c = import_docx(&docx(&body)).unwrap();
+    let s = &c.proposals[0].sections;
+    assert_eq!(s.len(), 1);
+    assert_eq!(
+        (s[0].key.as_str(), s[0].text.after.as_str()),
+        ("resolves", "one two")
+    );
+}
+
+/// A first item added Word-style after the heading: the heading's mark is the inserted one,
+/// and the new paragraph was numbered by a tracked change of its properties (`w:pPrChange`
+/// holds the heading style it had). Before, the heading is no item and the items keep their
+/// numbers; after, the new item is 1.
+#[test]
+fn first_item_added_with_its_numbering_as_a_tracked_property_change() {
+    use numbering::Text::Plain;
+    let lists = [
+        abstract_num(1, &[lvl(0, 1, "decimal", "%1.")]),
+        num(1, 1, ""),
+    ]
+    .concat();
+    let styles = r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Call"><w:name w:val="Call"/><w:basedOn w:val="Normal"/></w:style>"#;
+    let n = Some((1, 0));
+    let body = [
+        para(Some("Proposal"), None, None, &[Plain("MOD\tATU/35A3/9")]),
+        plain("RESOLUTION 11 (Rev. Hammamet, 2016)"),
+        r#"<w:p><w:pPr><w:pStyle w:val="Call"/><w:rPr><w:ins w:id="1" w:author="Ann" w:date="2024-03-01T10:00:00Z"/></w:rPr></w:pPr><w:r><w:t>instructs the Secretary-General</w:t></w:r></w:p>"#.to_owned(),
+        r#"<w:p><w:pPr><w:pStyle w:val="Normal"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:pPrChange w:id="2" w:author="Ann" w:date="2024-03-01T10:00:00Z"><w:pPr><w:pStyle w:val="Call"/></w:pPr></w:pPrChange></w:pPr><w:ins w:id="3" w:author="Ann" w:date="2024-03-01T10:00:00Z"><w:r><w:t>to consult first;</w:t></w:r></w:ins></w:p>"#.to_owned(),
+        para(None, n, None, &[Plain("to report;")]),
+        para(None, n, None, &[Plain("to invite,")]),
+    ]
+    .concat();
+    let bytes = numbered_docx(&body, &lists, styles);
+    assert_eq!(list_labels(&bytes)[2..], ["-", "-|1.", "1.|2.", "2.|3."]);
+    let c = import_docx(&bytes).unwrap();
+    let sections: Vec<_> = c.proposals[0]
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.key.as_str(),
+                s.labels.before.as_deref(),
+                s.labels.after.as_deref(),
+                s.text.before.as_str(),
+                s.text.after.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("instructs.1", None, Some("1."), "", "to consult first;"),
+            (
+                "instructs.2",
+                Some("1."),
+                Some("2."),
+                "to report;",
+                "to report;"
+            ),
+            (
+                "instructs.3",
+                Some("2."),
+                Some("3."),
+                "to invite,",
+                "to invite,"
+            ),
+        ]
+    );
 }

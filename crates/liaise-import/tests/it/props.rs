@@ -3,7 +3,7 @@
 use liaise_import::{Limits, import_docx, import_docx_with, import_text};
 use proptest::prelude::*;
 
-use crate::util::{docx_with_document, fixture};
+use crate::util::{docx_with_document, fixture, zip_entries};
 
 fn fixture_document_xml() -> Vec<u8> {
     use std::io::Read;
@@ -16,6 +16,21 @@ fn fixture_document_xml() -> Vec<u8> {
         .read_to_end(&mut xml)
         .unwrap();
     xml
+}
+
+/// The entries of the `numbered` fixture, in order.
+fn numbered_fixture_entries() -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(fixture("numbered.docx"))).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (name, data)
+        })
+        .collect()
 }
 
 proptest! {
@@ -82,5 +97,31 @@ proptest! {
         }
         let text: String = chars.into_iter().collect();
         let _ = import_text(text.as_bytes());
+    }
+
+    /// Mutates the list definitions and the styles of the numbered fixture, so the
+    /// mutations reach the numbering reader and Word's counting.
+    #[test]
+    fn mutated_numbering_never_panics(
+        part in prop::sample::select(&["word/numbering.xml", "word/styles.xml"][..]),
+        edits in proptest::collection::vec(
+            (any::<prop::sample::Index>(), prop::sample::select(&b"<>/\"= 0123456789-wx:"[..])),
+            1..6,
+        ),
+        delete in proptest::collection::vec(any::<prop::sample::Index>(), 0..3),
+    ) {
+        let mut entries = numbered_fixture_entries();
+        let (_, xml) = entries.iter_mut().find(|(name, _)| name == part).unwrap();
+        for (i, b) in &edits {
+            let i = i.index(xml.len());
+            xml[i] = *b;
+        }
+        for i in &delete {
+            let i = i.index(xml.len());
+            xml.remove(i);
+        }
+        let entries: Vec<(&str, &[u8])> =
+            entries.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+        let _ = import_docx(&zip_entries(&entries));
     }
 }

@@ -142,8 +142,12 @@ pub struct ProposedSectionDto {
     pub name: String,
     /// The heading as written: `considering`, `instructs the Director of …`.
     pub heading: String,
-    /// `a)`, `1` …
+    /// `a)`, `1` … (of the proposed text; of the current text for an item deleted).
     pub label: Option<String>,
+    /// The label in the current text, when Word's numbering gives it another (an item
+    /// inserted or deleted before it renumbers it); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_before: Option<String>,
     /// The current text (with every change rejected).
     pub before: String,
     /// The proposed text (with every change accepted).
@@ -214,6 +218,7 @@ impl ProposalDto {
                     name: s.key.clone(),
                     heading: s.heading.clone(),
                     label: s.label.clone(),
+                    label_before: s.label_before.clone(),
                     before: s.before.clone(),
                     after: s.after.clone(),
                     changed: s.changed(),

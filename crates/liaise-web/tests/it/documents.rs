@@ -18,11 +18,15 @@ backend_tests!(
     the_secretariat_records_a_proposals_status,
     documents_proposals_and_resolutions_are_found_by_search,
     the_secretariat_completes_a_documents_details,
+    word_numbered_items_are_items_of_their_own,
 );
 
 const FIXTURE_DOCX: &[u8] = include_bytes!("../../../../data/reference/ATU-35A3-1.docx");
 const EXPECTED: &str =
     include_str!("../../../liaise-import/tests/fixtures/ATU-35A3-1.expected.json");
+const NUMBERED_DOCX: &[u8] = include_bytes!("../../../liaise-import/tests/fixtures/numbered.docx");
+const NUMBERED_EXPECTED: &str =
+    include_str!("../../../liaise-import/tests/fixtures/numbered.expected.json");
 
 /// Whether `text` is inside a `<tag>…</tag>` element of the page.
 fn inside(html: &str, tag: &str, text: &str) -> bool {
@@ -1158,4 +1162,87 @@ async fn search_as(app: &TestApp, query: &str, token: &str) -> Value {
         .await
         .unwrap();
     r.json().await.unwrap()
+}
+
+/// A contribution whose items Word numbers itself: each item is a section of its own in the
+/// API, with the label Word prints in the proposed text and, where it differs, in the current
+/// one; the page shows the inserted item as inserted.
+async fn word_numbered_items_are_items_of_their_own(app: TestApp) {
+    let itu = itu_token(&app).await;
+    let (s, _, v) = import(
+        &app,
+        Some(&itu),
+        "numbered.docx",
+        NUMBERED_DOCX.to_vec(),
+        &[],
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["proposal"]["identifier"], "CEPT/40A11/2");
+    let (s, p) = liaise_testkit::read(
+        app.client
+            .get(app.url("/api/v1/proposals/CEPT/40A11/2"))
+            .bearer_auth(&itu)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    let expected: Value = serde_json::from_str(NUMBERED_EXPECTED).unwrap();
+    let want: Vec<Value> = expected["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let label_before = match (&e["labels"]["before"], &e["label"]) {
+                (Value::String(before), label) if label != before => json!(before),
+                _ => Value::Null,
+            };
+            json!([e["key"], e["label"], label_before, e["before"], e["after"]])
+        })
+        .collect();
+    let got: Vec<Value> = p["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            json!([
+                s["name"],
+                s["label"],
+                s.get("label_before").cloned().unwrap_or(Value::Null),
+                s["before"],
+                s["after"]
+            ])
+        })
+        .collect();
+    assert_eq!(got, want);
+    // Renumbered in the proposed text: instructs 2. (new) makes the old 2. into 3.
+    let cooperate = p["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "instructs.3")
+        .unwrap();
+    assert_eq!(
+        (&cooperate["label"], &cooperate["label_before"]),
+        (&json!("3."), &json!("2."))
+    );
+    let (s, html) = app
+        .page_as("/proposals/CEPT/40A11/2", &{
+            let (e, pw) = app
+                .user(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+                .await;
+            app.sign_in(&e, &pw).await.unwrap()
+        })
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        inside(
+            &html,
+            "ins",
+            "that ageing populations need accessible services;"
+        ),
+        "{html}"
+    );
 }
