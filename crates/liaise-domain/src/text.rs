@@ -90,3 +90,73 @@ mod tests {
         assert_eq!(preview(&"x".repeat(100)).chars().count(), 41);
     }
 }
+
+/// The years this domain's items can carry: from the founding of the ITU (1865) to 9999.
+/// Outside, a date is a typing mistake (and PostgreSQL cannot store years before 4713 BC).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1865..=9999;
+
+/// A year a list is filtered by, or a date's year: within [`YEARS`].
+pub fn year(field: &str, y: i32) -> Result<i32, DomainError> {
+    if YEARS.contains(&y) {
+        Ok(y)
+    } else {
+        Err(DomainError::invalid(
+            field,
+            format!(
+                "{y} is not a year of this record: give a year from {} to {}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ))
+    }
+}
+
+/// An optional year filter, checked like [`year`].
+pub fn optional_year(field: &str, y: Option<i32>) -> Result<Option<i32>, DomainError> {
+    y.map(|y| year(field, y)).transpose()
+}
+
+/// A calendar date written `YYYY-MM-DD`, with its year within [`YEARS`].
+pub fn date(field: &str, raw: &str) -> Result<time::Date, DomainError> {
+    let s = raw.trim();
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let d = time::Date::parse(s, format).map_err(|_| {
+        DomainError::invalid(
+            field,
+            format!("`{}` is not a date in the form YYYY-MM-DD", preview(s)),
+        )
+    })?;
+    year(field, d.year())?;
+    Ok(d)
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_years() {
+        fn check(raw: &str, ok: bool) {
+            assert_eq!(date("date", raw).is_ok(), ok, "{raw}");
+        }
+        check("2026-12-06", true);
+        check("1865-05-17", true);
+        check(" 2024-10-15 ", true);
+        check("0000-01-01", false);
+        check("1864-12-31", false);
+        check("-5308-01-01", false);
+        check("2026-02-30", false);
+        check("2026-1-5", false);
+        check("", false);
+        for (y, ok) in [
+            (2025, true),
+            (1865, true),
+            (9999, true),
+            (0, false),
+            (-5308, false),
+            (10000, false),
+        ] {
+            assert_eq!(year("year", y).is_ok(), ok, "{y}");
+        }
+    }
+}

@@ -270,7 +270,7 @@ impl Liaise {
         // An unknown code or slug matches nothing.
         let mut filter = ActivityFilter {
             kind: crate::blank(&query.kind).map(str::to_owned),
-            year: query.year,
+            year: liaise_domain::text::optional_year("year", query.year)?,
             ..ActivityFilter::default()
         };
         let empty = || {

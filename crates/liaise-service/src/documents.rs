@@ -625,6 +625,7 @@ fn contribution_date(c: &Contribution) -> Option<Date> {
         .flat_map(|p| p.tracked_changes.iter())
         .filter_map(|t| t.span.change.date.as_deref())
         .filter_map(|d| Date::parse(d.get(..10)?, format).ok())
+        .filter(|d| liaise_domain::text::YEARS.contains(&d.year()))
         .max()
 }
 
@@ -646,7 +647,7 @@ impl Liaise {
         let mut filter = DocumentFilter {
             kind: crate::blank(&query.kind).map(str::to_owned),
             body: crate::blank(&query.body).map(str::to_owned),
-            year: query.year,
+            year: liaise_domain::text::optional_year("year", query.year)?,
             organization_id: None,
         };
         if let Some(k) = &filter.kind {

@@ -449,7 +449,7 @@ impl Liaise {
         let mut filter = LiaisonFilter {
             purpose: crate::blank(&query.purpose).map(str::to_owned),
             state: crate::blank(&query.state).map(str::to_owned),
-            year: query.year,
+            year: liaise_domain::text::optional_year("year", query.year)?,
             awaiting: query.awaiting,
             overdue_on: query.overdue.then(today),
             sort: crate::blank(&query.sort)

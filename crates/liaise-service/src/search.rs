@@ -410,7 +410,7 @@ impl Liaise {
             organization: crate::blank(&request.organization).map(str::to_owned),
             body: crate::blank(&request.body).map(str::to_owned),
             topic: crate::blank(&request.topic).map(str::to_owned),
-            year: request.year,
+            year: liaise_domain::text::optional_year("year", request.year)?,
             offset: page.offset(),
             limit: page.per_page(),
         };

@@ -120,8 +120,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "the body must be a JSON object",
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = strip_position(&inner.to_string());
@@ -135,6 +135,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 format!("the body is not valid JSON: {}", inner),
             ),
         }
+    })?;
+    // `{…}xyz`: the object was read whole, but something follows it.
+    de.end().map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e} (after the object)"),
+        )
     })?;
     Ok(value)
 }
@@ -193,22 +200,14 @@ pub fn page_request(
     })
 }
 
-/// An optional `YYYY-MM-DD` field: a 422 naming it when it is not a date.
+/// An optional `YYYY-MM-DD` field: a 422 naming it when it is not a date of this record.
 pub fn parse_date(field: &str, raw: Option<&str>) -> Result<Option<time::Date>, ApiError> {
     let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, format).map(Some).map_err(|_| {
-        ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            field,
-            format!(
-                "`{}` is not a date in the form YYYY-MM-DD",
-                liaise_service::domain::text::preview(s)
-            ),
-        )
-    })
+    liaise_service::domain::text::date(field, s)
+        .map(Some)
+        .map_err(ApiError::from)
 }
 
 /// Path parameters: one that cannot be read (not UTF-8, not a number) names nothing, so 404.

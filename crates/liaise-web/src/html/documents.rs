@@ -452,10 +452,9 @@ async fn document_edit(
         Ok(d) => d,
         Err(res) => return res,
     };
-    let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = match v.date.trim() {
         "" => Ok(None),
-        s => time::Date::parse(s, format).map(Some),
+        s => liaise_service::domain::text::date("date", s).map(Some),
     };
     let errors: Vec<(String, String)> = match date {
         Err(_) => vec![("date".to_owned(), lang.t("doc-edit-date"))],

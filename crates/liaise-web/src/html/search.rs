@@ -178,5 +178,11 @@ pub(super) async fn search(
             });
         }
     }
-    Ok(render(&view, lang))
+    let refused = view.error.is_some();
+    let mut res = render(&view, lang);
+    if refused {
+        // The page says what was wrong with the query; the status says it too.
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
 }

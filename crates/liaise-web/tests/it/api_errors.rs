@@ -5,7 +5,8 @@ use serde_json::Value;
 
 backend_tests!(
     bad_input_is_refused_and_nothing_is_written,
-    writes_need_a_valid_token
+    writes_need_a_valid_token,
+    years_outside_the_record_are_refused,
 );
 
 /// Everything the registry holds, to compare before and after refused writes.
@@ -68,6 +69,8 @@ async fn bad_input_is_refused_and_nothing_is_written(app: TestApp) {
     let cases: Vec<(&str, Method, &str, String, u16, Option<&str>, &str)> = vec![
         ("malformed JSON", post.clone(), "/api/v1/bodies", "{\"code\": ".into(), 400, None, "not valid JSON"),
         ("not an object", post.clone(), "/api/v1/bodies", "[1, 2]".into(), 422, None, ""),
+        ("trailing garbage", post.clone(), "/api/v1/topics", format!("{}xyz", json!({"slug": "trailing", "name": "Trailing"})), 400, None, "trailing characters"),
+        ("two objects", post.clone(), "/api/v1/topics", format!("{0} {0}", json!({"slug": "twice", "name": "Twice"})), 400, None, "trailing characters"),
         ("unknown field", post.clone(), "/api/v1/bodies", json!({"code": "X1", "name": "X", "kind": "other", "organization": "ITU", "colour": "red"}).to_string(), 422, Some("colour"), "unknown field"),
         ("missing field", post.clone(), "/api/v1/bodies", json!({"code": "X1", "kind": "other", "organization": "ITU"}).to_string(), 422, Some("name"), "missing field"),
         ("wrong type", post.clone(), "/api/v1/bodies", json!({"code": 12, "name": "X", "kind": "other", "organization": "ITU"}).to_string(), 422, Some("code"), "invalid type"),
@@ -230,4 +233,62 @@ async fn writes_need_a_valid_token(app: TestApp) {
     let (s, _) = app.post_json("/api/v1/topics", &body, Some(&member)).await;
     assert_eq!(s, 403);
     assert_eq!(app.get("/api/v1/topics/x-topic").await.status(), 404);
+}
+
+/// A year or date outside 1865–9999 is a mistake the reader made: 422 naming the field on
+/// every list and write, never a 500 (PostgreSQL cannot even store years before 4713 BC).
+async fn years_outside_the_record_are_refused(app: TestApp) {
+    for year in ["-5308", "-4713", "0", "1864", "10000"] {
+        for list in [
+            "/api/v1/liaisons",
+            "/api/v1/documents",
+            "/api/v1/activities",
+            "/api/v1/search?q=postal&",
+        ] {
+            let sep = if list.ends_with('&') { "" } else { "?" };
+            let path = format!("{list}{sep}year={year}");
+            let (s, v) = read(app.get(&path).await).await;
+            assert!(s == 422 || s == 400, "{path}: {s} {v}");
+            assert!(
+                v["detail"].as_str().unwrap_or("").contains("year"),
+                "{path}: {v}"
+            );
+        }
+        for page in [
+            "/liaisons",
+            "/documents",
+            "/activities",
+            "/search?q=postal&",
+        ] {
+            let sep = if page.ends_with('&') { "" } else { "?" };
+            let path = format!("{page}{sep}year={year}");
+            let (s, _) = app.page(&path).await;
+            assert!((400..500).contains(&s.as_u16()), "{path}: {s}");
+        }
+    }
+    for year in ["2025", "1865", "9999"] {
+        let (s, v) = read(app.get(&format!("/api/v1/liaisons?year={year}")).await).await;
+        assert_eq!(s, 200, "{year}: {v}");
+    }
+    // Dates of writes too.
+    let itu = app
+        .token(liaise_service::domain::Role::Secretariat(
+            liaise_service::domain::Code::parse("o", "ITU").unwrap(),
+        ))
+        .await;
+    let before = app.get_json("/api/v1/liaisons").await["total"].clone();
+    for date in ["0000-01-01", "-5308-01-01", "1800-06-01"] {
+        let (s, v) = app
+            .post_json(
+                "/api/v1/liaisons",
+                &json!({"title": "Dated wrong", "from": ["TSAG"],
+                        "addressees": [{"body": "POC", "purpose": "information"}],
+                        "date": date}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 422, "{date}: {v}");
+        assert_eq!(v["errors"][0]["field"], "date", "{date}: {v}");
+    }
+    assert_eq!(app.get_json("/api/v1/liaisons").await["total"], before);
 }

@@ -509,7 +509,7 @@ async fn the_search_page_shows_snippets_facets_and_pages(app: TestApp) {
     assert!(html.contains("23 résultats"), "{html}");
     // A query too long shows the form again with the error.
     let (s, html) = app.page(&format!("/search?q={}", "k".repeat(201))).await;
-    assert_eq!(s, 200);
+    assert_eq!(s, 422);
     assert!(html.contains("200 characters"), "{html}");
     assert!(html.contains(r#"role="alert""#));
 }
