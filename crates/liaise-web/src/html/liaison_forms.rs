@@ -204,7 +204,8 @@ impl LsValues {
         }
     }
 
-    /// A reply to `ls`: from its addressees, to its sources, in reply to it.
+    /// A reply to `ls`: from the addressees it answers (the rows for action or comment, not
+    /// those for information only), to its sources, in reply to it.
     fn reply_to(ls: &Liaison, today: time::Date) -> Self {
         Self {
             title: format!("Reply to {}: {}", ls.label(), ls.title),
@@ -212,6 +213,7 @@ impl LsValues {
             from: ls
                 .addressees
                 .iter()
+                .filter(|a| Purpose::parse("purpose", &a.purpose).is_ok_and(Purpose::expects_reply))
                 .map(|a| a.body.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
