@@ -1282,6 +1282,33 @@ impl LiaisonView<'_> {
     fn url_key(&self) -> String {
         form_urlencoded::byte_serialize(self.ls.key().as_bytes()).collect()
     }
+
+    /// Who may read it now, and once sent: "Draft — visible only to the secretariats of ITU
+    /// and UPU; public once sent".
+    fn visibility(&self) -> String {
+        visibility(self.i, self.ls)
+    }
+}
+
+/// Who may read a statement now and once sent, in the reader's language (the page and the
+/// form say the same).
+pub(crate) fn visibility(i: Lang, ls: &Liaison) -> String {
+    let orgs = match ls.organizations.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), i.t("ls-and")),
+    };
+    let access = ls.access.as_str();
+    match ls.state.as_str() {
+        "sent" => i.t_args(&format!("ls-visibility-sent-{access}"), &[("orgs", orgs)]),
+        state => i.t_args(
+            &format!("ls-visibility-{state}"),
+            &[
+                ("orgs", orgs),
+                ("once", i.t(&format!("ls-once-sent-{access}"))),
+            ],
+        ),
+    }
 }
 
 async fn liaison(

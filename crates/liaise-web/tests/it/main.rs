@@ -9,6 +9,7 @@ mod browser;
 mod documents;
 mod liaison_forms;
 mod liaisons;
+mod liaisons_trust;
 mod ops;
 mod pages;
 mod reference;
