@@ -255,14 +255,28 @@ pub async fn ambiguous_references(
         .into_tuple()
         .all(c)
         .await?;
+    // A number is looked up in capitals (`/liaisons/sg12-ls1` is SG12-LS1).
     let numbers: Vec<Option<String>> = liaison::Entity::find()
         .select_only()
         .column(liaison::Column::Number)
-        .filter(liaison::Column::Number.is_in(references.iter().cloned()))
+        .filter(liaison::Column::Number.is_in(references.iter().map(|r| r.to_ascii_uppercase())))
         .into_tuple()
         .all(c)
         .await?;
-    let mut all: Vec<String> = received.into_iter().chain(numbers).flatten().collect();
+    let named_by_number = references
+        .iter()
+        .filter(|r| {
+            numbers
+                .iter()
+                .flatten()
+                .any(|n| *n == r.to_ascii_uppercase())
+        })
+        .cloned();
+    let mut all: Vec<String> = received
+        .into_iter()
+        .flatten()
+        .chain(named_by_number)
+        .collect();
     all.sort();
     Ok(all
         .windows(2)

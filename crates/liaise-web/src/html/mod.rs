@@ -1105,7 +1105,8 @@ async fn liaisons(
 const CSV_MAX: u64 = 20_000;
 
 /// The list as CSV, with the filters of the page and what the reader may see; the columns
-/// are those `liaise import liaisons` reads, plus the id, overdue and the thread.
+/// are those `liaise import liaisons` reads (`received` included, so a received statement
+/// is imported again as received), plus the id, overdue and the thread.
 async fn liaisons_csv(
     State(state): State<AppState>,
     lang: Lang,
@@ -1144,6 +1145,7 @@ pub(crate) async fn liaisons_csv_response(
         "text",
         "meeting",
         "related_to",
+        "received",
     ];
     let csv_error =
         |e: csv::Error| liaise_service::ServiceError::Internal(format!("writing CSV: {e}"));
@@ -1185,6 +1187,7 @@ pub(crate) async fn liaisons_csv_response(
                 l.text.clone().unwrap_or_default(),
                 l.meeting.clone().unwrap_or_default(),
                 l.related_to.map(|i| i.to_string()).unwrap_or_default(),
+                l.received.to_string(),
             ])
             .map_err(csv_error)?;
             written += 1;

@@ -360,7 +360,13 @@ async fn a_received_statement_keeps_its_senders_reference(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(csv.contains(&format!("{id},{reference},")), "{csv}");
+    let mut rows = csv.lines();
+    assert!(rows.next().unwrap().ends_with(",received"), "{csv}");
+    let row = rows.find(|l| l.starts_with(&format!("{id},"))).unwrap();
+    assert!(
+        row.starts_with(&format!("{id},{reference},")) && row.ends_with(",true"),
+        "{csv}"
+    );
     let feed = app.get("/feeds/liaisons.atom").await.text().await.unwrap();
     assert!(
         feed.contains(&format!("{reference} LS from POC C 1")),
