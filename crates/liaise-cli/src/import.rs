@@ -5,7 +5,14 @@
 //! (`BODY:purpose[:deadline]` separated by `;`), and optionally `number` (kept for sent
 //! statements), `state` (`sent`, the default, or `draft`), `summary`, `text`, `access`
 //! (`public` by default), `topics`, `questions` (separated by `;`), `other_reference`,
-//! `approval_level`.
+//! `approval_level`, `meeting`, `received` (`true` or `false`).
+//!
+//! A statement received from another organization's sender keeps the sender's reference
+//! (`other_reference`, then required) and gets no liaise number; the rule is the one of a
+//! statement recorded one by one: a secretariat's import is received when its organization owns
+//! none of the source bodies; an administrator's when `received` says `true`. The `number`
+//! column of a received statement is left empty or repeats its reference (as the CSV export
+//! writes it).
 //!
 //! A file that cannot be read as such (no header, a missing or unknown column, bad encoding)
 //! is refused whole; rows that break a rule are reported with their line and left out.
@@ -14,7 +21,7 @@ use liaise_domain::liaison::{LiaisonFields, LiaisonInput};
 use liaise_service::{ServiceError, liaisons::ImportRow};
 
 const REQUIRED: [&str; 4] = ["title", "date", "from", "addressees"];
-const OPTIONAL: [&str; 10] = [
+const OPTIONAL: [&str; 12] = [
     "number",
     "state",
     "summary",
@@ -25,6 +32,8 @@ const OPTIONAL: [&str; 10] = [
     "other_reference",
     "approval_level",
     "contacts",
+    "meeting",
+    "received",
 ];
 
 fn list(s: &str) -> Vec<String> {
@@ -89,7 +98,25 @@ pub fn read(path: &std::path::Path) -> Result<Vec<ImportRow>, String> {
         };
         let sent = !get("state").eq_ignore_ascii_case("draft");
         let number = Some(get("number").to_owned()).filter(|n| !n.is_empty());
+        let (received, received_error) = match get("received").to_ascii_lowercase().as_str() {
+            "" => (None, None),
+            "true" | "yes" | "1" => (Some(true), None),
+            "false" | "no" | "0" => (Some(false), None),
+            other => (
+                None,
+                Some(ServiceError::invalid(
+                    "received",
+                    format!(
+                        "`{}` is not true or false",
+                        liaise_domain::text::preview(other)
+                    ),
+                )),
+            ),
+        };
         let input = (|| -> Result<LiaisonInput, ServiceError> {
+            if let Some(e) = received_error {
+                return Err(e);
+            }
             let mut addressees = Vec::new();
             for (i, a) in list(get("addressees")).iter().enumerate() {
                 let mut parts = a.splitn(3, ':');
@@ -136,6 +163,7 @@ pub fn read(path: &std::path::Path) -> Result<Vec<ImportRow>, String> {
             line,
             number,
             sent,
+            received,
             input,
         });
     }

@@ -519,6 +519,7 @@ async fn generate(cli: &Cli, command: &GenerateCommand) -> Result<(), Failure> {
             line: u64::from(i) + 1,
             number: None,
             sent: true,
+            received: Some(false),
             input,
         });
     }

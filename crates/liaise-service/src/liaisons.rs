@@ -60,7 +60,13 @@ pub const ATTACHMENT_MAX: usize = 20 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Liaison {
     pub id: i32,
+    /// Its number: liaise's (given at approval, or when recorded as sent) for a statement its
+    /// own users send; the sender's own reference for one received from another organization.
     pub number: Option<String>,
+    /// Recorded from another organization's sender: never numbered by liaise.
+    pub received: bool,
+    /// What its URL names (see [`Liaison::key`]).
+    url_key: String,
     pub title: String,
     pub summary: Option<String>,
     pub text: Option<String>,
@@ -96,9 +102,17 @@ impl Liaison {
             .unwrap_or_else(|| format!("#{}", self.id))
     }
 
-    /// What its URL names: the number once it has one, else the id.
+    /// What its URL names: the number once it has one, else the id. A received statement's
+    /// reference is used only when it can be a path segment and names no other statement;
+    /// otherwise its id.
     pub fn key(&self) -> String {
-        self.number.clone().unwrap_or_else(|| self.id.to_string())
+        self.url_key.clone()
+    }
+
+    /// Whether it is read by its access level: only once sent. Before (a draft, approved)
+    /// or withdrawn unsent, only its secretariats and administrators see it.
+    pub fn is_sent(&self) -> bool {
+        self.state == LsState::Sent.as_str()
     }
 
     /// The addressee rows with this purpose.
@@ -163,6 +177,20 @@ fn today() -> Date {
     OffsetDateTime::now_utc().date()
 }
 
+/// Can a received statement's reference name it in a URL (`/liaisons/{reference}`)? Only
+/// letters, digits, `-`, `_` and `.`, starting with a letter or digit, not all digits (an
+/// id) and not a page of its own (`new`).
+pub fn reference_is_path_safe(reference: &str) -> bool {
+    let mut chars = reference.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && reference.len() <= 64
+        && reference
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !reference.bytes().all(|b| b.is_ascii_digit())
+        && !reference.eq_ignore_ascii_case("new")
+}
+
 /// One statement by id, whoever may see it (for the search index, inside a write).
 pub(crate) async fn load(
     c: &impl liaise_store::Conn,
@@ -183,6 +211,13 @@ async fn assemble(
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let links = q::links(c, &ids).await?;
     let files = q::attachments(c, &ids).await?;
+    let references: Vec<String> = rows
+        .iter()
+        .filter(|r| r.received)
+        .filter_map(|r| r.other_reference.clone())
+        .filter(|r| reference_is_path_safe(r))
+        .collect();
+    let ambiguous = q::ambiguous_references(c, &references).await?;
     let today = today();
     Ok(rows
         .into_iter()
@@ -208,9 +243,31 @@ async fn assemble(
                     })
                 })
                 .collect();
+            // A received statement is known by its sender's reference; a number liaise gave
+            // one before it knew the direction stays only where no reference was recorded.
+            let number = if r.received {
+                r.other_reference.clone().or(r.number)
+            } else {
+                r.number
+            };
+            let url_key = match &number {
+                Some(n) if !r.received => n.clone(),
+                Some(n)
+                    if reference_is_path_safe(n)
+                        && !ambiguous.contains(n)
+                        && r.other_reference.as_deref() == Some(n.as_str()) =>
+                {
+                    n.clone()
+                }
+                // A number kept from before (no reference recorded) still names it.
+                Some(n) if r.other_reference.is_none() => n.clone(),
+                _ => r.id.to_string(),
+            };
             Liaison {
                 id: r.id,
-                number: r.number,
+                number,
+                received: r.received,
+                url_key,
                 title: r.title,
                 summary: r.summary,
                 text: r.body_text,
@@ -266,6 +323,39 @@ async fn assemble(
         .collect())
 }
 
+/// Drops the links (answers, refers to, replied by) to statements `viewer` may not see, so a
+/// draft or a restricted statement shows nowhere, not even as an id.
+async fn hide_unseen_links(
+    c: &impl liaise_store::Conn,
+    viewer: &Viewer,
+    items: &mut [Liaison],
+) -> Result<(), ServiceError> {
+    let mut linked: Vec<i32> = items
+        .iter()
+        .flat_map(|l| {
+            l.in_reply_to
+                .into_iter()
+                .chain(l.related_to)
+                .chain(l.addressees.iter().filter_map(|a| a.replied_by))
+        })
+        .collect();
+    linked.sort_unstable();
+    linked.dedup();
+    if linked.is_empty() {
+        return Ok(());
+    }
+    let seen = q::visible_among(c, viewer, &linked).await?;
+    let keep = |id: Option<i32>| id.filter(|i| seen.contains(i));
+    for l in items {
+        l.in_reply_to = keep(l.in_reply_to);
+        l.related_to = keep(l.related_to);
+        for a in &mut l.addressees {
+            a.replied_by = keep(a.replied_by);
+        }
+    }
+    Ok(())
+}
+
 /// Ids of sources, addressees, topics and owners (the organizations of every source and
 /// addressee body: both sides' secretariats may see a secretariat-only statement).
 struct Resolved {
@@ -274,17 +364,21 @@ struct Resolved {
     topic_ids: Vec<i32>,
     owner_ids: Vec<i32>,
     owners: Vec<Code>,
+    /// The organizations of the source bodies.
+    source_owners: Vec<String>,
 }
 
 fn resolve(snap: &Snapshot, i: &LiaisonInput) -> Result<Resolved, ServiceError> {
     let mut errors = Vec::new();
     let mut owners: Vec<String> = Vec::new();
+    let mut source_owners: Vec<String> = Vec::new();
     let mut source_ids = Vec::new();
     for (n, b) in i.from.iter().enumerate() {
         match snap.body(b.as_str()) {
             Some(body) => {
                 source_ids.push(body.id);
                 owners.extend(body.organizations.iter().cloned());
+                source_owners.extend(body.organizations.iter().cloned());
             }
             None => errors.push(liaise_domain::FieldError::new(
                 format!("from[{n}]"),
@@ -334,7 +428,64 @@ fn resolve(snap: &Snapshot, i: &LiaisonInput) -> Result<Resolved, ServiceError> 
             .filter_map(|c| snap.organization(c).map(|o| o.id))
             .collect(),
         owners: codes(&owners),
+        source_owners,
     })
+}
+
+/// Whether a statement being recorded is received from another organization's sender. A
+/// secretariat's is received exactly when its organization owns none of the source bodies
+/// (a flag given too must agree); an administrator, of no organization, says so with the
+/// flag (default: not received). A received statement keeps its sender's reference, which is
+/// then required, and is recorded as sent; liaise never numbers it.
+fn direction(
+    viewer: &Viewer,
+    r: &Resolved,
+    input: &LiaisonInput,
+    asked: Option<bool>,
+    sent: bool,
+) -> Result<bool, ServiceError> {
+    let received = match &viewer.role {
+        liaise_domain::Role::Secretariat(org) => {
+            let inferred = !r.source_owners.iter().any(|o| o == org.as_str());
+            if let Some(asked) = asked
+                && asked != inferred
+            {
+                return Err(ServiceError::invalid(
+                    "received",
+                    if inferred {
+                        format!(
+                            "{org} owns none of the source bodies: the statement is received \
+                             from its sender"
+                        )
+                    } else {
+                        format!("{org} owns a source body: its statement is not received")
+                    },
+                ));
+            }
+            inferred
+        }
+        _ => asked.unwrap_or(false),
+    };
+    if received {
+        let mut errors = Vec::new();
+        if input.other_reference.is_none() {
+            errors.push(liaise_domain::FieldError::new(
+                "other_reference",
+                "a statement received from another organization keeps its sender's own \
+                 reference: give it (liaise numbers only the statements its users send)",
+            ));
+        }
+        if !sent {
+            errors.push(liaise_domain::FieldError::new(
+                "state",
+                "a statement received from another organization is recorded as sent",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+    }
+    Ok(received)
 }
 
 /// The JSON columns of a statement (Questions and contacts).
@@ -353,7 +504,12 @@ impl Encoded {
 }
 
 /// The row a checked and resolved statement is written as.
-fn row_of<'a>(i: &'a LiaisonInput, r: &'a Resolved, e: &'a Encoded) -> LiaisonRow<'a> {
+fn row_of<'a>(
+    i: &'a LiaisonInput,
+    r: &'a Resolved,
+    e: &'a Encoded,
+    received: bool,
+) -> LiaisonRow<'a> {
     LiaisonRow {
         title: &i.title,
         summary: i.summary.as_deref(),
@@ -369,6 +525,7 @@ fn row_of<'a>(i: &'a LiaisonInput, r: &'a Resolved, e: &'a Encoded) -> LiaisonRo
         addressees: &r.addressees,
         topic_ids: &r.topic_ids,
         organization_ids: &r.owner_ids,
+        received,
     }
 }
 
@@ -385,8 +542,10 @@ fn contacts_json(i: &LiaisonInput) -> String {
     serde_json::to_string(&contacts).unwrap_or_else(|_| "[]".to_owned())
 }
 
-fn fields(i: &LiaisonInput) -> Fields {
+fn fields(i: &LiaisonInput, received: bool) -> Fields {
     vec![
+        ("received", received.then(|| "true".to_owned())),
+        ("other_reference", i.other_reference.clone()),
         ("title", Some(i.title.clone())),
         ("date", Some(i.date.to_string())),
         (
@@ -483,10 +642,9 @@ impl Liaise {
         }
         let c = self.store.conn();
         let (rows, total) = q::list(c, viewer, &filter, page.offset(), page.per_page()).await?;
-        let result = Arc::new(LiaisonPage {
-            items: assemble(c, &snap, rows).await?,
-            total,
-        });
+        let mut items = assemble(c, &snap, rows).await?;
+        hide_unseen_links(c, viewer, &mut items).await?;
+        let result = Arc::new(LiaisonPage { items, total });
         snap.remember(key, result.clone());
         Ok(result)
     }
@@ -552,13 +710,16 @@ impl Liaise {
         let c = self.store.conn();
         let row = match key.parse::<i32>() {
             Ok(id) => q::get(c, viewer, id).await?,
-            Err(_) => q::get_by_number(c, viewer, &key.trim().to_ascii_uppercase()).await?,
+            Err(_) => match q::get_by_number(c, viewer, &key.trim().to_ascii_uppercase()).await? {
+                Some(row) => Some(row),
+                // A received statement, by its sender's reference as written.
+                None => q::get_by_reference(c, viewer, key.trim()).await?,
+            },
         };
         let row = row.ok_or_else(|| not_found(key))?;
-        assemble(c, &snap, vec![row])
-            .await?
-            .pop()
-            .ok_or_else(|| not_found(key))
+        let mut items = assemble(c, &snap, vec![row]).await?;
+        hide_unseen_links(c, viewer, &mut items).await?;
+        items.pop().ok_or_else(|| not_found(key))
     }
 
     /// The replies to a statement that `viewer` may see.
@@ -566,17 +727,23 @@ impl Liaise {
         let snap = self.registry().await?;
         let c = self.store.conn();
         let rows = q::replies(c, viewer, id).await?;
-        assemble(c, &snap, rows).await
+        let mut items = assemble(c, &snap, rows).await?;
+        hide_unseen_links(c, viewer, &mut items).await?;
+        Ok(items)
     }
 
     /// Records a statement: a draft to approve, or (for one received or already sent) as
     /// sent, numbered at once. A reply closes the rows of the statement it answers that were
     /// addressed to its source bodies; a related statement is only linked.
+    ///
+    /// `received` says whether it comes from another organization's sender (see
+    /// [`direction`]): a received statement keeps its sender's reference as its number.
     pub async fn create_liaison(
         &self,
         viewer: &Viewer,
         input: LiaisonInput,
         sent: bool,
+        received: Option<bool>,
         links: ThreadLinks,
     ) -> Result<Liaison, ServiceError> {
         let ThreadLinks {
@@ -586,6 +753,7 @@ impl Liaise {
         let snap = self.registry().await?;
         let r = resolve(&snap, &input)?;
         authorize(viewer, &Action::EditRegistry { owners: &r.owners })?;
+        let received = direction(viewer, &r, &input, received, sent)?;
         if let Some(original) = in_reply_to
             && q::get(self.store.conn(), viewer, original).await?.is_none()
         {
@@ -603,7 +771,7 @@ impl Liaise {
             ));
         }
         let encoded = Encoded::of(&input);
-        let row = row_of(&input, &r, &encoded);
+        let row = row_of(&input, &r, &encoded, received);
         let now = OffsetDateTime::now_utc();
         let tx = self.store.begin().await?;
         let created = q::insert(&tx, &row, in_reply_to, now).await?;
@@ -616,12 +784,25 @@ impl Liaise {
             "create",
             "liaison",
             &created.id.to_string(),
-            diff(&Vec::new(), &fields(&input)),
+            diff(&Vec::new(), &fields(&input, received)),
         )
         .await?;
         if sent {
-            let number = self.assign_number(&tx, &input).await?;
-            q::set_state(&tx, created.id, LsState::Sent.as_str(), Some(&number), now).await?;
+            // liaise numbers only what its own users send; a received statement keeps its
+            // sender's reference.
+            let number = if received {
+                None
+            } else {
+                Some(self.assign_number(&tx, &input).await?)
+            };
+            q::set_state(
+                &tx,
+                created.id,
+                LsState::Sent.as_str(),
+                number.as_deref(),
+                now,
+            )
+            .await?;
             q::open_rows(&tx, created.id).await?;
             audit::record(
                 &tx,
@@ -629,7 +810,10 @@ impl Liaise {
                 "sent",
                 "liaison",
                 &created.id.to_string(),
-                Some(format!("{{\"number\":{{\"after\":\"{number}\"}}}}")),
+                diff(
+                    &vec![("number", None)],
+                    &vec![("number", number.or(input.other_reference.clone()))],
+                ),
             )
             .await?;
             if let Some(original) = in_reply_to {
@@ -761,7 +945,7 @@ impl Liaise {
         let r = resolve(&snap, &input)?;
         authorize(viewer, &Action::EditRegistry { owners: &r.owners })?;
         let encoded = Encoded::of(&input);
-        let row = row_of(&input, &r, &encoded);
+        let row = row_of(&input, &r, &encoded, current.received);
         let tx = self.store.begin().await?;
         q::update(&tx, current.id, &row, OffsetDateTime::now_utc()).await?;
         audit::record(
@@ -802,7 +986,7 @@ impl Liaise {
         let now = OffsetDateTime::now_utc();
         let tx = self.store.begin().await?;
         let mut number = None;
-        if to == LsState::Approved && current.number.is_none() {
+        if to == LsState::Approved && current.number.is_none() && !current.received {
             let first = current
                 .from
                 .first()
@@ -813,7 +997,12 @@ impl Liaise {
         q::set_state(&tx, current.id, to.as_str(), number.as_deref(), now).await?;
         if to == LsState::Sent {
             q::open_rows(&tx, current.id).await?;
-            if let Some(original) = current.in_reply_to {
+            // The statement it answers, even one this viewer does not see (its links are
+            // hidden from them, not its rows).
+            let answers = q::by_id_unfiltered(&tx, current.id)
+                .await?
+                .and_then(|r| r.in_reply_to);
+            if let Some(original) = answers {
                 let snap = self.registry().await?;
                 let sources: Vec<i32> = current
                     .from
@@ -1186,6 +1375,9 @@ pub struct ImportRow {
     pub line: u64,
     pub number: Option<String>,
     pub sent: bool,
+    /// Received from another organization's sender, as the file says (`received` column);
+    /// `None` lets the importer's organization decide, as for a statement recorded one by one.
+    pub received: Option<bool>,
     pub input: Result<LiaisonInput, ServiceError>,
 }
 
@@ -1217,16 +1409,33 @@ impl Liaise {
             let checked = row.input.and_then(|input| {
                 let r = resolve(&snap, &input)?;
                 authorize(viewer, &Action::EditRegistry { owners: &r.owners })?;
-                Ok((input, r))
+                let received = direction(viewer, &r, &input, row.received, row.sent)?;
+                Ok((input, r, received))
             });
-            let (input, r) = match checked {
+            let (input, r, received) = match checked {
                 Ok(v) => v,
                 Err(e) => {
                     report.rejected.push((row.line, e.to_string()));
                     continue;
                 }
             };
-            let number = match (&row.number, row.sent) {
+            // A received statement is known by its sender's reference: a `number` column,
+            // if filled, must repeat it (as the CSV export writes it).
+            if received
+                && let Some(n) = row.number.as_deref().map(str::trim)
+                && input.other_reference.as_deref() != Some(n)
+            {
+                report.rejected.push((
+                    row.line,
+                    format!(
+                        "number: {} is not the sender's reference of this received statement \
+                         (other_reference); liaise does not number received statements",
+                        liaise_domain::text::preview(n)
+                    ),
+                ));
+                continue;
+            }
+            let number = match (&row.number, row.sent && !received) {
                 (Some(n), true) => {
                     let n = n.trim().to_ascii_uppercase();
                     if !numbers.insert(n.clone())
@@ -1244,9 +1453,13 @@ impl Liaise {
                 _ => None,
             };
             let encoded = Encoded::of(&input);
-            let lrow = row_of(&input, &r, &encoded);
+            let lrow = row_of(&input, &r, &encoded, received);
             let created = q::insert(&tx, &lrow, None, now).await?;
-            let label = if row.sent {
+            let label = if row.sent && received {
+                q::set_state(&tx, created.id, LsState::Sent.as_str(), None, now).await?;
+                q::open_rows(&tx, created.id).await?;
+                input.other_reference.clone().unwrap_or_default()
+            } else if row.sent {
                 let number = match number {
                     Some(n) => n,
                     None => self.assign_number(&tx, &input).await?,
@@ -1263,7 +1476,7 @@ impl Liaise {
                 "import",
                 "liaison",
                 &created.id.to_string(),
-                diff(&Vec::new(), &fields(&input)),
+                diff(&Vec::new(), &fields(&input, received)),
             )
             .await?;
             crate::search::index_liaison(&tx, &snap, created.id).await?;

@@ -518,6 +518,8 @@ async fn apply_liaison(
         addressees: &addressees,
         topic_ids: &topic_ids,
         organization_ids: &owners,
+        // Recorded by the system, not received by a secretariat: it keeps no number.
+        received: false,
     };
     let created = liaisons::insert(tx, &row, None, now).await?;
     liaisons::set_state(tx, created.id, LsState::Sent.as_str(), None, now).await?;

@@ -193,7 +193,13 @@ fn liaison_entry(snap: &Snapshot, ls: &Liaison) -> SearchEntry {
             Some(&ls.questions.join(" ")),
         ]),
         url: format!("/liaisons/{}", ls.key()),
-        access: ls.access.as_str().to_owned(),
+        // Until it is sent, a statement is its secretariats' working copy, whatever level it
+        // will have once sent; sending it writes its entry again.
+        access: if ls.is_sent() {
+            ls.access.as_str().to_owned()
+        } else {
+            liaise_domain::AccessLevel::Secretariat.as_str().to_owned()
+        },
         owner_ids: owner_ids(snap, &ls.organizations),
         organizations: ls.organizations.clone(),
         bodies,

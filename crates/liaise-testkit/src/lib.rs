@@ -293,6 +293,21 @@ impl TestApp {
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body}"))
     }
 
+    /// GET JSON with a bearer token, asserting 200.
+    pub async fn get_json_as(&self, path: &str, token: &str) -> Value {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET");
+        let status = r.status();
+        let body = r.text().await.expect("body");
+        assert_eq!(status, StatusCode::OK, "GET {path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body}"))
+    }
+
     /// Sends JSON with a method and optional bearer token; returns status and parsed body
     /// (`Value::Null` when empty).
     pub async fn send_json(

@@ -1,6 +1,7 @@
 //! Atom feeds of liaison statements: all, per body (sent or received), per topic. Feeds are
 //! fetched by feed readers without credentials and may be shared, so they carry public
-//! statements only, whoever asks.
+//! statements only (sent, public), whoever asks. An entry is published on the statement's own
+//! date and updated at its last change.
 
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::{
@@ -47,13 +48,31 @@ fn instant(t: time::OffsetDateTime) -> FixedDateTime {
         .unwrap_or_else(|_| FixedDateTime::default())
 }
 
+/// When a statement was published: its own date (midnight UTC), not when liaise recorded
+/// it (a statement of 2023 loaded in 2026 was published in 2023).
+fn published(l: &Liaison) -> time::OffsetDateTime {
+    l.date.midnight().assume_utc()
+}
+
+/// Its last change: the latest write to it after it was recorded (an edit, its approval,
+/// sending it); one not changed since it was recorded (e.g. loaded from reference data) was
+/// last changed on its own date. Never before it was published.
+fn updated(l: &Liaison) -> time::OffsetDateTime {
+    let published = published(l);
+    if l.updated_at > l.created_at {
+        l.updated_at.max(published)
+    } else {
+        published
+    }
+}
+
 fn entry(base: &str, l: &Liaison) -> Entry {
     let url = format!("{base}/liaisons/{}", l.key());
     let mut e = Entry::default();
     e.set_id(format!("{base}/liaisons/{}", l.id));
     e.set_title(Text::plain(format!("{} {}", l.label(), l.title)));
-    e.set_updated(instant(l.updated_at));
-    e.set_published(Some(instant(l.created_at)));
+    e.set_updated(instant(updated(l)));
+    e.set_published(Some(instant(published(l))));
     let mut link = Link::default();
     link.set_href(url);
     link.set_rel("alternate");
@@ -111,9 +130,10 @@ fn render(
     site.set_href(format!("{base}/liaisons"));
     site.set_rel("alternate");
     f.set_links(vec![own, site]);
+    // The newest entry's.
     let updated = items
         .iter()
-        .map(|l| l.updated_at)
+        .map(|l| updated(l))
         .max()
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     f.set_updated(instant(updated));

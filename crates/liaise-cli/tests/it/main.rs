@@ -213,10 +213,11 @@ fn historical_statements_are_imported_and_bad_rows_reported() {
     let csv = dir.path().join("ls.csv");
     std::fs::write(
         &csv,
-        "title,date,from,addressees,number,topics,other_reference\n\
-         LS on QoS of postal services,2024-05-02,SG12,POC-C1:action:2024-09-01; SG17:information,SG12-LS45,qos,\n\
-         Reply on QoS,2024-08-20,POC-C1,SG12:information,,qos,POC C1 2024.2-Doc 7\n\
-         No deadline,2024-05-02,SG12,POC-C1:action,,,\n",
+        "title,date,from,addressees,number,topics,other_reference,received\n\
+         LS on QoS of postal services,2024-05-02,SG12,POC-C1:action:2024-09-01; SG17:information,SG12-LS45,qos,,\n\
+         Reply on QoS,2024-08-20,POC-C1,SG12:information,,qos,POC C1 2024.2-Doc 7,true\n\
+         No deadline,2024-05-02,SG12,POC-C1:action,,,,\n\
+         Received without reference,2024-08-21,POC-C1,SG12:information,,,,true\n",
     )
     .unwrap();
     let out = liaise()
@@ -235,7 +236,11 @@ fn historical_statements_are_imported_and_bad_rows_reported() {
         stdout.contains("line 4: invalid input: addressees[0].deadline"),
         "{stdout}"
     );
-    assert!(stdout.contains("2 imported, 1 rejected"), "{stdout}");
+    assert!(
+        stdout.contains("line 5: invalid input: other_reference"),
+        "a received statement keeps its sender's reference: {stdout}"
+    );
+    assert!(stdout.contains("2 imported, 2 rejected"), "{stdout}");
     // A malformed file writes nothing.
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "title,date,from\nx,2024-01-01,SG12\n").unwrap();
@@ -294,10 +299,12 @@ fn historical_statements_are_imported_and_bad_rows_reported() {
         .iter()
         .filter_map(|l| l["number"].as_str())
         .collect();
+    // The received reply is known by its sender's reference, not by a number liaise invented.
     assert!(
-        numbers.contains(&"SG12-LS45") && numbers.contains(&"POC-C1-LS1"),
+        numbers.contains(&"SG12-LS45") && numbers.contains(&"POC C1 2024.2-Doc 7"),
         "{numbers:?}"
     );
+    assert!(!numbers.contains(&"POC-C1-LS1"), "{numbers:?}");
     child.kill().unwrap();
     let _ = child.wait();
 }

@@ -364,6 +364,9 @@ pub mod liaison {
         pub meeting: Option<String>,
         /// A statement it refers to without answering it.
         pub related_to: Option<i32>,
+        /// Recorded from another organization's sender: known by `other_reference`, never
+        /// numbered by liaise.
+        pub received: bool,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
     }

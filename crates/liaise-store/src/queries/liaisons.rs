@@ -16,17 +16,35 @@ use crate::{
     },
 };
 
-/// The statements `viewer` may see.
+/// The statements `viewer` may see. A sent statement by its access level; one not sent (a
+/// draft, approved, or withdrawn before it was sent) is its secretariats' working copy: only
+/// the secretariats of its organizations and administrators see it, whatever level it will
+/// have once sent. Every read of statements goes through this condition.
 pub fn visible(viewer: &Viewer) -> Condition {
-    super::access::visible_condition(
-        viewer,
-        liaison::Column::Access,
-        liaison::Column::Id,
-        liaison_organization::Entity,
-        liaison_organization::Column::LiaisonId,
-        liaison_organization::Column::OrganizationId,
-    )
+    Condition::any()
+        .add(Condition::all().add(liaison::Column::State.eq(SENT)).add(
+            super::access::visible_condition(
+                viewer,
+                liaison::Column::Access,
+                liaison::Column::Id,
+                liaison_organization::Entity,
+                liaison_organization::Column::LiaisonId,
+                liaison_organization::Column::OrganizationId,
+            ),
+        ))
+        .add(Condition::all().add(liaison::Column::State.ne(SENT)).add(
+            super::access::owned_condition(
+                viewer,
+                liaison::Column::Id,
+                liaison_organization::Entity,
+                liaison_organization::Column::LiaisonId,
+                liaison_organization::Column::OrganizationId,
+            ),
+        ))
 }
+
+/// The state in which a statement is read by its access level.
+const SENT: &str = "sent";
 
 #[derive(Debug, Default, Clone)]
 pub struct LiaisonFilter {
@@ -160,6 +178,25 @@ pub async fn visible_sent_ids(
         .await?)
 }
 
+/// Which of these statements `viewer` may see (to show links to them only then).
+pub async fn visible_among(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ids: &[i32],
+) -> Result<Vec<i32>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(liaison::Entity::find()
+        .select_only()
+        .column(liaison::Column::Id)
+        .filter(liaison::Column::Id.is_in(ids.iter().copied()))
+        .filter(visible(viewer))
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
 /// One statement, if `viewer` may see it.
 pub async fn get(
     c: &impl ConnectionTrait,
@@ -183,6 +220,74 @@ pub async fn get_by_number(
         .filter(visible(viewer))
         .one(c)
         .await?)
+}
+
+/// One received statement by its sender's reference (as written), if `viewer` may see it;
+/// the first recorded when two senders used the same reference.
+pub async fn get_by_reference(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    reference: &str,
+) -> Result<Option<liaison::Model>, StoreError> {
+    Ok(liaison::Entity::find()
+        .filter(liaison::Column::Received.eq(true))
+        .filter(liaison::Column::OtherReference.eq(reference))
+        .filter(visible(viewer))
+        .order_by_asc(liaison::Column::Id)
+        .one(c)
+        .await?)
+}
+
+/// Which of these references name more than one statement (two received statements with
+/// the same reference, or a reference equal to a liaise number), whoever may see them.
+pub async fn ambiguous_references(
+    c: &impl ConnectionTrait,
+    references: &[String],
+) -> Result<Vec<String>, StoreError> {
+    if references.is_empty() {
+        return Ok(Vec::new());
+    }
+    let received: Vec<Option<String>> = liaison::Entity::find()
+        .select_only()
+        .column(liaison::Column::OtherReference)
+        .filter(liaison::Column::Received.eq(true))
+        .filter(liaison::Column::OtherReference.is_in(references.iter().cloned()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    // A number is looked up in capitals (`/liaisons/sg12-ls1` is SG12-LS1).
+    let numbers: Vec<Option<String>> = liaison::Entity::find()
+        .select_only()
+        .column(liaison::Column::Number)
+        .filter(liaison::Column::Number.is_in(references.iter().map(|r| r.to_ascii_uppercase())))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let named_by_number = references
+        .iter()
+        .filter(|r| {
+            numbers
+                .iter()
+                .flatten()
+                .any(|n| *n == r.to_ascii_uppercase())
+        })
+        .cloned();
+    let mut all: Vec<String> = received
+        .into_iter()
+        .flatten()
+        .chain(named_by_number)
+        .collect();
+    all.sort();
+    Ok(all
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0].clone())
+        .fold(Vec::new(), |mut out, r| {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+            out
+        }))
 }
 
 /// The replies to a statement that `viewer` may see, oldest first.
@@ -254,6 +359,8 @@ pub struct LiaisonRow<'a> {
     pub addressees: &'a [(i32, &'a str, Option<Date>)],
     pub topic_ids: &'a [i32],
     pub organization_ids: &'a [i32],
+    /// Recorded from another organization's sender (never numbered by liaise).
+    pub received: bool,
 }
 
 async fn set_links(
@@ -337,6 +444,7 @@ pub async fn insert(
         contacts: Set(row.contacts.to_owned()),
         in_reply_to: Set(in_reply_to),
         access: Set(row.access.to_owned()),
+        received: Set(row.received),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -51,8 +51,11 @@ pub struct ContactDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LiaisonDto {
     pub id: i32,
-    /// `TSAG-LS12`, in the first source body's series; given at approval.
+    /// `TSAG-LS12`, in the first source body's series, given at approval; for a statement
+    /// received from another organization, its sender's own reference.
     pub number: Option<String>,
+    /// Received from another organization's sender (not numbered by liaise).
+    pub received: bool,
     pub title: String,
     pub summary: Option<String>,
     pub text: Option<String>,
@@ -91,6 +94,7 @@ impl LiaisonDto {
         Self {
             id: l.id,
             number: l.number.clone(),
+            received: l.received,
             title: l.title.clone(),
             summary: l.summary.clone(),
             text: l.text.clone(),
@@ -203,6 +207,12 @@ pub struct NewLiaison {
     pub access: Option<String>,
     /// `draft` (default: to be approved) or `sent` (received, or sent outside liaise).
     pub state: Option<String>,
+    /// Received from another organization's sender: it keeps the sender's reference
+    /// (`other_reference`, then required) as its number and is recorded as `sent`; liaise
+    /// numbers only what its own users send. A secretariat's statement is received exactly
+    /// when its organization owns none of the source bodies (a value given must agree); an
+    /// administrator says so here (default `false`).
+    pub received: Option<bool>,
     /// The id of the statement this one answers.
     pub in_reply_to: Option<i32>,
     /// The id of a statement this one refers to without answering it.
@@ -392,6 +402,7 @@ pub async fn create_liaison(
             &viewer,
             input,
             sent,
+            dto.received,
             liaise_service::liaisons::ThreadLinks {
                 in_reply_to: dto.in_reply_to,
                 related_to: dto.related_to,

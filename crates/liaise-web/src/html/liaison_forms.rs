@@ -86,6 +86,8 @@ pub struct LsValues {
     pub state: String,
     pub in_reply_to: String,
     pub related_to: String,
+    /// "Received from another organization" is ticked.
+    pub received: bool,
     pub topics: Vec<String>,
     pub rows: Vec<RowValues>,
     pub contacts: Vec<ContactValues>,
@@ -131,6 +133,7 @@ impl LsValues {
                 "access" => v.access = value,
                 "state" => v.state = value,
                 "in_reply_to" => v.in_reply_to = value,
+                "received" => v.received = !value.trim().is_empty(),
                 "topics" => {
                     if v.topics.len() < MAX_ROWS && !value.trim().is_empty() {
                         v.topics.push(value);
@@ -182,6 +185,7 @@ impl LsValues {
             access: ls.access.as_str().to_owned(),
             state: ls.state.clone(),
             in_reply_to: ls.in_reply_to.map(|i| i.to_string()).unwrap_or_default(),
+            received: ls.received,
             topics: ls.topics.clone(),
             rows: ls
                 .addressees
@@ -204,7 +208,8 @@ impl LsValues {
         }
     }
 
-    /// A reply to `ls`: from its addressees, to its sources, in reply to it.
+    /// A reply to `ls`: from the addressees it answers (the rows for action or comment, not
+    /// those for information only), to its sources, in reply to it.
     fn reply_to(ls: &Liaison, today: time::Date) -> Self {
         Self {
             title: format!("Reply to {}: {}", ls.label(), ls.title),
@@ -212,6 +217,7 @@ impl LsValues {
             from: ls
                 .addressees
                 .iter()
+                .filter(|a| Purpose::parse("purpose", &a.purpose).is_ok_and(Purpose::expects_reply))
                 .map(|a| a.body.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
@@ -258,6 +264,8 @@ impl ContactValues {
 struct Checked {
     input: LiaisonInput,
     sent: bool,
+    /// Ticked as received; unticked leaves it to the recorder's organization.
+    received: Option<bool>,
     links: ThreadLinks,
     rows: Vec<(String, String, Option<time::Date>)>,
     contacts: Vec<(String, Option<String>, Option<String>)>,
@@ -386,6 +394,7 @@ fn check(
             Ok(Checked {
                 input,
                 sent,
+                received: v.received.then_some(true),
                 links,
                 rows,
                 contacts,
@@ -417,8 +426,8 @@ struct FormPage<'a> {
     path: String,
     /// Where the form posts.
     action: String,
-    /// A draft being edited (its label), or none for a new statement.
-    editing: Option<String>,
+    /// A draft being edited, or none for a new statement.
+    editing: Option<Editing>,
     v: LsValues,
     errors: Vec<(String, String)>,
     topics: &'a [Topic],
@@ -465,6 +474,19 @@ impl FormPage<'_> {
     }
 }
 
+/// The draft a form edits: its label and who may read it now and once sent.
+struct Editing {
+    label: String,
+    visibility: String,
+}
+
+fn editing(lang: Lang, ls: &Liaison) -> Option<Editing> {
+    Some(Editing {
+        label: ls.label(),
+        visibility: super::visibility(lang, ls),
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn form_page(
     state: &AppState,
@@ -472,7 +494,7 @@ async fn form_page(
     viewer: &PageViewer,
     status: StatusCode,
     action: String,
-    editing: Option<String>,
+    editing: Option<Editing>,
     mut v: LsValues,
     extra_rows: usize,
     errors: Vec<(String, String)>,
@@ -649,7 +671,7 @@ async fn create(
     };
     match state
         .liaise
-        .create_liaison(&viewer.viewer, c.input, c.sent, c.links)
+        .create_liaison(&viewer.viewer, c.input, c.sent, c.received, c.links)
         .await
     {
         Ok(ls) => Redirect::to(&format!("/liaisons/{}", url_key(&ls))).into_response(),
@@ -723,7 +745,7 @@ async fn edit_form(
         &viewer,
         StatusCode::OK,
         format!("/liaisons/{}/edit", url_key(&ls)),
-        Some(ls.label()),
+        editing(lang, &ls),
         LsValues::of(&ls),
         0,
         Vec::new(),
@@ -759,7 +781,7 @@ async fn edit(
             &viewer,
             StatusCode::OK,
             action,
-            Some(ls.label()),
+            editing(lang, &ls),
             v,
             1,
             Vec::new(),
@@ -775,7 +797,7 @@ async fn edit(
             &viewer,
             StatusCode::UNPROCESSABLE_ENTITY,
             action,
-            Some(ls.label()),
+            editing(lang, &ls),
             v,
             0,
             errors,
@@ -811,7 +833,7 @@ async fn edit(
                     &viewer,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     action,
-                    Some(ls.label()),
+                    editing(lang, &ls),
                     v,
                     0,
                     keyed(&map, list),

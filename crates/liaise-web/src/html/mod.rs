@@ -1191,7 +1191,8 @@ async fn liaisons(
 const CSV_MAX: u64 = 20_000;
 
 /// The list as CSV, with the filters of the page and what the reader may see; the columns
-/// are those `liaise import liaisons` reads, plus the id, overdue and the thread.
+/// are those `liaise import liaisons` reads (`received` included, so a received statement
+/// is imported again as received), plus the id, overdue and the thread.
 async fn liaisons_csv(
     State(state): State<AppState>,
     lang: Lang,
@@ -1230,6 +1231,7 @@ pub(crate) async fn liaisons_csv_response(
         "text",
         "meeting",
         "related_to",
+        "received",
     ];
     let csv_error =
         |e: csv::Error| liaise_service::ServiceError::Internal(format!("writing CSV: {e}"));
@@ -1271,6 +1273,7 @@ pub(crate) async fn liaisons_csv_response(
                 l.text.clone().unwrap_or_default(),
                 l.meeting.clone().unwrap_or_default(),
                 l.related_to.map(|i| i.to_string()).unwrap_or_default(),
+                l.received.to_string(),
             ])
             .map_err(csv_error)?;
             written += 1;
@@ -1367,6 +1370,33 @@ impl LiaisonView<'_> {
 
     fn url_key(&self) -> String {
         form_urlencoded::byte_serialize(self.ls.key().as_bytes()).collect()
+    }
+
+    /// Who may read it now, and once sent: "Draft — visible only to the secretariats of ITU
+    /// and UPU; public once sent".
+    fn visibility(&self) -> String {
+        visibility(self.i, self.ls)
+    }
+}
+
+/// Who may read a statement now and once sent, in the reader's language (the page and the
+/// form say the same).
+pub(crate) fn visibility(i: Lang, ls: &Liaison) -> String {
+    let orgs = match ls.organizations.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), i.t("ls-and")),
+    };
+    let access = ls.access.as_str();
+    match ls.state.as_str() {
+        "sent" => i.t_args(&format!("ls-visibility-sent-{access}"), &[("orgs", orgs)]),
+        state => i.t_args(
+            &format!("ls-visibility-{state}"),
+            &[
+                ("orgs", orgs),
+                ("once", i.t(&format!("ls-once-sent-{access}"))),
+            ],
+        ),
     }
 }
 

@@ -709,13 +709,19 @@ mod numbering {
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["ls_pattern"], "{body}-{year}-LS{n}");
         assert_eq!(
-            app.get_json("/api/v1/liaisons/SG12-LS1").await["number"],
+            app.get_json_as("/api/v1/liaisons/SG12-LS1", &itu).await["number"],
             "SG12-LS1"
         );
         assert_eq!(approve_new(&app, &itu, "2026-02-01").await, "SG12-2026-LS1");
         assert_eq!(approve_new(&app, &itu, "2026-03-01").await, "SG12-2026-LS2");
         assert_eq!(approve_new(&app, &itu, "2027-01-05").await, "SG12-2027-LS1");
-        let (_, page) = app.page("/liaisons/SG12-2026-LS2").await;
+        let (_, page) = app
+            .page_as(
+                "/liaisons/SG12-2026-LS2",
+                &app.session_as(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+                    .await,
+            )
+            .await;
         assert!(page.contains("SG12-2026-LS2"));
         // Back to the default: its series goes on where it stopped.
         let (s, v) = app

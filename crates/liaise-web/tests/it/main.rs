@@ -10,6 +10,7 @@ mod concurrency;
 mod documents;
 mod liaison_forms;
 mod liaisons;
+mod liaisons_trust;
 mod ops;
 mod pages;
 mod reference;

@@ -57,6 +57,8 @@ const BRIEFING: &str = "Members briefing on zephyrine sorting";
 const MEMO_ITU: &str = "Secretariat memo on quokka budgets";
 const MEMO_UPU: &str = "Secretariat memo on quokka timetables";
 const STATEMENT: &str = "Telecommunications and postal quality of experience";
+/// The statement as a hit: sent, it has its number.
+const STATEMENT_HIT: &str = "TSAG-LS1: Telecommunications and postal quality of experience";
 
 async fn one_table_of_queries_gives_the_same_hits(app: TestApp) {
     let admin = app.admin_token().await;
@@ -99,7 +101,7 @@ async fn one_table_of_queries_gives_the_same_hits(app: TestApp) {
             &json!({"title": STATEMENT, "from": ["TSAG"],
                     "addressees": [{"body": "POC", "purpose": "information"}],
                     "summary": "Measuring the quality of postal télécommunication services",
-                    "access": "public", "date": "2025-11-03"}),
+                    "access": "public", "date": "2025-11-03", "state": "sent"}),
             Some(&itu),
         )
         .await;
@@ -113,7 +115,7 @@ async fn one_table_of_queries_gives_the_same_hits(app: TestApp) {
         (
             "q=t%C3%A9l%C3%A9communications&kind=liaison",
             None,
-            vec![STATEMENT],
+            vec![STATEMENT_HIT],
         ),
         // English stemming: "services" finds "service" and "services".
         ("q=services&kind=activity", None, vec![CHARTER, WORKSHOP]),
@@ -135,7 +137,7 @@ async fn one_table_of_queries_gives_the_same_hits(app: TestApp) {
         ("q=quokka&organization=UPU", Some(&admin), vec![MEMO_UPU]),
         ("q=quokka&year=2025", Some(&admin), vec![MEMO_ITU]),
         ("q=postal&topic=dfs&kind=activity", None, vec![WORKSHOP]),
-        ("q=postal&body=TSAG&kind=liaison", None, vec![STATEMENT]),
+        ("q=postal&body=TSAG&kind=liaison", None, vec![STATEMENT_HIT]),
         ("q=quokka&kind=liaison", Some(&admin), none.clone()),
         // Quotes, operators and punctuation are not syntax: with no word left, nothing.
         ("q=%22", None, none.clone()),
@@ -315,7 +317,8 @@ async fn the_index_follows_every_write(app: TestApp) {
     assert_eq!(v["total"], 0);
     assert_eq!(v["facets"]["kind"], json!([]));
 
-    // A statement: a draft is found by its words; once approved, by its number.
+    // A statement: a draft is found by its words, by its secretariats only; once approved, by
+    // its number; once sent, by everyone its access level allows.
     let (s, ls) = app
         .post_json(
             "/api/v1/liaisons",
@@ -329,14 +332,29 @@ async fn the_index_follows_every_write(app: TestApp) {
     assert_eq!(s, 201, "{ls}");
     let lid = ls["id"].as_i64().unwrap();
     assert!(titles(&app, "q=platypus", None).await.is_empty());
+    assert!(titles(&app, "q=platypus", Some(&member)).await.is_empty());
     assert_eq!(
-        titles(&app, "q=platypus", Some(&member)).await,
+        titles(&app, "q=platypus", Some(&itu)).await,
         ["LS on platypus addressing"]
     );
     let (s, v) = app
         .post_json(
             &format!("/api/v1/liaisons/{lid}/transitions"),
             &json!({"to": "approved"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (_, v) = search(&app, "q=TSAG-LS1&kind=liaison", Some(&itu)).await;
+    assert_eq!(
+        v["items"][0]["title"],
+        "TSAG-LS1: LS on platypus addressing"
+    );
+    assert!(titles(&app, "q=platypus", Some(&member)).await.is_empty());
+    let (s, v) = app
+        .post_json(
+            &format!("/api/v1/liaisons/{lid}/transitions"),
+            &json!({"to": "sent"}),
             Some(&itu),
         )
         .await;
