@@ -28,6 +28,7 @@
 
 pub mod docx;
 mod error;
+pub mod marks;
 mod model;
 mod normalize;
 pub mod proposal;
@@ -35,6 +36,7 @@ pub mod text;
 
 pub use docx::Limits;
 pub use error::{ImportError, LimitKind};
+pub use marks::{Mark, MarkKind, PartMarks};
 pub use model::{
     CellPosition, Change, ChangeKind, ChangeSpan, Document, Paragraph, Piece, Revision,
     SourceFormat, Table, TableCell, TableRow,

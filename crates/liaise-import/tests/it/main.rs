@@ -4,6 +4,7 @@
 mod bad_input;
 mod fixture;
 mod generated;
+mod marks;
 mod props;
 mod text_import;
 mod util;
