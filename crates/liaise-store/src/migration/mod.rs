@@ -12,6 +12,7 @@ mod m20261128_000007_ls_numbering;
 mod m20261128_000008_documents;
 mod m20261128_000009_search;
 mod m20261204_000010_search_buckets;
+mod m20261206_000012_marks;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_documents::Migration),
             Box::new(m20261128_000009_search::Migration),
             Box::new(m20261204_000010_search_buckets::Migration),
+            Box::new(m20261206_000012_marks::Migration),
         ]
     }
 }
