@@ -289,7 +289,9 @@ pub struct ProposalView {
 impl ProposalView {
     /// Whether the marks shown are the author's tracked changes (else computed).
     pub fn marks_authored(&self) -> bool {
-        self.marks.as_ref().is_some_and(|m| m.source == MARKS_AUTHOR)
+        self.marks
+            .as_ref()
+            .is_some_and(|m| m.source == MARKS_AUTHOR)
     }
 
     /// The marks of a part (`heading`, `title`, `history`, `preamble` or a section key) with
@@ -350,6 +352,23 @@ impl ProposalView {
 
     pub fn section(&self, key: &str) -> Option<&ProposedSection> {
         self.text.sections.iter().find(|s| s.key == key)
+    }
+
+    /// The before and after texts of a part: one of [`HEAD_PARTS`] or a section key.
+    pub fn part(&self, key: &str) -> Option<(&str, &str)> {
+        let head = match key {
+            "heading" => Some(&self.text.heading),
+            "title" => Some(&self.text.title),
+            "history" => Some(&self.text.history),
+            "preamble" => Some(&self.text.preamble),
+            _ => None,
+        };
+        match head {
+            Some(v) => v.as_ref().map(|v| (v.before.as_str(), v.after.as_str())),
+            None => self
+                .section(key)
+                .map(|s| (s.before.as_str(), s.after.as_str())),
+        }
     }
 }
 
@@ -446,16 +465,25 @@ pub struct Imported {
     pub format: String,
 }
 
-/// One row of a compilation: an item of the base text and each proposal's version of it.
+/// The parts of a resolution before its sections, in order: heading line, title, history
+/// line, assembly line.
+pub const HEAD_PARTS: [&str; 4] = ["heading", "title", "history", "preamble"];
+
+/// One row of a compilation: a part or item of the base text and each proposal's version of it.
 #[derive(Debug, Clone)]
 pub struct CompiledItem {
+    /// A section key, or one of [`HEAD_PARTS`].
     pub key: String,
+    /// Whether the row is the heading, title, history or assembly line (not a section).
+    pub head: bool,
     pub heading: String,
     pub label: Option<String>,
     /// The text in the base version (none for an item proposals add).
     pub base: Option<String>,
     /// For each proposal (in the compilation's order), its text when it changes the item.
     pub proposed: Vec<Option<String>>,
+    /// For each proposal, its marks of the item when it changes it (the author's when kept).
+    pub marks: Vec<Option<ShownMarks>>,
     /// The consolidated text from the accepted proposals.
     pub consolidated: Consolidated,
 }
@@ -590,7 +618,10 @@ pub(crate) fn proposal_view(p: proposal::Model) -> ProposalView {
         abstract_text: p.abstract_text,
         status: p.status,
         document_id: p.document_id,
-        marks: p.marks.as_deref().and_then(|m| serde_json::from_str(m).ok()),
+        marks: p
+            .marks
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok()),
         created_at: p.created_at,
         updated_at: p.updated_at,
     }
@@ -1347,34 +1378,65 @@ impl Liaise {
                 ));
             }
         }
-        let mut rows: Vec<(String, String, Option<String>, Option<String>)> = base
-            .items()
-            .map(|(s, i)| {
-                (
-                    i.key.clone(),
-                    s.heading.clone(),
-                    i.label.clone(),
-                    Some(i.text.clone()),
-                )
-            })
-            .collect();
+        // The heading line and the assembly line are not kept with the resolution: their
+        // base text is the before text of a proposal on the base version.
+        let on_base = |key: &str| {
+            proposals
+                .iter()
+                .filter(|p| p.base_version.as_deref() == Some(base.version_key.as_str()))
+                .find_map(|p| p.part(key).map(|(before, _)| before.to_owned()))
+        };
+        let mut rows: Vec<(String, bool, String, Option<String>, Option<String>)> = Vec::new();
+        for key in HEAD_PARTS {
+            let base_text = match key {
+                "title" => Some(base.title.clone()).filter(|t| !t.is_empty()),
+                "history" => base.history.clone(),
+                _ => None,
+            }
+            .or_else(|| on_base(key));
+            if base_text.is_some() || proposals.iter().any(|p| p.part(key).is_some()) {
+                rows.push((key.to_owned(), true, String::new(), None, base_text));
+            }
+        }
+        rows.extend(base.items().map(|(s, i)| {
+            (
+                i.key.clone(),
+                false,
+                s.heading.clone(),
+                i.label.clone(),
+                Some(i.text.clone()),
+            )
+        }));
         for p in &proposals {
             for s in &p.text.sections {
                 if !rows.iter().any(|r| r.0 == s.key) && !s.after.is_empty() {
-                    rows.push((s.key.clone(), s.heading.clone(), s.label.clone(), None));
+                    rows.push((
+                        s.key.clone(),
+                        false,
+                        s.heading.clone(),
+                        s.label.clone(),
+                        None,
+                    ));
                 }
             }
         }
         let items = rows
             .into_iter()
-            .map(|(key, heading, label, base_text)| {
+            .map(|(key, head, heading, label, base_text)| {
                 let base_str = base_text.clone().unwrap_or_default();
+                let changes_it = |p: &ProposalView| {
+                    p.part(&key)
+                        .filter(|(_, after)| *after != base_str)
+                        .map(|(before, after)| (before.to_owned(), after.to_owned()))
+                };
                 let proposed: Vec<Option<String>> = proposals
                     .iter()
+                    .map(|p| changes_it(p).map(|(_, after)| after))
+                    .collect();
+                let marks: Vec<Option<ShownMarks>> = proposals
+                    .iter()
                     .map(|p| {
-                        p.section(&key)
-                            .filter(|s| s.after != base_str)
-                            .map(|s| s.after.clone())
+                        changes_it(p).map(|(before, after)| p.part_marks(&key, &before, &after))
                     })
                     .collect();
                 let mut changes: Vec<(String, String)> = proposals
@@ -1398,10 +1460,12 @@ impl Liaise {
                 };
                 CompiledItem {
                     key,
+                    head,
                     heading,
                     label,
                     base: base_text,
                     proposed,
+                    marks,
                     consolidated,
                 }
             })
@@ -1760,7 +1824,7 @@ pub(crate) async fn recover_marks(
     }
     let tx = store.begin().await?;
     for (id, marks) in &found {
-        q::set_proposal_marks(&tx, *id, marks).await?;
+        q::set_proposal_marks(&tx, *id, Some(marks)).await?;
     }
     reg::bump_revision(&tx).await?;
     tx.commit().await.map_err(liaise_store::StoreError::from)?;

@@ -483,15 +483,18 @@ pub async fn proposals_without_marks(
         .await?)
 }
 
-/// Records the marks of a proposal (recovered from its document's file); its update time is
-/// kept, since its text does not change.
+/// Records the marks of a proposal (recovered from its document's file), or forgets them
+/// (`None`: not known); its update time is kept, since its text does not change.
 pub async fn set_proposal_marks(
     c: &impl ConnectionTrait,
     id: i32,
-    marks: &str,
+    marks: Option<&str>,
 ) -> Result<(), StoreError> {
     proposal::Entity::update_many()
-        .col_expr(proposal::Column::Marks, Expr::value(marks))
+        .col_expr(
+            proposal::Column::Marks,
+            Expr::value(marks.map(str::to_owned)),
+        )
         .filter(proposal::Column::Id.eq(id))
         .exec(c)
         .await?;
