@@ -503,6 +503,9 @@ pub enum Consolidated {
     Conflict(Vec<(String, String)>),
 }
 
+/// A compilation row before its texts: key, whether a head part, heading, label, base text.
+type RowKey = (String, bool, String, Option<String>, Option<String>);
+
 /// Every proposal on a resolution side by side with its base text.
 #[derive(Debug, Clone)]
 pub struct Compilation {
@@ -1386,7 +1389,7 @@ impl Liaise {
                 .filter(|p| p.base_version.as_deref() == Some(base.version_key.as_str()))
                 .find_map(|p| p.part(key).map(|(before, _)| before.to_owned()))
         };
-        let mut rows: Vec<(String, bool, String, Option<String>, Option<String>)> = Vec::new();
+        let mut rows: Vec<RowKey> = Vec::new();
         for key in HEAD_PARTS {
             let base_text = match key {
                 "title" => Some(base.title.clone()).filter(|t| !t.is_empty()),
@@ -1433,10 +1436,21 @@ impl Liaise {
                     .iter()
                     .map(|p| changes_it(p).map(|(_, after)| after))
                     .collect();
+                // The author's marks; without them, the proposed text against the base.
                 let marks: Vec<Option<ShownMarks>> = proposals
                     .iter()
                     .map(|p| {
-                        changes_it(p).map(|(before, after)| p.part_marks(&key, &before, &after))
+                        changes_it(p).map(|(before, after)| {
+                            let shown = p.part_marks(&key, &before, &after);
+                            if shown.authored {
+                                shown
+                            } else {
+                                ShownMarks {
+                                    marks: computed_marks(&base_str, &after),
+                                    authored: false,
+                                }
+                            }
+                        })
                     })
                     .collect();
                 let mut changes: Vec<(String, String)> = proposals

@@ -1331,6 +1331,15 @@ async fn plain_text_and_comparisons_say_their_marks_are_computed(app: TestApp) {
     assert!(!html.contains("Tracked changes as marked by"));
     assert!(inside(&html, "del", "Hammamet, 2016"));
     assert!(!html.contains("<ins title=") && !html.contains("<del title="));
+    // In the compilation, its column is computed against the base text, and says so.
+    let (s, html) = app.page("/resolutions/11/compilation").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("ARB/41/1"), "{html}");
+    assert!(
+        html.contains("<span class=\"muted computed\">(computed)</span>"),
+        "{html}"
+    );
+    assert!(html.contains("Postal Operations Council (</ins>POC"));
     // Comparisons of two texts say so.
     let (_, html) = app.page("/resolutions/11/compare").await;
     assert!(html.contains("Computed comparison of two texts"), "{html}");
