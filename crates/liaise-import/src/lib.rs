@@ -16,7 +16,8 @@
 //! ```
 //!
 //! Layers: [`docx::read`] and [`text::read`] turn bytes into a [`Document`] (paragraphs of
-//! text pieces with their revision state); [`proposal::recognize`] finds the proposals in it.
+//! text pieces with their revision state); [`proposal::recognize`] finds the proposals in it,
+//! and [`marks`] gives each of their parts as the author marked it ([`Proposal::marks`]).
 //! The `import_*` functions do both.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![cfg_attr(

@@ -393,7 +393,9 @@ pub(crate) fn of_parts<'d, 't>(
 ) -> Vec<PartMarks> {
     parts
         .filter_map(|(part, paras, strip_label, text)| {
-            let marks = marked(&paras, strip_label, text)?;
+            // A label the text does not hold (one Word numbers itself) is not stripped.
+            let marks = marked(&paras, strip_label, text)
+                .or_else(|| strip_label.then(|| marked(&paras, false, text)).flatten())?;
             Some(PartMarks { part, marks })
         })
         .collect()
