@@ -13,9 +13,12 @@
 //! texts; where the two cannot be matched (Unicode composition across a change boundary),
 //! there are no marks for the part rather than marks that would not add up.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::model::{Change, ChangeKind, Paragraph, Revision};
+use crate::normalize::normalize_cow;
 use crate::proposal::{Part, Versioned, split_label};
 
 /// Whether a stretch of text is unchanged, inserted or deleted.
@@ -120,81 +123,136 @@ fn slot_of<'d>(r: &'d Revision, p: &'d Paragraph, paragraph: bool) -> Option<Slo
     })
 }
 
-/// The as-loaded characters of the paragraphs with their slots: the first paragraph's label
-/// (and the white space after it) left out when asked, a paragraph mark between two
-/// paragraphs as a space, the last paragraph's mark as an empty paragraph mark when changed.
-fn tagged<'d>(paras: &[&'d Paragraph], strip_label: bool) -> Vec<(char, Slot<'d>)> {
+/// A stretch of the as-loaded text with one slot.
+struct Seg<'d> {
+    text: Cow<'d, str>,
+    slot: Slot<'d>,
+    /// The changed mark of the last paragraph: no text on either side.
+    empty_mark: bool,
+}
+
+impl<'d> Seg<'d> {
+    fn new(text: Cow<'d, str>, slot: Slot<'d>) -> Self {
+        Self {
+            text,
+            slot,
+            empty_mark: false,
+        }
+    }
+}
+
+/// `text` in NFC, borrowed when it already is.
+fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii()
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// The as-loaded text of the paragraphs in stretches with their slots: the first paragraph's
+/// label (and the white space after it) left out when asked, a paragraph mark between two
+/// paragraphs as a space, the last paragraph's mark as an empty mark when changed.
+fn tagged<'d>(paras: &[&'d Paragraph], strip_label: bool) -> Vec<Seg<'d>> {
     let mut out = Vec::new();
     for (n, p) in paras.iter().enumerate() {
         let (mut drop_before, mut drop_after) = (0usize, 0usize);
         if strip_label && n == 0 {
             let cut = |text: &str| text.len() - split_label(text).map_or(text, |(_, r)| r).len();
-            drop_before = cut(&p.before_text());
-            drop_after = cut(&p.after_text());
+            drop_before = cut(&p.kept_text(Revision::in_before));
+            drop_after = cut(&p.kept_text(Revision::in_after));
         }
         for piece in &p.pieces {
             let Some(slot) = slot_of(&piece.revision, p, false) else {
                 continue;
             };
-            let text = if piece.text.is_ascii() {
-                piece.text.clone()
-            } else {
-                piece.text.nfc().collect()
+            let text = nfc(&piece.text);
+            if drop_before == 0 && drop_after == 0 {
+                out.push(Seg::new(text, slot));
+                continue;
+            }
+            // The label is a prefix of each side: a character is dropped from the sides it
+            // is on while they have label left.
+            let (b, a) = match slot.kind {
+                MarkKind::Unchanged => (true, true),
+                MarkKind::Inserted => (false, true),
+                MarkKind::Deleted => (true, false),
             };
-            for c in text.chars() {
-                if drop_before > 0 || drop_after > 0 {
-                    // The label is a prefix of each side: a character is dropped from the
-                    // sides it is on while they have label left.
-                    let len = c.len_utf8();
-                    let (b, a) = match slot.kind {
-                        MarkKind::Unchanged => (true, true),
-                        MarkKind::Inserted => (false, true),
-                        MarkKind::Deleted => (true, false),
+            let mut rest_at = text.len();
+            for (at, c) in text.char_indices() {
+                let len = c.len_utf8();
+                let (db, da) = (b && drop_before > 0, a && drop_after > 0);
+                if db && (da || !a) || da && !b {
+                    if b {
+                        drop_before = drop_before.saturating_sub(len);
+                    }
+                    if a {
+                        drop_after = drop_after.saturating_sub(len);
+                    }
+                } else if db || da {
+                    // An unchanged character that is part of the label on one side only is
+                    // text of the other side alone.
+                    let kind = if db {
+                        drop_before = drop_before.saturating_sub(len);
+                        MarkKind::Inserted
+                    } else {
+                        drop_after = drop_after.saturating_sub(len);
+                        MarkKind::Deleted
                     };
-                    let (db, da) = (b && drop_before > 0, a && drop_after > 0);
-                    if db && (da || !a) || da && !b {
-                        if b {
-                            drop_before = drop_before.saturating_sub(len);
-                        }
-                        if a {
-                            drop_after = drop_after.saturating_sub(len);
-                        }
-                        continue;
-                    }
-                    if db || da {
-                        // An unchanged character that is part of the label on one side only
-                        // is text of the other side alone.
-                        let kind = if db {
-                            drop_before = drop_before.saturating_sub(len);
-                            MarkKind::Inserted
-                        } else {
-                            drop_after = drop_after.saturating_sub(len);
-                            MarkKind::Deleted
-                        };
-                        out.push((
-                            c,
-                            Slot {
-                                kind,
-                                ..Slot::UNCHANGED
-                            },
-                        ));
-                        continue;
-                    }
+                    let one = text.get(at..at + len).unwrap_or_default().to_owned();
+                    let filler = Slot {
+                        kind,
+                        ..Slot::UNCHANGED
+                    };
+                    out.push(Seg::new(Cow::Owned(one), filler));
+                } else {
+                    rest_at = at;
+                    break;
                 }
-                out.push((c, slot));
+            }
+            let rest = match &text {
+                Cow::Borrowed(t) => t.get(rest_at..).map(Cow::Borrowed),
+                Cow::Owned(t) => t.get(rest_at..).map(|r| Cow::Owned(r.to_owned())),
+            };
+            if let Some(rest) = rest.filter(|r| !r.is_empty()) {
+                out.push(Seg::new(rest, slot));
             }
         }
         let last = n + 1 == paras.len();
         match slot_of(&p.mark, p, true) {
-            Some(slot) if slot.kind == MarkKind::Unchanged && !last => out.push((' ', slot)),
+            Some(slot) if slot.kind == MarkKind::Unchanged && !last => {
+                out.push(Seg::new(Cow::Borrowed(" "), slot));
+            }
             Some(slot) if slot.kind == MarkKind::Unchanged => {}
-            // An empty paragraph mark: it adds no space on either side.
-            Some(slot) if last => out.push(('\0', slot)),
-            Some(slot) => out.push((' ', slot)),
+            Some(slot) if last => out.push(Seg {
+                text: Cow::Borrowed(""),
+                slot,
+                empty_mark: true,
+            }),
+            Some(slot) => out.push(Seg::new(Cow::Borrowed(" "), slot)),
             None => {}
         }
     }
     out
+}
+
+/// Splits text into its stretches of white space (`true`) and of other characters.
+fn tokens(text: &str) -> impl Iterator<Item = (bool, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let ws = first.is_whitespace();
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace() != ws)
+            .map_or(rest.len(), |(i, _)| i);
+        let (token, tail) = rest.split_at(end);
+        rest = tail;
+        Some((ws, token))
+    })
 }
 
 /// Marks being gathered.
@@ -275,8 +333,8 @@ impl Cursor<'_> {
         self.rest.starts_with(' ')
     }
 
-    fn take(&mut self, c: char) -> bool {
-        match self.rest.strip_prefix(c) {
+    fn take(&mut self, s: &str) -> bool {
+        match self.rest.strip_prefix(s) {
             Some(r) => {
                 self.rest = r;
                 true
@@ -286,6 +344,74 @@ impl Cursor<'_> {
     }
 }
 
+/// Emits the space a run of white space (of the revisions in `run`) leaves on each side.
+fn flush_run<'d>(
+    run: &mut Vec<Slot<'d>>,
+    before: &mut Cursor<'_>,
+    after: &mut Cursor<'_>,
+    out: &mut Builder<'d>,
+) {
+    if run.is_empty() {
+        return;
+    }
+    let find = |kind: MarkKind| {
+        // A paragraph mark first: it is the change the author made here.
+        run.iter()
+            .copied()
+            .filter(|s| s.kind == kind)
+            .max_by_key(|s| s.paragraph)
+    };
+    let (need_before, need_after) = (before.at_space(), after.at_space());
+    let mut used: Vec<Slot<'_>> = Vec::new();
+    let unchanged = find(MarkKind::Unchanged);
+    match unchanged {
+        Some(u) if need_before && need_after => {
+            out.push(u, " ", false);
+            before.take(" ");
+            after.take(" ");
+        }
+        _ => {
+            if need_after && let Some(s) = find(MarkKind::Inserted) {
+                out.push(s, " ", false);
+                after.take(" ");
+                used.push(s);
+            }
+            if need_before && let Some(s) = find(MarkKind::Deleted) {
+                out.push(s, " ", false);
+                before.take(" ");
+                used.push(s);
+            }
+            // Unchanged white space kept on one side only belongs to that side.
+            if unchanged.is_some() && need_before && before.at_space() && !need_after {
+                let filler = Slot {
+                    kind: MarkKind::Deleted,
+                    ..Slot::UNCHANGED
+                };
+                out.push(filler, " ", true);
+                before.take(" ");
+            }
+            if unchanged.is_some() && need_after && after.at_space() && !need_before {
+                let filler = Slot {
+                    kind: MarkKind::Inserted,
+                    ..Slot::UNCHANGED
+                };
+                out.push(filler, " ", true);
+                after.take(" ");
+            }
+        }
+    }
+    // Changed paragraph marks that gave no space are still marks.
+    for s in run.iter() {
+        if s.paragraph
+            && s.kind != MarkKind::Unchanged
+            && !used.iter().any(|u| u.paragraph && u.kind == s.kind)
+        {
+            out.push(*s, "", false);
+        }
+    }
+    run.clear();
+}
+
 /// The marks of paragraphs whose normalised before and after texts are `target`, or `None`
 /// when the pieces cannot be matched to them.
 pub(crate) fn marked(
@@ -293,7 +419,25 @@ pub(crate) fn marked(
     strip_label: bool,
     target: &Versioned<String>,
 ) -> Option<Vec<Mark>> {
-    let chars = tagged(paras, strip_label);
+    // Without any change, the text is one unchanged mark (the texts are the same).
+    let untouched = paras.iter().all(|p| {
+        p.mark == Revision::Unchanged && p.pieces.iter().all(|x| x.revision == Revision::Unchanged)
+    });
+    if untouched && target.before == target.after {
+        let text = target.after.clone();
+        return Some(if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Mark {
+                kind: MarkKind::Unchanged,
+                text,
+                change: Change::default(),
+                moved: false,
+                paragraph: false,
+            }]
+        });
+    }
+    let segs = tagged(paras, strip_label);
     let mut before = Cursor {
         rest: &target.before,
     };
@@ -301,88 +445,50 @@ pub(crate) fn marked(
         rest: &target.after,
     };
     let mut out = Builder::default();
-    let mut i = 0;
-    while let Some(&(c, slot)) = chars.get(i) {
-        if c == '\0' {
-            out.push(slot, "", false);
-            i += 1;
+    // The revisions of the white space since the last other character: at most one space
+    // on each side.
+    let mut run: Vec<Slot<'_>> = Vec::new();
+    for seg in &segs {
+        if seg.empty_mark {
+            flush_run(&mut run, &mut before, &mut after, &mut out);
+            out.push(seg.slot, "", false);
             continue;
         }
-        if !c.is_whitespace() {
-            let ok = match slot.kind {
-                MarkKind::Unchanged => before.take(c) && after.take(c),
-                MarkKind::Inserted => after.take(c),
-                MarkKind::Deleted => before.take(c),
+        let text: &str = &seg.text;
+        let middle = text.trim();
+        if middle.len() < text.len() && text.starts_with(char::is_whitespace) {
+            run.push(seg.slot);
+        }
+        // Text whose white space is single spaces between words is in the normalised texts
+        // as it is: one step. Otherwise word by word.
+        let regular = !middle.is_empty()
+            && middle.is_ascii()
+            && matches!(normalize_cow(middle), Cow::Borrowed(_));
+        let whole = regular.then_some((false, middle)).into_iter();
+        let words = (!regular).then(|| tokens(middle)).into_iter().flatten();
+        for (ws, token) in whole.chain(words) {
+            if ws {
+                run.push(seg.slot);
+                continue;
+            }
+            if !run.is_empty() {
+                flush_run(&mut run, &mut before, &mut after, &mut out);
+            }
+            let ok = match seg.slot.kind {
+                MarkKind::Unchanged => before.take(token) && after.take(token),
+                MarkKind::Inserted => after.take(token),
+                MarkKind::Deleted => before.take(token),
             };
             if !ok {
                 return None;
             }
-            out.push(slot, c.encode_utf8(&mut [0; 4]), false);
-            i += 1;
-            continue;
+            out.push(seg.slot, token, false);
         }
-        // A run of white space (of any revision) is at most one space on each side.
-        let end = chars
-            .get(i..)
-            .and_then(|r| r.iter().position(|(c, _)| !c.is_whitespace() || *c == '\0'))
-            .map_or(chars.len(), |n| i + n);
-        let run = chars.get(i..end).unwrap_or_default();
-        let find = |kind: MarkKind| {
-            // A paragraph mark first: it is the change the author made here.
-            run.iter()
-                .map(|(_, s)| *s)
-                .filter(|s| s.kind == kind)
-                .max_by_key(|s| s.paragraph)
-        };
-        let (need_before, need_after) = (before.at_space(), after.at_space());
-        let mut used: Vec<Slot<'_>> = Vec::new();
-        if need_before
-            && need_after
-            && let Some(u) = find(MarkKind::Unchanged)
-        {
-            out.push(u, " ", false);
-            before.take(' ');
-            after.take(' ');
-        } else {
-            if need_after && let Some(s) = find(MarkKind::Inserted) {
-                out.push(s, " ", false);
-                after.take(' ');
-                used.push(s);
-            }
-            if need_before && let Some(s) = find(MarkKind::Deleted) {
-                out.push(s, " ", false);
-                before.take(' ');
-                used.push(s);
-            }
-            let unchanged = find(MarkKind::Unchanged);
-            if unchanged.is_some() && before.at_space() && need_before && !after.at_space() {
-                let filler = Slot {
-                    kind: MarkKind::Deleted,
-                    ..Slot::UNCHANGED
-                };
-                out.push(filler, " ", true);
-                before.take(' ');
-            }
-            if unchanged.is_some() && after.at_space() && need_after && !before.at_space() {
-                let filler = Slot {
-                    kind: MarkKind::Inserted,
-                    ..Slot::UNCHANGED
-                };
-                out.push(filler, " ", true);
-                after.take(' ');
-            }
+        if !middle.is_empty() && text.ends_with(char::is_whitespace) {
+            run.push(seg.slot);
         }
-        // Changed paragraph marks that gave no space are still marks.
-        for (_, s) in run {
-            if s.paragraph
-                && s.kind != MarkKind::Unchanged
-                && !used.iter().any(|u| u.paragraph && u.kind == s.kind)
-            {
-                out.push(*s, "", false);
-            }
-        }
-        i = end;
     }
+    flush_run(&mut run, &mut before, &mut after, &mut out);
     (before.rest.is_empty() && after.rest.is_empty()).then(|| out.finish())
 }
 
