@@ -16,7 +16,8 @@
 //! ```
 //!
 //! Layers: [`docx::read`] and [`text::read`] turn bytes into a [`Document`] (paragraphs of
-//! text pieces with their revision state); [`proposal::recognize`] finds the proposals in it.
+//! text pieces with their revision state); [`proposal::recognize`] finds the proposals in it,
+//! and [`marks`] gives each of their parts as the author marked it ([`Proposal::marks`]).
 //! The `import_*` functions do both.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![cfg_attr(
@@ -28,6 +29,7 @@
 
 pub mod docx;
 mod error;
+pub mod marks;
 mod model;
 mod normalize;
 pub mod numbering;
@@ -36,6 +38,7 @@ pub mod text;
 
 pub use docx::Limits;
 pub use error::{ImportError, LimitKind};
+pub use marks::{Mark, MarkKind, PartMarks};
 pub use model::{
     CellPosition, Change, ChangeKind, ChangeSpan, Document, ListItem, Paragraph, Piece, Revision,
     SourceFormat, Table, TableCell, TableRow,

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::error::ImportError;
+use crate::marks::{Mark, PartMarks};
 use crate::model::{ChangeKind, ChangeSpan, Document, Paragraph, Revision, SourceFormat};
 use crate::normalize::{normalize, normalize_cow};
 
@@ -341,6 +342,10 @@ pub struct Proposal {
     pub reasons: Option<String>,
     /// Every tracked change inside the proposal, in document order (empty for plain text).
     pub tracked_changes: Vec<TrackedChange>,
+    /// The heading, title, history line, preamble and each section as the author marked
+    /// them, in that order (see [`crate::marks`]). Empty for plain text, which has no marks;
+    /// a part whose marks cannot be matched to its texts is left out.
+    pub marks: Vec<PartMarks>,
 }
 
 impl Proposal {
@@ -360,6 +365,14 @@ impl Proposal {
             }
         }
         seen
+    }
+
+    /// The marks of a part, if the file has them.
+    pub fn marks_of(&self, part: &Part) -> Option<&[Mark]> {
+        self.marks
+            .iter()
+            .find(|m| &m.part == part)
+            .map(|m| m.marks.as_slice())
     }
 
     /// Number of insertion spans.
@@ -692,6 +705,33 @@ fn build_proposal(
             after: topics(&t.after),
         });
 
+    let title = versioned(paras, &layout.title, false);
+    let history = versioned(paras, &layout.history, false);
+    let marks = if plain {
+        Vec::new()
+    } else {
+        let of = |idxs: &[usize]| -> Vec<&Paragraph> {
+            idxs.iter()
+                .filter_map(|i| paras.get(*i))
+                .map(|p| p.p)
+                .collect()
+        };
+        let head = [
+            (Part::Heading, &layout.heading, &heading),
+            (Part::Title, &layout.title, &title),
+            (Part::History, &layout.history, &history),
+            (Part::Preamble, &layout.preamble, &preamble),
+        ];
+        let head = head
+            .into_iter()
+            .filter_map(|(part, idxs, text)| Some((part, of(idxs), false, text.as_ref()?)));
+        let body = section_drafts.iter().zip(&sections).map(|(d, s)| {
+            let part = Part::Section(s.key.clone());
+            (part, of(&d.paras), s.label.is_some(), &s.text)
+        });
+        crate::marks::of_parts(head.chain(body))
+    };
+
     let reasons = versioned(paras, &layout.reasons, false).map(|v| {
         v.after
             .strip_prefix("Reasons:")
@@ -709,13 +749,14 @@ fn build_proposal(
         id,
         target,
         heading,
-        title: versioned(paras, &layout.title, false),
-        history: versioned(paras, &layout.history, false),
+        title,
+        history,
         preamble,
         sections,
         resolves_topics,
         reasons,
         tracked_changes,
+        marks,
     }
 }
 

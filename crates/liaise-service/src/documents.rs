@@ -157,6 +157,118 @@ pub struct ProposalText {
     pub revision_after: Option<String>,
 }
 
+/// One stretch of a part's text: unchanged, or inserted or deleted by its author.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Marked {
+    /// `unchanged`, `inserted` or `deleted`.
+    pub kind: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// As written in the file (normally ISO 8601 UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// A move (`w:moveFrom`/`w:moveTo`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moved: bool,
+    /// An inserted or deleted paragraph mark (its text is one space, or empty).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub paragraph: bool,
+}
+
+impl Marked {
+    pub fn changed(&self) -> bool {
+        self.kind != "unchanged"
+    }
+}
+
+/// The marks of one part: `heading`, `title`, `history`, `preamble` or a section key.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PartMarked {
+    pub part: String,
+    pub marks: Vec<Marked>,
+}
+
+/// Where the marks shown for a proposal come from.
+pub const MARKS_AUTHOR: &str = "author";
+/// The file has no marks (plain text) or they are not known: a word diff is computed.
+pub const MARKS_COMPUTED: &str = "computed";
+
+/// A proposal's text as its author marked it (the `marks` column).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ProposalMarks {
+    /// [`MARKS_AUTHOR`]: the tracked changes of the file; [`MARKS_COMPUTED`]: none in the
+    /// file (plain text), so pages compute them.
+    pub source: String,
+    pub parts: Vec<PartMarked>,
+}
+
+/// A part's marks as shown: the author's, or computed from its before and after texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownMarks {
+    pub marks: Vec<Marked>,
+    /// Whether they are the author's tracked changes (else a computed comparison).
+    pub authored: bool,
+}
+
+impl ShownMarks {
+    pub fn changed(&self) -> bool {
+        self.marks.iter().any(Marked::changed)
+    }
+}
+
+/// A word diff as marks without author.
+pub fn computed_marks(before: &str, after: &str) -> Vec<Marked> {
+    word_diff(before, after)
+        .into_iter()
+        .map(|s| Marked {
+            kind: match s {
+                Segment::Equal(_) => "unchanged",
+                Segment::Insert(_) => "inserted",
+                Segment::Delete(_) => "deleted",
+            }
+            .to_owned(),
+            text: s.text().to_owned(),
+            author: None,
+            date: None,
+            moved: false,
+            paragraph: false,
+        })
+        .collect()
+}
+
+/// The marks an importer answer gives a proposal.
+fn proposal_marks(c: &Contribution, p: &liaise_import::Proposal) -> ProposalMarks {
+    if c.format == SourceFormat::Text {
+        return ProposalMarks {
+            source: MARKS_COMPUTED.to_owned(),
+            parts: Vec::new(),
+        };
+    }
+    ProposalMarks {
+        source: MARKS_AUTHOR.to_owned(),
+        parts: p
+            .marks
+            .iter()
+            .map(|pm| PartMarked {
+                part: pm.part.key().to_owned(),
+                marks: pm
+                    .marks
+                    .iter()
+                    .map(|m| Marked {
+                        kind: m.kind.as_str().to_owned(),
+                        text: m.text.clone(),
+                        author: m.change.author.clone(),
+                        date: m.change.date.clone(),
+                        moved: m.moved,
+                        paragraph: m.paragraph,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
 /// An amendment proposal as shown.
 #[derive(Debug, Clone)]
 pub struct ProposalView {
@@ -172,11 +284,69 @@ pub struct ProposalView {
     pub abstract_text: Option<String>,
     pub status: String,
     pub document_id: i32,
+    /// The parts as the author marked them; `None` when not known (stored before marks were
+    /// kept and its file not found).
+    pub marks: Option<ProposalMarks>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
 
 impl ProposalView {
+    /// Whether the marks shown are the author's tracked changes (else computed).
+    pub fn marks_authored(&self) -> bool {
+        self.marks
+            .as_ref()
+            .is_some_and(|m| m.source == MARKS_AUTHOR)
+    }
+
+    /// The marks of a part (`heading`, `title`, `history`, `preamble` or a section key) with
+    /// these before and after texts: the author's when the file had them and they add up to
+    /// the texts, else a word diff.
+    pub fn part_marks(&self, part: &str, before: &str, after: &str) -> ShownMarks {
+        let kept = self
+            .marks
+            .as_ref()
+            .filter(|m| m.source == MARKS_AUTHOR)
+            .and_then(|m| m.parts.iter().find(|p| p.part == part))
+            .filter(|p| adds_up(&p.marks, before, after));
+        match kept {
+            Some(p) => ShownMarks {
+                marks: p.marks.clone(),
+                authored: true,
+            },
+            None => ShownMarks {
+                marks: computed_marks(before, after),
+                authored: false,
+            },
+        }
+    }
+
+    /// The heading line, title, history line and assembly line that the proposal has, each
+    /// with its key and marks.
+    pub fn head_marks(&self) -> Vec<(&'static str, &BeforeAfter, ShownMarks)> {
+        [
+            ("heading", &self.text.heading),
+            ("title", &self.text.title),
+            ("history", &self.text.history),
+            ("preamble", &self.text.preamble),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let v = v.as_ref()?;
+            Some((k, v, self.part_marks(k, &v.before, &v.after)))
+        })
+        .collect()
+    }
+
+    /// Each section with its marks.
+    pub fn section_marks(&self) -> Vec<(&ProposedSection, ShownMarks)> {
+        self.text
+            .sections
+            .iter()
+            .map(|s| (s, self.part_marks(&s.key, &s.before, &s.after)))
+            .collect()
+    }
+
     /// `Resolution 11` (the only kind of target kept by structure today).
     pub fn target_label(&self) -> String {
         self.target_number
@@ -187,6 +357,23 @@ impl ProposalView {
 
     pub fn section(&self, key: &str) -> Option<&ProposedSection> {
         self.text.sections.iter().find(|s| s.key == key)
+    }
+
+    /// The before and after texts of a part: one of [`HEAD_PARTS`] or a section key.
+    pub fn part(&self, key: &str) -> Option<(&str, &str)> {
+        let head = match key {
+            "heading" => Some(&self.text.heading),
+            "title" => Some(&self.text.title),
+            "history" => Some(&self.text.history),
+            "preamble" => Some(&self.text.preamble),
+            _ => None,
+        };
+        match head {
+            Some(v) => v.as_ref().map(|v| (v.before.as_str(), v.after.as_str())),
+            None => self
+                .section(key)
+                .map(|s| (s.before.as_str(), s.after.as_str())),
+        }
     }
 }
 
@@ -283,16 +470,25 @@ pub struct Imported {
     pub format: String,
 }
 
-/// One row of a compilation: an item of the base text and each proposal's version of it.
+/// The parts of a resolution before its sections, in order: heading line, title, history
+/// line, assembly line.
+pub const HEAD_PARTS: [&str; 4] = ["heading", "title", "history", "preamble"];
+
+/// One row of a compilation: a part or item of the base text and each proposal's version of it.
 #[derive(Debug, Clone)]
 pub struct CompiledItem {
+    /// A section key, or one of [`HEAD_PARTS`].
     pub key: String,
+    /// Whether the row is the heading, title, history or assembly line (not a section).
+    pub head: bool,
     pub heading: String,
     pub label: Option<String>,
     /// The text in the base version (none for an item proposals add).
     pub base: Option<String>,
     /// For each proposal (in the compilation's order), its text when it changes the item.
     pub proposed: Vec<Option<String>>,
+    /// For each proposal, its marks of the item when it changes it (the author's when kept).
+    pub marks: Vec<Option<ShownMarks>>,
     /// The consolidated text from the accepted proposals.
     pub consolidated: Consolidated,
 }
@@ -311,6 +507,9 @@ pub enum Consolidated {
     /// Accepted proposals change it differently: (identifier, text) each; nobody guesses.
     Conflict(Vec<(String, String)>),
 }
+
+/// A compilation row before its texts: key, whether a head part, heading, label, base text.
+type RowKey = (String, bool, String, Option<String>, Option<String>);
 
 /// Every proposal on a resolution side by side with its base text.
 #[derive(Debug, Clone)]
@@ -427,6 +626,10 @@ pub(crate) fn proposal_view(p: proposal::Model) -> ProposalView {
         abstract_text: p.abstract_text,
         status: p.status,
         document_id: p.document_id,
+        marks: p
+            .marks
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok()),
         created_at: p.created_at,
         updated_at: p.updated_at,
     }
@@ -555,6 +758,18 @@ fn proposal_text(c: &Contribution, p: &liaise_import::Proposal) -> ProposalText 
             .collect(),
         revision_after: p.target.as_ref().and_then(|t| t.revision_after.clone()),
     }
+}
+
+/// Whether marks give exactly these before and after texts.
+fn adds_up(marks: &[Marked], before: &str, after: &str) -> bool {
+    let side = |skip: &str| -> String {
+        marks
+            .iter()
+            .filter(|m| m.kind != skip)
+            .map(|m| m.text.as_str())
+            .collect()
+    };
+    side("inserted") == before && side("deleted") == after
 }
 
 /// A file read by the importer: the contribution and the document's text.
@@ -711,22 +926,9 @@ impl Liaise {
             .version(version)
             .cloned()
             .ok_or_else(|| ServiceError::NotFound(format!("no version {version}")))?;
-        if let Some(dir) = &self.files {
-            let path = files::path(dir, &v.sha256);
-            match tokio::fs::read(&path).await {
-                Ok(bytes) => return Ok((v, bytes)),
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(ServiceError::Internal(format!(
-                        "reading {}: {e}",
-                        path.display()
-                    )));
-                }
-                Err(_) => {}
-            }
-        }
-        // The reference contribution ships inside the binary.
-        if v.sha256 == files::sha256(REFERENCE_DOCX) {
-            return Ok((v, REFERENCE_DOCX.to_vec()));
+        let files = self.files.as_deref().map(|p| p.as_path());
+        if let Some(bytes) = version_bytes(files, &v.sha256).await? {
+            return Ok((v, bytes));
         }
         Err(ServiceError::NotFound(format!(
             "the file of version {version} is not available"
@@ -1194,34 +1396,76 @@ impl Liaise {
                 ));
             }
         }
-        let mut rows: Vec<(String, String, Option<String>, Option<String>)> = base
-            .items()
-            .map(|(s, i)| {
-                (
-                    i.key.clone(),
-                    s.heading.clone(),
-                    i.label.clone(),
-                    Some(i.text.clone()),
-                )
-            })
-            .collect();
+        // The heading line and the assembly line are not kept with the resolution: their
+        // base text is the before text of a proposal on the base version.
+        let on_base = |key: &str| {
+            proposals
+                .iter()
+                .filter(|p| p.base_version.as_deref() == Some(base.version_key.as_str()))
+                .find_map(|p| p.part(key).map(|(before, _)| before.to_owned()))
+        };
+        let mut rows: Vec<RowKey> = Vec::new();
+        for key in HEAD_PARTS {
+            let base_text = match key {
+                "title" => Some(base.title.clone()).filter(|t| !t.is_empty()),
+                "history" => base.history.clone(),
+                _ => None,
+            }
+            .or_else(|| on_base(key));
+            if base_text.is_some() || proposals.iter().any(|p| p.part(key).is_some()) {
+                rows.push((key.to_owned(), true, String::new(), None, base_text));
+            }
+        }
+        rows.extend(base.items().map(|(s, i)| {
+            (
+                i.key.clone(),
+                false,
+                s.heading.clone(),
+                i.label.clone(),
+                Some(i.text.clone()),
+            )
+        }));
         for p in &proposals {
             for s in &p.text.sections {
                 if !rows.iter().any(|r| r.0 == s.key) && !s.after.is_empty() {
-                    rows.push((s.key.clone(), s.heading.clone(), s.label.clone(), None));
+                    rows.push((
+                        s.key.clone(),
+                        false,
+                        s.heading.clone(),
+                        s.label.clone(),
+                        None,
+                    ));
                 }
             }
         }
         let items = rows
             .into_iter()
-            .map(|(key, heading, label, base_text)| {
+            .map(|(key, head, heading, label, base_text)| {
                 let base_str = base_text.clone().unwrap_or_default();
+                let changes_it = |p: &ProposalView| {
+                    p.part(&key)
+                        .filter(|(_, after)| *after != base_str)
+                        .map(|(before, after)| (before.to_owned(), after.to_owned()))
+                };
                 let proposed: Vec<Option<String>> = proposals
                     .iter()
+                    .map(|p| changes_it(p).map(|(_, after)| after))
+                    .collect();
+                // The author's marks; without them, the proposed text against the base.
+                let marks: Vec<Option<ShownMarks>> = proposals
+                    .iter()
                     .map(|p| {
-                        p.section(&key)
-                            .filter(|s| s.after != base_str)
-                            .map(|s| s.after.clone())
+                        changes_it(p).map(|(before, after)| {
+                            let shown = p.part_marks(&key, &before, &after);
+                            if shown.authored {
+                                shown
+                            } else {
+                                ShownMarks {
+                                    marks: computed_marks(&base_str, &after),
+                                    authored: false,
+                                }
+                            }
+                        })
                     })
                     .collect();
                 let mut changes: Vec<(String, String)> = proposals
@@ -1245,10 +1489,12 @@ impl Liaise {
                 };
                 CompiledItem {
                     key,
+                    head,
                     heading,
                     label,
                     base: base_text,
                     proposed,
+                    marks,
                     consolidated,
                 }
             })
@@ -1400,6 +1646,7 @@ async fn store_contribution(
                 reasons: p.reasons.as_deref(),
                 abstract_text: c.abstract_text.as_deref(),
                 document_id: doc_id,
+                marks: &to_json(&proposal_marks(c, p))?,
             },
             now,
         )
@@ -1538,6 +1785,102 @@ pub(crate) async fn load_reference(store: &Store) -> Result<usize, ServiceError>
     reg::bump_revision(&tx).await?;
     tx.commit().await.map_err(liaise_store::StoreError::from)?;
     Ok(keys.len())
+}
+
+/// The bytes of a stored version's file: under `files` by its hash, or the reference
+/// contribution shipped in the binary. `None` when it is nowhere.
+async fn version_bytes(
+    files: Option<&std::path::Path>,
+    sha: &str,
+) -> Result<Option<Vec<u8>>, ServiceError> {
+    if let Some(dir) = files {
+        let path = files::path(dir, sha);
+        match tokio::fs::read(&path).await {
+            Ok(bytes) => return Ok(Some(bytes)),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(ServiceError::Internal(format!(
+                    "reading {}: {e}",
+                    path.display()
+                )));
+            }
+            Err(_) => {}
+        }
+    }
+    Ok((sha == files::sha256(REFERENCE_DOCX)).then(|| REFERENCE_DOCX.to_vec()))
+}
+
+/// Gives the proposals stored before marks were kept their marks back, read again from their
+/// document's file: the newest version whose proposal has exactly the stored texts (a
+/// plain-text version gives computed marks). A proposal whose file is not found keeps none
+/// and is shown with computed marks. Returns how many proposals got marks.
+pub(crate) async fn recover_marks(
+    store: &Store,
+    files: Option<&std::path::Path>,
+) -> Result<usize, ServiceError> {
+    let missing = q::proposals_without_marks(store.conn()).await?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let mut doc_ids: Vec<i32> = missing.iter().map(|p| p.document_id).collect();
+    doc_ids.sort_unstable();
+    doc_ids.dedup();
+    let versions = q::versions(store.conn(), &doc_ids).await?;
+    let mut found: Vec<(i32, String)> = Vec::new();
+    for p in missing {
+        let (id, identifier) = (p.id, p.identifier.clone());
+        let stored = proposal_view(p);
+        let newest_first = versions
+            .iter()
+            .rev()
+            .filter(|v| v.document_id == stored.document_id);
+        for v in newest_first {
+            let Some(bytes) = version_bytes(files, &v.sha256).await? else {
+                continue;
+            };
+            let name = v.file_name.clone();
+            // CPU work (unzip, XML) off the async workers.
+            let read = tokio::task::spawn_blocking(move || read_contribution(&name, &bytes))
+                .await
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            let Ok(read) = read else { continue };
+            let c = &read.contribution;
+            let Some(ip) = c.proposals.iter().find(|x| x.id.to_string() == identifier) else {
+                continue;
+            };
+            let text = proposal_text(c, ip);
+            let same = text.sections == stored.text.sections
+                && [
+                    (&text.heading, &stored.text.heading),
+                    (&text.title, &stored.text.title),
+                    (&text.history, &stored.text.history),
+                    (&text.preamble, &stored.text.preamble),
+                ]
+                .iter()
+                .all(|(read, kept)| kept.is_none() || read == kept);
+            if same {
+                found.push((id, to_json(&proposal_marks(c, ip))?));
+                break;
+            }
+        }
+    }
+    if found.is_empty() {
+        return Ok(0);
+    }
+    let tx = store.begin().await?;
+    for (id, marks) in &found {
+        q::set_proposal_marks(&tx, *id, Some(marks)).await?;
+    }
+    reg::bump_revision(&tx).await?;
+    tx.commit().await.map_err(liaise_store::StoreError::from)?;
+    Ok(found.len())
+}
+
+impl Liaise {
+    /// Gives proposals stored before marks were kept their marks from the files kept under
+    /// the files folder (`open` already did so for the shipped contribution). Run at start.
+    pub async fn recover_marks(&self) -> Result<usize, ServiceError> {
+        recover_marks(&self.store, self.files.as_deref().map(|p| p.as_path())).await
+    }
 }
 
 /// A document made up for benchmarks: its text becomes its one version (plain text).

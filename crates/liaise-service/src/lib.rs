@@ -76,6 +76,7 @@ impl Liaise {
         store.migrate().await?;
         reference::load(&store).await?;
         documents::load_reference(&store).await?;
+        documents::recover_marks(&store, None).await?;
         let rows = queries::registry::load_all(store.conn()).await?;
         let cache = RegistryCache {
             current: RwLock::new(Arc::new(Snapshot::build(rows))),

@@ -60,6 +60,8 @@ impl Application {
         let liaise = Liaise::open(&settings.database_url)
             .await?
             .with_files(settings.data_dir.join("files"));
+        // Proposals stored before marks were kept get them from their files.
+        liaise.recover_marks().await?;
         let listener =
             TcpListener::bind(settings.bind)
                 .await

@@ -5,6 +5,7 @@ mod bad_input;
 mod fixture;
 mod generated;
 mod numbering;
+mod marks;
 mod props;
 mod text_import;
 mod util;

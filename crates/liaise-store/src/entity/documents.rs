@@ -121,6 +121,10 @@ pub mod proposal {
         pub abstract_text: Option<String>,
         pub status: String,
         pub document_id: i32,
+        /// JSON of the parts as the author marked them (see the service's `ProposalMarks`);
+        /// NULL when not known yet.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub marks: Option<String>,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
     }

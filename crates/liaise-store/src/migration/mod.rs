@@ -13,6 +13,7 @@ mod m20261128_000008_documents;
 mod m20261128_000009_search;
 mod m20261204_000010_search_buckets;
 mod m20261206_000011_ls_trust;
+mod m20261206_000012_marks;
 mod m20261206_000013_people_listed;
 
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_search::Migration),
             Box::new(m20261204_000010_search_buckets::Migration),
             Box::new(m20261206_000011_ls_trust::Migration),
+            Box::new(m20261206_000012_marks::Migration),
             Box::new(m20261206_000013_people_listed::Migration),
         ]
     }

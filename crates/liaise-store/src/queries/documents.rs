@@ -429,6 +429,8 @@ pub struct ProposalRow<'a> {
     pub reasons: Option<&'a str>,
     pub abstract_text: Option<&'a str>,
     pub document_id: i32,
+    /// JSON of the parts as marked.
+    pub marks: &'a str,
 }
 
 /// Records a proposal, or replaces the text of the one with this identifier (a new version of
@@ -461,11 +463,42 @@ pub async fn upsert_proposal(
     m.reasons = Set(row.reasons.map(str::to_owned));
     m.abstract_text = Set(row.abstract_text.map(str::to_owned));
     m.document_id = Set(row.document_id);
+    m.marks = Set(Some(row.marks.to_owned()));
     m.updated_at = Set(now);
     Ok(match existing {
         Some(_) => m.update(c).await?,
         None => m.insert(c).await?,
     })
+}
+
+/// Proposals whose marks are not known yet (stored before marks were kept), with the
+/// document they belong to.
+pub async fn proposals_without_marks(
+    c: &impl ConnectionTrait,
+) -> Result<Vec<proposal::Model>, StoreError> {
+    Ok(proposal::Entity::find()
+        .filter(proposal::Column::Marks.is_null())
+        .order_by_asc(proposal::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// Records the marks of a proposal (recovered from its document's file), or forgets them
+/// (`None`: not known); its update time is kept, since its text does not change.
+pub async fn set_proposal_marks(
+    c: &impl ConnectionTrait,
+    id: i32,
+    marks: Option<&str>,
+) -> Result<(), StoreError> {
+    proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::Marks,
+            Expr::value(marks.map(str::to_owned)),
+        )
+        .filter(proposal::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
 }
 
 pub async fn set_proposal_status(

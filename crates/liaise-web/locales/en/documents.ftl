@@ -87,3 +87,20 @@ doc-edit-cancel = Cancel
 doc-edit-date = The date must be a day in the form YYYY-MM-DD.
 doc-edit-forbidden = Only the secretariats of the document's organizations change its details.
 doc-imported-as = Imported as version { $version }.
+
+# Where the marks of a text come from, and who made each one (shown on hover).
+marks-authored = Tracked changes as marked by { $authors }
+marks-computed = Computed comparison of two texts: the file has no tracked changes (or none for some parts), so the marks there compare the current text with the proposed one.
+marks-computed-short = computed
+marks-compared = Computed comparison of two texts
+mark-inserted = Inserted by { $who }
+mark-deleted = Deleted by { $who }
+mark-moved-to = Moved here by { $who }
+mark-moved-from = Moved away by { $who }
+mark-para-inserted = Paragraph mark inserted by { $who }
+mark-para-deleted = Paragraph mark deleted by { $who }
+comp-marks = Each proposal's column shows its tracked changes as its author marked them; the consolidated column shows the resulting text without marks.
+part-heading = Heading
+part-title = Title
+part-history = History
+part-preamble = Preamble

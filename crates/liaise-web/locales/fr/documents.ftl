@@ -87,3 +87,20 @@ doc-edit-cancel = Annuler
 doc-edit-date = La date doit être un jour au format AAAA-MM-JJ.
 doc-edit-forbidden = Seuls les secrétariats des organisations du document en modifient les informations.
 doc-imported-as = Importé comme version { $version }.
+
+# D'où viennent les marques d'un texte, et qui a fait chacune (au survol).
+marks-authored = Modifications suivies telles que marquées par { $authors }
+marks-computed = Comparaison calculée de deux textes : le fichier n'a pas de modifications suivies (ou pas pour certaines parties), les marques y comparent donc le texte en vigueur au texte proposé.
+marks-computed-short = calculé
+marks-compared = Comparaison calculée de deux textes
+mark-inserted = Inséré par { $who }
+mark-deleted = Supprimé par { $who }
+mark-moved-to = Déplacé ici par { $who }
+mark-moved-from = Déplacé ailleurs par { $who }
+mark-para-inserted = Marque de paragraphe insérée par { $who }
+mark-para-deleted = Marque de paragraphe supprimée par { $who }
+comp-marks = La colonne de chaque proposition montre ses modifications suivies telles que son auteur les a marquées ; la colonne consolidée montre le texte qui en résulte, sans marques.
+part-heading = En-tête
+part-title = Titre
+part-history = Historique
+part-preamble = Préambule

@@ -9,8 +9,8 @@ use axum::{
 };
 use liaise_service::{
     documents::{
-        BeforeAfter, DocumentQuery, DocumentView, ImportOptions, Imported, ProposalFilter,
-        ProposalView, ResolutionVersion,
+        BeforeAfter, DocumentQuery, DocumentView, ImportOptions, Imported, MARKS_AUTHOR,
+        MARKS_COMPUTED, ProposalFilter, ProposalView, ResolutionVersion, ShownMarks,
     },
     domain::Viewer,
 };
@@ -121,19 +121,59 @@ pub struct DocumentsQuery {
     pub per_page: Option<u64>,
 }
 
+/// One stretch of a part's text: unchanged, or inserted or deleted by its author.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkDto {
+    /// `unchanged`, `inserted` or `deleted`.
+    pub kind: String,
+    /// The text, normalised as `before` and `after` are: the unchanged and deleted marks
+    /// give `before`, the unchanged and inserted marks give `after`.
+    pub text: String,
+    /// Who made the change (`w:author`); none for unchanged text and computed marks.
+    pub author: Option<String>,
+    /// When, as written in the file (normally ISO 8601 UTC).
+    pub date: Option<String>,
+    /// The change is a move (`w:moveFrom`, `w:moveTo`).
+    pub moved: bool,
+    /// An inserted or deleted paragraph mark (text: one space or empty).
+    pub paragraph: bool,
+}
+
+fn mark_dtos(shown: &ShownMarks) -> Vec<MarkDto> {
+    shown
+        .marks
+        .iter()
+        .map(|m| MarkDto {
+            kind: m.kind.clone(),
+            text: m.text.clone(),
+            author: m.author.clone(),
+            date: m.date.clone(),
+            moved: m.moved,
+            paragraph: m.paragraph,
+        })
+        .collect()
+}
+
+/// `author` or `computed`.
+fn marks_source(shown: &ShownMarks) -> String {
+    if shown.authored {
+        MARKS_AUTHOR
+    } else {
+        MARKS_COMPUTED
+    }
+    .to_owned()
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TextChangeDto {
     pub before: String,
     pub after: String,
     pub changed: bool,
-}
-
-fn change(v: &Option<BeforeAfter>) -> Option<TextChangeDto> {
-    v.as_ref().map(|v| TextChangeDto {
-        before: v.before.clone(),
-        after: v.after.clone(),
-        changed: v.changed(),
-    })
+    /// `author`: `marks` are the tracked changes of the file; `computed`: a word-by-word
+    /// comparison of `before` and `after` (the file has no marks).
+    pub marks_source: String,
+    /// The text as marked, in order.
+    pub marks: Vec<MarkDto>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -153,6 +193,10 @@ pub struct ProposedSectionDto {
     /// The proposed text (with every change accepted).
     pub after: String,
     pub changed: bool,
+    /// `author` (tracked changes of the file) or `computed` (word-by-word comparison).
+    pub marks_source: String,
+    /// The text as marked, in order.
+    pub marks: Vec<MarkDto>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -175,6 +219,9 @@ pub struct ProposalDto {
     pub target: Option<TargetDto>,
     /// `docx` (exact before and after texts) or `text` (as loaded: before equals after).
     pub format: String,
+    /// `author`: the marks of every part are the tracked changes as the author made them;
+    /// `computed`: the file has none (plain text), so they compare `before` with `after`.
+    pub marks_source: String,
     pub heading: Option<TextChangeDto>,
     pub title: Option<TextChangeDto>,
     pub history: Option<TextChangeDto>,
@@ -193,6 +240,19 @@ pub struct ProposalDto {
     pub updated_at: String,
 }
 
+fn change(p: &ProposalView, part: &str, v: &Option<BeforeAfter>) -> Option<TextChangeDto> {
+    v.as_ref().map(|v| {
+        let shown = p.part_marks(part, &v.before, &v.after);
+        TextChangeDto {
+            before: v.before.clone(),
+            after: v.after.clone(),
+            changed: v.changed(),
+            marks_source: marks_source(&shown),
+            marks: mark_dtos(&shown),
+        }
+    })
+}
+
 impl ProposalDto {
     pub fn new(p: &ProposalView) -> Self {
         Self {
@@ -206,15 +266,20 @@ impl ProposalDto {
                 base_version: p.base_version.clone(),
             }),
             format: p.text.format.clone(),
-            heading: change(&p.text.heading),
-            title: change(&p.text.title),
-            history: change(&p.text.history),
-            preamble: change(&p.text.preamble),
+            marks_source: if p.marks_authored() {
+                MARKS_AUTHOR
+            } else {
+                MARKS_COMPUTED
+            }
+            .to_owned(),
+            heading: change(p, "heading", &p.text.heading),
+            title: change(p, "title", &p.text.title),
+            history: change(p, "history", &p.text.history),
+            preamble: change(p, "preamble", &p.text.preamble),
             sections: p
-                .text
-                .sections
-                .iter()
-                .map(|s| ProposedSectionDto {
+                .section_marks()
+                .into_iter()
+                .map(|(s, shown)| ProposedSectionDto {
                     name: s.key.clone(),
                     heading: s.heading.clone(),
                     label: s.label.clone(),
@@ -222,6 +287,8 @@ impl ProposalDto {
                     before: s.before.clone(),
                     after: s.after.clone(),
                     changed: s.changed(),
+                    marks_source: marks_source(&shown),
+                    marks: mark_dtos(&shown),
                 })
                 .collect(),
             topics: p.topics.clone(),

@@ -12,11 +12,11 @@ use axum::{
 use liaise_service::{
     documents::{
         ComparedItem, Compilation, Consolidated, DocumentQuery, DocumentView, ImportOptions,
-        ProposalFilter, ProposalView, ResolutionVersion,
+        Marked, ProposalFilter, ProposalView, ResolutionVersion, ShownMarks,
     },
     domain::{
         PageRequest, Role,
-        document::{DocumentKind, ProposalStatus, Segment, changed, word_diff},
+        document::{DocumentKind, ProposalStatus, Segment, changed},
     },
 };
 use serde::Deserialize;
@@ -57,10 +57,15 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// A text with its changes, for templates: each run with its kind.
+/// A text with its changes, for templates: each run with its kind (`equal`, `insert`,
+/// `delete`), and for an author's mark who made it and when (shown on hover).
 pub struct Run {
     pub kind: &'static str,
     pub text: String,
+    /// "Inserted by ATU, 14 Jun 2024 10:02 UTC"; empty for computed changes.
+    pub title: String,
+    /// An inserted or deleted paragraph mark (shown as ¶).
+    pub para: bool,
 }
 
 fn runs(segments: &[Segment]) -> Vec<Run> {
@@ -69,6 +74,64 @@ fn runs(segments: &[Segment]) -> Vec<Run> {
         .map(|s| Run {
             kind: s.kind(),
             text: s.text().to_owned(),
+            title: String::new(),
+            para: false,
+        })
+        .collect()
+}
+
+/// `2024-06-14T10:02:00Z` as readers of the language write it (`14 Jun 2024 10:02 UTC`);
+/// anything else as written.
+fn mark_date(raw: &str, lang: Lang) -> String {
+    let parsed = (|| {
+        let (date, time) = raw.split_once('T')?;
+        let mut ymd = date.splitn(3, '-').map(str::parse::<i32>);
+        let (y, m, d) = (ymd.next()?.ok()?, ymd.next()?.ok()?, ymd.next()?.ok()?);
+        let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
+        let day = time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
+        let hm = time
+            .get(..5)
+            .filter(|t| t.as_bytes().get(2) == Some(&b':'))?;
+        let zone = if time.ends_with('Z') { " UTC" } else { "" };
+        Some(format!("{} {hm}{zone}", lang.day(&day)))
+    })();
+    parsed.unwrap_or_else(|| raw.to_owned())
+}
+
+/// The author's (or computed) marks of a part as runs, with author and date on hover.
+fn marked_runs(marks: &[Marked], lang: Lang) -> Vec<Run> {
+    marks
+        .iter()
+        .map(|m| {
+            let kind = match m.kind.as_str() {
+                "inserted" => "insert",
+                "deleted" => "delete",
+                _ => "equal",
+            };
+            let title = match (kind, &m.author) {
+                ("equal", _) | (_, None) => String::new(),
+                (_, Some(author)) => {
+                    let who = match &m.date {
+                        Some(d) => format!("{author}, {}", mark_date(d, lang)),
+                        None => author.clone(),
+                    };
+                    let what = match (kind, m.moved, m.paragraph) {
+                        ("insert", _, true) => "mark-para-inserted",
+                        ("delete", _, true) => "mark-para-deleted",
+                        ("insert", true, _) => "mark-moved-to",
+                        ("delete", true, _) => "mark-moved-from",
+                        ("insert", ..) => "mark-inserted",
+                        _ => "mark-deleted",
+                    };
+                    lang.t_args(what, &[("who", who)])
+                }
+            };
+            Run {
+                kind,
+                text: m.text.clone(),
+                title,
+                para: m.paragraph,
+            }
         })
         .collect()
 }
@@ -84,13 +147,12 @@ pub struct Shown {
 }
 
 impl Shown {
-    fn new(heading: &str, label: Option<&str>, before: &str, after: &str) -> Self {
-        let segments = word_diff(before, after);
+    fn marked(heading: &str, label: Option<&str>, shown: &ShownMarks, lang: Lang) -> Self {
         Self {
             heading: heading.to_owned(),
             label: label.unwrap_or_default().to_owned(),
-            changed: changed(&segments),
-            runs: runs(&segments),
+            changed: shown.changed(),
+            runs: marked_runs(&shown.marks, lang),
             starts: false,
         }
     }
@@ -798,6 +860,11 @@ struct ProposalPage<'a> {
     /// Heading line, title, history line, assembly line.
     head: Vec<Shown>,
     sections: Vec<Shown>,
+    /// Whether the marks are the author's tracked changes, and whose.
+    authored: bool,
+    authors: String,
+    /// Whether some part's marks are computed (no marks in the file for it).
+    computed: bool,
 }
 
 async fn proposal(
@@ -811,23 +878,36 @@ async fn proposal(
         .proposal(&viewer.viewer, &format!("{source}/{document}/{number}"))
         .await
         .map_err(|e| PageError::from_service(e, lang))?;
-    let mut head = Vec::new();
-    for v in [
-        &p.text.heading,
-        &p.text.title,
-        &p.text.history,
-        &p.text.preamble,
-    ]
-    .into_iter()
-    .flatten()
+    let heads = p.head_marks();
+    let parts = p.section_marks();
+    let computed =
+        heads.iter().any(|(_, _, m)| !m.authored) || parts.iter().any(|(_, m)| !m.authored);
+    let mut authors: Vec<&str> = Vec::new();
+    for m in heads
+        .iter()
+        .map(|(_, _, m)| m)
+        .chain(parts.iter().map(|(_, m)| m))
+        .filter(|m| m.authored)
+        .flat_map(|m| &m.marks)
     {
-        head.push(Shown::new("", None, &v.before, &v.after));
+        if let Some(a) = m.author.as_deref()
+            && !authors.contains(&a)
+        {
+            authors.push(a);
+        }
     }
+    if authors.is_empty() {
+        authors.extend(p.identifier.split('/').next());
+    }
+    let authors = authors.join(", ");
+    let head = heads
+        .iter()
+        .map(|(_, _, m)| Shown::marked("", None, m, lang))
+        .collect();
     let sections = mark_headings(
-        p.text
-            .sections
+        parts
             .iter()
-            .map(|s| Shown::new(&s.heading, s.label.as_deref(), &s.before, &s.after))
+            .map(|(s, m)| Shown::marked(&s.heading, s.label.as_deref(), m, lang))
             .collect(),
     );
     let page = ProposalPage {
@@ -840,6 +920,9 @@ async fn proposal(
         } else {
             Vec::new()
         },
+        authored: p.marks_authored(),
+        authors,
+        computed,
         p: &p,
         head,
         sections,
@@ -978,12 +1061,16 @@ async fn resolution_compare(
 pub struct CompiledRow {
     pub heading: String,
     pub label: String,
+    /// The heading line, title, history line or assembly line (not a section).
+    pub head: bool,
     pub base: String,
-    /// Per proposal: its text with changes against the base, if it changes the item.
-    pub proposed: Vec<Option<Vec<Run>>>,
+    /// Per proposal: its marks of the item (the author's, else computed: `false`), if it
+    /// changes the item.
+    pub proposed: Vec<Option<(Vec<Run>, bool)>>,
     /// `unchanged`, `changed` or `conflict`.
     pub state: &'static str,
-    pub consolidated: Vec<Run>,
+    /// The consolidated text, clean.
+    pub consolidated: String,
     /// (identifier, text) of each accepted proposal in conflict.
     pub conflict: Vec<(String, String)>,
     pub by: String,
@@ -1034,29 +1121,29 @@ async fn compilation(
         .map(|item| {
             let base = item.base.clone().unwrap_or_default();
             let (state, consolidated, conflict, by) = match &item.consolidated {
-                Consolidated::Unchanged(t) => (
-                    "unchanged",
-                    vec![Run {
-                        kind: "equal",
-                        text: t.clone(),
-                    }],
-                    Vec::new(),
-                    String::new(),
-                ),
-                Consolidated::Changed { segments, by, .. } => {
-                    ("changed", runs(segments), Vec::new(), by.join(", "))
+                Consolidated::Unchanged(t) => ("unchanged", t.clone(), Vec::new(), String::new()),
+                Consolidated::Changed { text, by, .. } => {
+                    ("changed", text.clone(), Vec::new(), by.join(", "))
                 }
                 Consolidated::Conflict(list) => {
-                    ("conflict", Vec::new(), list.clone(), String::new())
+                    ("conflict", String::new(), list.clone(), String::new())
                 }
             };
             CompiledRow {
-                heading: item.heading.clone(),
+                heading: if item.head {
+                    lang.tk("part", &item.key)
+                } else {
+                    item.heading.clone()
+                },
                 label: item.label.clone().unwrap_or_default(),
+                head: item.head,
                 proposed: item
-                    .proposed
+                    .marks
                     .iter()
-                    .map(|t| t.as_ref().map(|t| runs(&word_diff(&base, t))))
+                    .map(|m| {
+                        m.as_ref()
+                            .map(|m| (marked_runs(&m.marks, lang), m.authored))
+                    })
                     .collect(),
                 base,
                 state,

@@ -19,6 +19,10 @@ backend_tests!(
     documents_proposals_and_resolutions_are_found_by_search,
     the_secretariat_completes_a_documents_details,
     word_numbered_items_are_items_of_their_own,
+    proposals_show_the_authors_marks,
+    the_compilation_shows_every_part_and_a_clean_text,
+    plain_text_and_comparisons_say_their_marks_are_computed,
+    proposals_stored_without_marks_get_them_back,
 );
 
 const FIXTURE_DOCX: &[u8] = include_bytes!("../../../../data/reference/ATU-35A3-1.docx");
@@ -28,14 +32,25 @@ const NUMBERED_DOCX: &[u8] = include_bytes!("../../../liaise-import/tests/fixtur
 const NUMBERED_EXPECTED: &str =
     include_str!("../../../liaise-import/tests/fixtures/numbered.expected.json");
 
-/// Whether `text` is inside a `<tag>…</tag>` element of the page.
+/// Whether `text` is inside a `<tag …>…</tag>` element of the page.
 fn inside(html: &str, tag: &str, text: &str) -> bool {
-    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
-    html.match_indices(&open).any(|(start, _)| {
-        let rest = &html[start + open.len()..];
-        rest.find(&close)
-            .is_some_and(|end| rest[..end].contains(text))
-    })
+    elements(html, tag).iter().any(|(_, t)| t.contains(text))
+}
+
+/// The `<tag …>…</tag>` elements of the page: (attributes, content).
+fn elements<'h>(html: &'h str, tag: &str) -> Vec<(&'h str, &'h str)> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    html.match_indices(&open)
+        .filter_map(|(start, _)| {
+            let rest = &html[start + open.len()..];
+            if !rest.starts_with(['>', ' ']) {
+                return None;
+            }
+            let gt = rest.find('>')?;
+            let end = rest.find(&close)?;
+            Some((&rest[..gt], &rest[gt + 1..end]))
+        })
+        .collect()
 }
 
 fn expected() -> Value {
@@ -1245,4 +1260,273 @@ async fn word_numbered_items_are_items_of_their_own(app: TestApp) {
         ),
         "{html}"
     );
+}
+
+/// The part key of the fixture README's table, as the API names parts.
+fn part_of<'v>(p: &'v Value, section: &str) -> &'v Value {
+    match section {
+        "heading" | "title" | "history" | "preamble" => &p[section],
+        key => p["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == key)
+            .unwrap_or_else(|| panic!("no section {key}")),
+    }
+}
+
+/// The text of a part's marks of these kinds, concatenated.
+fn side(marks: &Value, skip: &str) -> String {
+    marks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] != skip)
+        .map(|m| m["text"].as_str().unwrap())
+        .collect()
+}
+
+async fn proposals_show_the_authors_marks(app: TestApp) {
+    // The API: every part's marks as ATU made them, adding up to its before and after texts.
+    let p = app.get_json("/api/v1/proposals/ATU/35A3/1").await;
+    assert_eq!(p["marks_source"], "author");
+    let mut parts: Vec<&Value> = ["heading", "title", "history", "preamble"]
+        .iter()
+        .map(|k| &p[*k])
+        .collect();
+    parts.extend(p["sections"].as_array().unwrap());
+    for part in &parts {
+        assert_eq!(part["marks_source"], "author", "{part}");
+        assert_eq!(side(&part["marks"], "inserted"), part["before"], "{part}");
+        assert_eq!(side(&part["marks"], "deleted"), part["after"], "{part}");
+    }
+    let resolves = &part_of(&p, "resolves")["marks"];
+    let at = resolves
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|m| m["text"] == "Postal Operations Council (")
+        .unwrap();
+    assert_eq!(resolves[at]["kind"], "inserted");
+    assert_eq!(resolves[at]["author"], "ATU");
+    assert_eq!(resolves[at]["date"], "2024-06-18T15:47:00Z");
+    assert_eq!(resolves[at + 1]["kind"], "unchanged");
+    assert!(
+        resolves[at + 1]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("POC")
+    );
+    assert_eq!(resolves[at + 2]["text"], ")");
+    let heading = &p["heading"]["marks"];
+    assert_eq!(heading[1]["kind"], "deleted");
+    assert_eq!(heading[1]["text"], "Hammamet, 2016");
+    assert_eq!(
+        heading[3],
+        json!({"kind": "unchanged", "text": ")", "author": null, "date": null, "moved": false, "paragraph": false})
+    );
+    // Every span of the fixture README's table is a mark of its kind, part, author and date.
+    for span in expected()["tracked_changes"]["spans"].as_array().unwrap() {
+        let marks = &part_of(&p, span["section"].as_str().unwrap())["marks"];
+        let kind = if span["type"] == "insertion" {
+            "inserted"
+        } else {
+            "deleted"
+        };
+        let text: String = span["text"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let found = marks.as_array().unwrap().iter().any(|m| {
+            m["kind"] == kind
+                && m["text"].as_str().unwrap().contains(&text)
+                && m["author"] == span["author"]
+                && m["date"] == span["date"]
+        });
+        assert!(found, "{span}: {marks}");
+    }
+
+    // The page: the author's marks with author and date on hover, nothing the author kept
+    // struck through.
+    let (s, html) = app.page("/proposals/ATU/35A3/1").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Tracked changes as marked by ATU"), "{html}");
+    assert!(!html.contains("Computed comparison"));
+    let by = "Inserted by ATU, 18 Jun 2024 15:47 UTC";
+    assert!(
+        html.contains(&format!(
+            "<ins title=\"{by}\">Postal Operations Council (</ins>POC<ins title=\"{by}\">)</ins>"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains("<del title=\"Deleted by ATU, 14 Jun 2024 09:21 UTC\">Hammamet, 2016</del>")
+    );
+    let dels: Vec<&str> = elements(&html, "del").iter().map(|(_, t)| *t).collect();
+    assert!(!dels.iter().any(|t| t.contains(')')), "{dels:?}");
+    assert!(!dels.contains(&"POC"), "{dels:?}");
+    // Each deletion on the page is one of the author's.
+    let spans = expected()["tracked_changes"]["spans"].clone();
+    for (attrs, text) in elements(&html, "del")
+        .into_iter()
+        .filter(|(a, _)| a.contains("title"))
+    {
+        assert!(attrs.contains("Deleted by ATU"), "{attrs}");
+        assert!(
+            spans
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["type"] == "deletion"
+                    && s["text"].as_str().unwrap().trim() == text.trim()),
+            "{text}"
+        );
+    }
+    let fr = app
+        .get_lang("/proposals/ATU/35A3/1", "fr")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(fr.contains("Modifications suivies telles que marquées par ATU"));
+    assert!(
+        fr.contains("title=\"Inséré par ATU, 18 juin 2024 15:47 UTC\""),
+        "{fr}"
+    );
+}
+
+async fn the_compilation_shows_every_part_and_a_clean_text(app: TestApp) {
+    let (s, html) = app
+        .page("/resolutions/11/compilation?accept=ATU%2F35A3%2F1")
+        .await;
+    assert_eq!(s, 200);
+    // The heading, the history line and the assembly line have rows of their own.
+    for part in ["Heading", "History", "Preamble"] {
+        assert!(
+            html.contains(&format!("<th scope=\"row\">{part} </th>")),
+            "{part}: {html}"
+        );
+    }
+    assert!(
+        html.contains("<td>RESOLUTION 11 (Rev. Hammamet, 2016)</td>"),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<del title=\"Deleted by ATU, 14 Jun 2024 09:21 UTC\">Hammamet, 2016</del><ins title=\"Inserted by ATU, 14 Jun 2024 09:21 UTC\">New Delhi, 2024</ins>"
+    ));
+    // The proposal's column has its author's marks, the consolidated column none.
+    let by = "Inserted by ATU, 18 Jun 2024 15:47 UTC";
+    assert!(html.contains(&format!(
+        "<ins title=\"{by}\">Postal Operations Council (</ins>POC"
+    )));
+    let consolidated: Vec<&str> = html
+        .split("<td class=\"consolidated\">")
+        .skip(1)
+        .map(|c| &c[..c.find("</td>").unwrap()])
+        .collect();
+    assert!(consolidated.len() > 10, "{html}");
+    for c in &consolidated {
+        assert!(!c.contains("<ins") && !c.contains("<del"), "{c}");
+    }
+    assert!(consolidated.iter().any(|c| {
+        c.starts_with("The World Telecommunication Standardization Assembly (New Delhi, 2024),")
+    }));
+    assert!(
+        consolidated
+            .iter()
+            .any(|c| c.starts_with("RESOLUTION 11 (Rev. New Delhi, 2024)"))
+    );
+    assert!(
+        consolidated
+            .iter()
+            .any(|c| c.contains("Postal Operations Council (POC)")),
+        "{consolidated:?}"
+    );
+    // Nothing accepted: the consolidated column is the base text, still clean.
+    let (_, html) = app.page("/resolutions/11/compilation").await;
+    assert!(html.contains("<td class=\"consolidated\">RESOLUTION 11 (Rev. Hammamet, 2016)</td>"));
+}
+
+async fn plain_text_and_comparisons_say_their_marks_are_computed(app: TestApp) {
+    let itu = itu_token(&app).await;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../liaise-import/tests/fixtures/seed-ATU-35A3-1.txt"
+    ))
+    .unwrap()
+    .replace("ATU/35A3/1", "ARB/41/1");
+    let (s, _, v) = import(&app, Some(&itu), "arb.txt", text.into_bytes(), &[]).await;
+    assert_eq!(s, 201, "{v}");
+    let p = app.get_json("/api/v1/proposals/ARB/41/1").await;
+    assert_eq!(p["marks_source"], "computed");
+    assert_eq!(p["heading"]["marks_source"], "computed");
+    assert_eq!(p["heading"]["marks"][1]["author"], Value::Null);
+    assert_eq!(
+        side(&p["heading"]["marks"], "inserted"),
+        p["heading"]["before"]
+    );
+    let (s, html) = app.page("/proposals/ARB/41/1").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Computed comparison of two texts"), "{html}");
+    assert!(!html.contains("Tracked changes as marked by"));
+    assert!(inside(&html, "del", "Hammamet, 2016"));
+    assert!(!html.contains("<ins title=") && !html.contains("<del title="));
+    // In the compilation, its column is computed against the base text, and says so.
+    let (s, html) = app.page("/resolutions/11/compilation").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("ARB/41/1"), "{html}");
+    assert!(
+        html.contains("<span class=\"muted computed\">(computed)</span>"),
+        "{html}"
+    );
+    assert!(html.contains("Postal Operations Council (</ins>POC"));
+    // Comparisons of two texts say so.
+    let (_, html) = app.page("/resolutions/11/compare").await;
+    assert!(html.contains("Computed comparison of two texts"), "{html}");
+    let doc = app.get_json("/api/v1/proposals/ATU/35A3/1").await["document"].clone();
+    let (s, html) = app
+        .page(&format!("/documents/{doc}/compare?from=1&to=1"))
+        .await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Computed comparison of two texts"), "{html}");
+}
+
+async fn proposals_stored_without_marks_get_them_back(app: TestApp) {
+    let itu = itu_token(&app).await;
+    let (s, _, v) = import(&app, Some(&itu), "eur.docx", eur_docx(), &[]).await;
+    assert_eq!(s, 201, "{v}");
+    // As a database written before marks were kept: no marks for either proposal.
+    let store = liaise_store::Store::connect(app.db.url()).await.unwrap();
+    for id in ["ATU/35A3/1", "EUR/40/1"] {
+        let p = app.get_json(&format!("/api/v1/proposals/{id}")).await;
+        let id = i32::try_from(p["id"].as_i64().unwrap()).unwrap();
+        liaise_store::queries::documents::set_proposal_marks(store.conn(), id, None)
+            .await
+            .unwrap();
+    }
+    // A server started on it (with an empty files folder) reads the shipped contribution
+    // again; EUR's file is not there, so its marks are computed, and said to be.
+    let other = TestApp::spawn_on(app.backend, app.db.clone()).await;
+    let (s, html) = other.page("/proposals/ATU/35A3/1").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Tracked changes as marked by ATU"), "{html}");
+    assert!(html.contains("Postal Operations Council (</ins>POC"));
+    let p = other.get_json("/api/v1/proposals/EUR/40/1").await;
+    assert_eq!(p["marks_source"], "computed");
+    // The first server, whose files folder has EUR's file, recovers EUR's marks at start.
+    assert_eq!(app.liaise.recover_marks().await.unwrap(), 1);
+    let p = app.get_json("/api/v1/proposals/EUR/40/1").await;
+    assert_eq!(p["marks_source"], "author");
+    let resolves = &part_of(&p, "resolves")["marks"];
+    assert!(
+        resolves
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["kind"] == "inserted" && m["text"] == "Postal Operations Council (")
+    );
+    assert_eq!(app.liaise.recover_marks().await.unwrap(), 0);
+    other.stop().await;
 }
