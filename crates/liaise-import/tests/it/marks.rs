@@ -78,6 +78,18 @@ fn the_fixture_marks_add_up_for_every_part() {
     assert_eq!(p.marks.len(), parts(&p).len());
 }
 
+/// Items Word numbers itself (and adds or deletes Word-style) keep the author's marks too:
+/// every part of the numbered fixture has marks that add up to its texts.
+#[test]
+fn word_numbered_items_keep_their_marks() {
+    let c = import_docx(&fixture("numbered.docx")).unwrap();
+    assert!(!c.proposals.is_empty());
+    for p in &c.proposals {
+        check_adds_up(p, true).unwrap();
+        assert_eq!(p.marks.len(), parts(p).len(), "{}", p.id);
+    }
+}
+
 #[test]
 fn the_fixture_marks_are_the_authors_spans() {
     let p = fixture_proposal();
