@@ -49,10 +49,9 @@ fn date(field: &str, s: &str) -> Result<Option<time::Date>, ServiceError> {
     if s.is_empty() {
         return Ok(None);
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, format).map(Some).map_err(|_| {
-        ServiceError::invalid(field, format!("`{s}` is not a date in the form YYYY-MM-DD"))
-    })
+    liaise_service::domain::text::date(field, s)
+        .map(Some)
+        .map_err(ServiceError::from)
 }
 
 /// Reads the whole file; `Err` is one line naming the file and the problem.

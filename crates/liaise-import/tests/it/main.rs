@@ -4,8 +4,8 @@
 mod bad_input;
 mod fixture;
 mod generated;
-mod numbering;
 mod marks;
+mod numbering;
 mod props;
 mod text_import;
 mod util;
