@@ -281,24 +281,18 @@ async fn imports_add_versions_and_respect_access(app: TestApp) {
         "{v}"
     );
     // The same identifier in a changed file: a new version, not a duplicate.
-    let revised = {
-        let base = eur_docx();
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(base)).unwrap();
-        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for i in 0..archive.len() {
-            let mut entry = archive.by_index(i).unwrap();
-            let name = entry.name().unwrap().to_string();
-            let mut text = String::new();
-            entry.read_to_string(&mut text).unwrap();
-            if name == "word/document.xml" {
-                text = text.replace("minimum of formality", "minimum of formalities");
-            }
-            out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-                .unwrap();
-            out.write_all(text.as_bytes()).unwrap();
+    let revised = rewrite_docx(|name, text| {
+        if name == "word/document.xml" {
+            text.replace("ATU/35A3/", "EUR/40/")
+                .replace(
+                    "as  well as disaster risk management",
+                    "and digital identity",
+                )
+                .replace("minimum of formality", "minimum of formalities")
+        } else {
+            text
         }
-        out.finish().unwrap().into_inner()
-    };
+    });
     let (s, _, v) = import(&app, Some(&itu), "eur-rev1.docx", revised, &[]).await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(
