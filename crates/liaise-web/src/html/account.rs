@@ -226,8 +226,9 @@ pub(super) async fn refuse_session_form(
             {
                 tracing::warn!(error = %e, "recording a refused form");
             }
-            Some(error_page(
+            Some(error_page_titled(
                 StatusCode::FORBIDDEN,
+                &lang.t("error-title-csrf"),
                 &lang.t("error-csrf"),
                 lang,
             ))
