@@ -339,8 +339,19 @@ fn contributions_are_imported_bad_files_named_and_nothing_of_them_stored() {
     let bytes = std::fs::read(docx).unwrap();
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
     let path = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+    // A new document needs its owner.
     let out = liaise()
-        .args(["import", "--data-dir", data])
+        .args(["import", "--data-dir", data, &path(&good)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("say which organization owns EUR/40"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = liaise()
+        .args(["import", "--organization", "ITU", "--data-dir", data])
         .args([path(&good), path(&random), path(&latin1)])
         .output()
         .unwrap();

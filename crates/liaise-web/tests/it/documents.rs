@@ -252,6 +252,58 @@ async fn imports_add_versions_and_respect_access(app: TestApp) {
     assert_eq!(s, 403, "{v}");
     let (s, _, _) = import(&app, None, "eur.docx", eur_docx(), &[]).await;
     assert_eq!(s, 401);
+    // A new document always has an owner: an administrator names it.
+    let admin = app.admin_token().await;
+    let (s, _, v) = import(&app, Some(&admin), "eur.docx", eur_docx(), &[]).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["errors"][0]["field"], "organizations", "{v}");
+    // A secretariat-only document of ITU: the UPU secretariat cannot see it, so adding a
+    // version answers 404 as every other route would, and changes nothing.
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let hidden = rewrite_docx(|name, text| {
+        if name == "word/document.xml" {
+            text.replace("ATU/35A3/", "EUR/41/")
+        } else {
+            text
+        }
+    });
+    let (s, _, v) = import(
+        &app,
+        Some(&itu),
+        "eur-41.docx",
+        hidden.clone(),
+        &[("access", "secretariat")],
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let id41 = v["document"].as_i64().unwrap();
+    let changed = rewrite_docx(|name, text| {
+        if name == "word/document.xml" {
+            text.replace("ATU/35A3/", "EUR/41/")
+                .replace("minimum of formality", "minimum of ceremony")
+        } else {
+            text
+        }
+    });
+    let (s, _, v) = import(&app, Some(&upu), "eur-41.docx", changed.clone(), &[]).await;
+    assert_eq!(s, 404, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("EUR/41"), "{v}");
+    // Made public, it is seen, but only its owners' secretariat adds versions.
+    let (s, v) = app
+        .patch_json(
+            &format!("/api/v1/documents/{id41}"),
+            &json!({"access": "public"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, _, v) = import(&app, Some(&upu), "eur-41.docx", changed.clone(), &[]).await;
+    assert_eq!(s, 403, "{v}");
+    let (s, _, v) = import(&app, Some(&itu), "eur-41.docx", changed, &[]).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["version"], 2);
     // A members-only contribution by the ITU secretariat.
     let (s, _, v) = import(
         &app,
