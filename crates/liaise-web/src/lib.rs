@@ -5,6 +5,7 @@
 //! problem details, templates) live here and nowhere else.
 
 pub mod api;
+mod csv_out;
 mod error;
 mod feeds;
 pub mod html;
