@@ -117,12 +117,8 @@ impl Config {
                 self.log_format
             ));
         }
-        if let Some(url) = &self.public_url
-            && !(url.starts_with("http://") || url.starts_with("https://"))
-        {
-            return Err(format!(
-                "public_url must start with http:// or https:// (got `{url}`)"
-            ));
+        if let Some(url) = &self.public_url {
+            liaise_web::public_site(url).map_err(|e| e.to_string())?;
         }
         if let Some(url) = &self.database_url {
             liaise_service::Backend::from_url(url).map_err(|e| e.to_string())?;

@@ -275,6 +275,10 @@ impl From<StartError> for Failure {
                 code: exit::CANTCREAT,
                 message: bind.to_string(),
             },
+            url @ StartError::PublicUrl(_) => Self {
+                code: exit::CONFIG,
+                message: url.to_string(),
+            },
         }
     }
 }

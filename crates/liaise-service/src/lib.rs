@@ -60,6 +60,9 @@ pub struct Liaise {
     security: Arc<accounts::Security>,
     /// Where attached files are kept (by content hash); none disables attachments.
     files: Option<Arc<std::path::PathBuf>>,
+    /// The site's own address (`https://liaise.example.org`, no trailing `/`), the start of
+    /// every absolute URL the product writes (feeds, reminders); never taken from a request.
+    site: Arc<str>,
 }
 
 #[derive(Debug)]
@@ -88,6 +91,7 @@ impl Liaise {
             cache: Arc::new(cache),
             security: Arc::new(accounts::Security::new()),
             files: None,
+            site: Arc::from("http://localhost"),
         })
     }
 
@@ -104,6 +108,25 @@ impl Liaise {
     pub fn with_files(mut self, dir: std::path::PathBuf) -> Self {
         self.files = Some(Arc::new(dir));
         self
+    }
+
+    /// Writes absolute URLs from this address (the configured public URL, else the bound
+    /// address): `https://liaise.example.org` or `https://example.org/liaise`, without `/` at
+    /// the end.
+    #[must_use]
+    pub fn with_site(mut self, base: &str) -> Self {
+        self.site = Arc::from(base.trim_end_matches('/'));
+        self
+    }
+
+    /// The absolute URL of a path of the site (`/liaisons/SG12-LS1`): the one place where
+    /// absolute URLs are made, so none can come from a request's `Host` or `Forwarded`.
+    pub fn absolute(&self, path: &str) -> String {
+        if path.starts_with('/') {
+            format!("{}{path}", self.site)
+        } else {
+            format!("{}/{path}", self.site)
+        }
     }
 
     pub fn backend(&self) -> Backend {

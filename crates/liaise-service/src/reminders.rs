@@ -139,8 +139,15 @@ impl Liaise {
             } else {
                 format!("The reply is due in {days} day(s).")
             };
+            // Its page, by its number where that names it, else by id.
+            let key = ls
+                .number
+                .clone()
+                .filter(|n| crate::liaisons::reference_is_path_safe(n))
+                .unwrap_or_else(|| ls.id.to_string());
+            let link = self.absolute(&format!("/liaisons/{key}"));
             let body = format!(
-                "Liaison statement {number}: {}\nFrom: {}\nTo: {to_body} (for {}, deadline {deadline})\n\n{when}\n\n/liaisons/{number}\n",
+                "Liaison statement {number}: {}\nFrom: {}\nTo: {to_body} (for {}, deadline {deadline})\n\n{when}\n\n{link}\n",
                 ls.title,
                 from_bodies.join(", "),
                 row.purpose,

@@ -132,8 +132,17 @@ impl TestApp {
 
     /// Starts another app on the same database (a second application server).
     pub async fn spawn_on(backend: Backend, db: std::sync::Arc<TestDb>) -> Self {
+        Self::spawn_with(backend, db, |_| {}).await
+    }
+
+    /// Starts another app on the same database with settings of its own (e.g. a public URL).
+    pub async fn spawn_with(
+        backend: Backend,
+        db: std::sync::Arc<TestDb>,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Self {
         let files = std::sync::Arc::new(tempfile::tempdir().expect("data folder"));
-        let settings = Settings {
+        let mut settings = Settings {
             bind: "127.0.0.1:0".parse().expect("address"),
             database_url: db.url().to_owned(),
             public_url: None,
@@ -141,6 +150,7 @@ impl TestApp {
             smtp_url: None,
             mail_from: None,
         };
+        configure(&mut settings);
         let app = Application::build(settings).await.expect("build the app");
         let addr = app.addr();
         let liaise = app.liaise().clone();

@@ -6,7 +6,7 @@
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::{
     extract::State,
-    http::{HeaderMap, StatusCode, header},
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
     routing::{MethodRouter, get},
 };
@@ -23,24 +23,6 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/feeds/bodies/{code}/liaisons.atom", get(body)),
         ("/feeds/topics/{slug}/liaisons.atom", get(topic)),
     ]
-}
-
-/// The site's address as the client reached it, for absolute links.
-fn base(state: &AppState, headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let scheme = if state.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
 }
 
 fn instant(t: time::OffsetDateTime) -> FixedDateTime {
@@ -66,10 +48,10 @@ fn updated(l: &Liaison) -> time::OffsetDateTime {
     }
 }
 
-fn entry(base: &str, l: &Liaison) -> Entry {
-    let url = format!("{base}/liaisons/{}", l.key());
+fn entry(state: &AppState, l: &Liaison) -> Entry {
+    let url = state.absolute(&format!("/liaisons/{}", l.key()));
     let mut e = Entry::default();
-    e.set_id(format!("{base}/liaisons/{}", l.id));
+    e.set_id(state.absolute(&format!("/liaisons/{}", l.id)));
     e.set_title(Text::plain(format!("{} {}", l.label(), l.title)));
     e.set_updated(instant(updated(l)));
     e.set_published(Some(instant(published(l))));
@@ -111,23 +93,18 @@ fn entry(base: &str, l: &Liaison) -> Entry {
 }
 
 /// The feed of these statements.
-fn render(
-    state: &AppState,
-    headers: &HeaderMap,
-    path: &str,
-    title: String,
-    items: &[&Liaison],
-) -> Response {
-    let base = base(state, headers);
+/// Its links are absolute, from the site's configured address (`AppState::absolute`), never
+/// from the request: a feed reader or cache may pass a feed on to others.
+fn render(state: &AppState, path: &str, title: String, items: &[&Liaison]) -> Response {
     let mut f = Feed::default();
-    f.set_id(format!("{base}{path}"));
+    f.set_id(state.absolute(path));
     f.set_title(Text::plain(title));
     let mut own = Link::default();
-    own.set_href(format!("{base}{path}"));
+    own.set_href(state.absolute(path));
     own.set_rel("self");
     own.set_mime_type(Some("application/atom+xml".to_owned()));
     let mut site = Link::default();
-    site.set_href(format!("{base}/liaisons"));
+    site.set_href(state.absolute("/liaisons"));
     site.set_rel("alternate");
     f.set_links(vec![own, site]);
     // The newest entry's.
@@ -137,7 +114,7 @@ fn render(
         .max()
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     f.set_updated(instant(updated));
-    f.set_entries(items.iter().map(|l| entry(&base, l)).collect::<Vec<_>>());
+    f.set_entries(items.iter().map(|l| entry(state, l)).collect::<Vec<_>>());
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
@@ -159,13 +136,12 @@ async fn public(
         .map_err(|e| crate::error::PageError::from_service(e, Lang::En).into_response())
 }
 
-async fn all(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn all(State(state): State<AppState>) -> Response {
     match public(&state, LiaisonQuery::default()).await {
         Ok(found) => {
             let items: Vec<&Liaison> = found.items.iter().collect();
             render(
                 &state,
-                &headers,
                 "/feeds/liaisons.atom",
                 "liaise: liaison statements".to_owned(),
                 &items,
@@ -175,11 +151,7 @@ async fn all(State(state): State<AppState>, headers: HeaderMap) -> Response {
     }
 }
 
-async fn body(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    PagePath(code): PagePath<String>,
-) -> Response {
+async fn body(State(state): State<AppState>, PagePath(code): PagePath<String>) -> Response {
     let Ok(snap) = state.liaise.registry().await else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
@@ -205,18 +177,13 @@ async fn body(
     let path = format!("/feeds/bodies/{}/liaisons.atom", b.code);
     render(
         &state,
-        &headers,
         &path,
         format!("liaise: liaison statements of {}", b.code),
         &items,
     )
 }
 
-async fn topic(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    PagePath(slug): PagePath<String>,
-) -> Response {
+async fn topic(State(state): State<AppState>, PagePath(slug): PagePath<String>) -> Response {
     let Ok(snap) = state.liaise.registry().await else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
@@ -233,7 +200,6 @@ async fn topic(
             let path = format!("/feeds/topics/{}/liaisons.atom", t.slug);
             render(
                 &state,
-                &headers,
                 &path,
                 format!("liaise: liaison statements on {}", t.name),
                 &items,

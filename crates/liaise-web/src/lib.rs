@@ -5,6 +5,7 @@
 //! problem details, templates) live here and nowhere else.
 
 pub mod api;
+mod csv_out;
 mod error;
 mod feeds;
 pub mod html;
@@ -19,7 +20,7 @@ use axum::Router;
 use liaise_service::Liaise;
 use metrics_exporter_prometheus::PrometheusHandle;
 
-pub use startup::{Application, Settings, StartError};
+pub use startup::{Application, Settings, StartError, public_site};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -39,6 +40,13 @@ impl AppState {
             openapi: Arc::new(String::new()),
             secure_cookies: false,
         }
+    }
+
+    /// The absolute URL of a path of the site, from the configured public URL (else the bound
+    /// address): every absolute link the web layer writes (feeds) is made here, never from the
+    /// request's `Host`, `X-Forwarded-*` or `Forwarded` headers.
+    pub fn absolute(&self, path: &str) -> String {
+        self.liaise.absolute(path)
     }
 
     #[must_use]

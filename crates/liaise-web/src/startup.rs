@@ -11,6 +11,7 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub database_url: String,
     /// The address people use (e.g. `https://liaise.example.org`); https makes cookies Secure.
+    /// Every absolute URL (feeds, reminders) starts with it; without it, with the bound address.
     pub public_url: Option<String>,
     /// Where attached files are kept (`files/` below it).
     pub data_dir: std::path::PathBuf,
@@ -41,8 +42,56 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error(
+        "public_url `{0}` must be http:// or https:// with a host, and no spaces, query or fragment"
+    )]
+    PublicUrl(String),
     #[error(transparent)]
     Service(#[from] ServiceError),
+}
+
+/// A configured public URL as the start of absolute URLs (without a trailing `/`), or why it
+/// cannot be one: `http://` or `https://`, a host, an optional path; no user, spaces, query
+/// or fragment.
+pub fn public_site(url: &str) -> Result<String, StartError> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split('/').next().unwrap_or(""));
+    let clean = !url.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>' | '\\')
+    });
+    match host {
+        Some(h) if !h.is_empty() && !h.contains('@') && clean => {
+            Ok(url.trim_end_matches('/').to_owned())
+        }
+        _ => Err(StartError::PublicUrl(url.to_owned())),
+    }
+}
+
+/// The site's address for absolute URLs: the public URL when one is configured, else the
+/// address the server is bound to (an unspecified one, `0.0.0.0` or `[::]`, named
+/// `localhost`). Never a request's header: a client's `Host: evil.example` must not put
+/// its links into a feed others read.
+fn site(public_url: Option<&str>, bound: SocketAddr) -> Result<String, StartError> {
+    match public_url {
+        Some(url) => public_site(url),
+        None => {
+            let host = if bound.ip().is_unspecified() {
+                tracing::warn!(
+                    "no public_url: feed links and reminders name http://localhost:{}",
+                    bound.port()
+                );
+                "localhost".to_owned()
+            } else {
+                match bound.ip() {
+                    std::net::IpAddr::V4(ip) => ip.to_string(),
+                    std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                }
+            };
+            Ok(format!("http://{host}:{}", bound.port()))
+        }
+    }
 }
 
 /// A server bound to its port, ready to run.
@@ -73,6 +122,8 @@ impl Application {
             addr: settings.bind,
             source,
         })?;
+        let site = site(settings.public_url.as_deref(), addr)?;
+        let liaise = liaise.with_site(&site);
         let secure_cookies = settings
             .public_url
             .as_deref()
@@ -166,5 +217,52 @@ impl Application {
             tracing::warn!(error = %e, "closing the database");
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site;
+
+    #[test]
+    fn the_site_is_the_public_url_else_the_bound_address() {
+        let bound = "127.0.0.1:8080".parse().unwrap();
+        let check = |url: Option<&str>, expected: &str| {
+            assert_eq!(site(url, bound).unwrap(), expected, "{url:?}");
+        };
+        check(None, "http://127.0.0.1:8080");
+        check(
+            Some("https://liaise.example.org"),
+            "https://liaise.example.org",
+        );
+        check(
+            Some("https://liaise.example.org/"),
+            "https://liaise.example.org",
+        );
+        check(
+            Some("https://example.org/liaise/"),
+            "https://example.org/liaise",
+        );
+        check(Some("http://10.0.0.2:3000"), "http://10.0.0.2:3000");
+        assert_eq!(
+            site(None, "0.0.0.0:3000".parse().unwrap()).unwrap(),
+            "http://localhost:3000"
+        );
+        assert_eq!(
+            site(None, "[::1]:3000".parse().unwrap()).unwrap(),
+            "http://[::1]:3000"
+        );
+        for bad in [
+            "liaise.example.org",
+            "https://",
+            "https:///path",
+            "https://a b.org",
+            "https://a.org/?x=1",
+            "https://a.org/#top",
+            "https://user@a.org",
+            "ftp://a.org",
+        ] {
+            assert!(site(Some(bad), bound).is_err(), "{bad}");
+        }
     }
 }

@@ -87,6 +87,23 @@ fn configuration_mistakes_name_the_setting() {
         .unwrap();
     assert_eq!(out.status.code(), Some(78));
     assert!(String::from_utf8_lossy(&out.stderr).contains("log_format"));
+    // Absolute links start with the public URL: one with a query or a user is refused.
+    for url in [
+        "https://liaise.example.org/?x=1",
+        "https://user@liaise.example.org",
+        "liaise.example.org",
+    ] {
+        let out = liaise()
+            .env("LIAISE_PUBLIC_URL", url)
+            .args(["migrate"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(78), "{url}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("public_url"),
+            "{url}"
+        );
+    }
 }
 
 #[test]

@@ -1211,7 +1211,7 @@ pub(crate) async fn liaisons_csv_response(
     viewer: &liaise_service::domain::Viewer,
     query: &LiaisonQuery,
 ) -> Result<Response, liaise_service::ServiceError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = crate::csv_out::CsvOut::new();
     let header = [
         "id",
         "number",
@@ -1283,9 +1283,7 @@ pub(crate) async fn liaisons_csv_response(
         }
         page_no += 1;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| csv_error(csv::Error::from(e.into_error())))?;
+    let bytes = out.into_bytes().map_err(csv_error)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

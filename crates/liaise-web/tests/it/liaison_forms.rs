@@ -12,6 +12,7 @@ backend_tests!(
     rows_are_closed_without_reply,
     text_is_markdown_rendered_safely,
     the_list_exports_as_csv_with_what_the_reader_may_see,
+    csv_exports_never_carry_a_formula,
     remembered_lists_show_a_write_at_once_and_keep_scopes_apart,
     the_history_shows_every_event_and_takes_comments,
 );
@@ -679,6 +680,97 @@ async fn the_list_exports_as_csv_with_what_the_reader_may_see(app: TestApp) {
         "the public ones, with the reference data's: {titles:?}"
     );
     assert!(!titles.contains(&"Hidden LS to POC-C1"));
+}
+
+/// Cells that a spreadsheet would run as formulas are written as text (a leading `'`), in the
+/// page's export and the API's; ordinary text, dates and plain negative numbers are unchanged.
+async fn csv_exports_never_carry_a_formula(app: TestApp) {
+    let token = app.token(itu()).await;
+    let hostile = [
+        (
+            "=HYPERLINK(\"http://evil\",\"x\")",
+            "+cmd|' /C calc'!A0",
+            "@SUM(1+1)",
+        ),
+        ("-2+3+cmd|' /C calc'!A0", "-1e5", "-5"),
+    ];
+    for (title, text, summary) in hostile {
+        let (s, v) = app
+            .post_json(
+                "/api/v1/liaisons",
+                &json!({"title": title, "text": text, "summary": summary, "from": ["SG12"],
+                        "date": "2025-01-10", "access": "public", "state": "sent",
+                        "addressees": [{"body": "POC-C1", "purpose": "information"}]}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let ordinary = "Plain title, with \"quotes\"; 'apostrophes' and a = sign";
+    let (s, v) = app
+        .post_json(
+            "/api/v1/liaisons",
+            &json!({"title": ordinary, "text": "Some *text*\nover two lines",
+                    "summary": "A summary", "from": ["SG12"],
+                    "date": "2025-01-11", "access": "public", "state": "sent",
+                    "addressees": [{"body": "POC-C1", "purpose": "information"}]}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let page = app
+        .get("/liaisons.csv?from=SG12")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let api = app
+        .client
+        .get(app.url("/api/v1/liaisons?from=SG12"))
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for (what, body) in [("page", page), ("API", api)] {
+        let mut r = csv::Reader::from_reader(body.as_bytes());
+        let headers = r.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (title, text, summary) = (col("title"), col("text"), col("summary"));
+        let row = |t: &str| {
+            rows.iter()
+                .find(|r| r[title].ends_with(t))
+                .unwrap_or_else(|| panic!("{what}: no row titled {t}: {rows:?}"))
+        };
+        for (t, x, s) in hostile {
+            let r = row(t);
+            assert_eq!(&r[title], format!("'{t}"), "{what}");
+            assert_eq!(&r[text], format!("'{x}"), "{what}");
+            if s == "-5" {
+                assert_eq!(&r[summary], "-5", "{what}: a plain number stays a number");
+            } else {
+                assert_eq!(&r[summary], format!("'{s}"), "{what}");
+            }
+        }
+        // No cell anywhere starts a formula.
+        for r in &rows {
+            for c in r {
+                assert!(
+                    !c.starts_with(['=', '+', '@', '\t', '\r'])
+                        && (!c.starts_with('-') || c == "-5"),
+                    "{what}: {c:?} in {r:?}"
+                );
+            }
+        }
+        let r = row(ordinary);
+        assert_eq!(&r[title], ordinary, "{what}");
+        assert_eq!(&r[text], "Some *text*\nover two lines", "{what}");
+        assert_eq!(&r[summary], "A summary", "{what}");
+        assert_eq!(&r[col("date")], "2025-01-11", "{what}");
+    }
 }
 
 /// The list page and API answers are remembered per access scope; the next read after any

@@ -266,7 +266,10 @@ mod feeds {
     use liaise_service::domain::{Code, Role};
     use liaise_testkit::{TestApp, backend_tests, json};
 
-    backend_tests!(atom_feeds_parse_and_carry_public_statements_only);
+    backend_tests!(
+        atom_feeds_parse_and_carry_public_statements_only,
+        feed_links_come_from_the_configured_address_never_from_the_request,
+    );
 
     async fn parse(app: &TestApp, path: &str) -> feed_rs::model::Feed {
         let r = app.get(path).await;
@@ -351,6 +354,94 @@ mod feeds {
             app.get("/feeds/topics/nope/liaisons.atom").await.status(),
             404
         );
+    }
+
+    /// Every link of a feed, as text: the feed's id and links, each entry's id and links.
+    fn links(feed: &atom_syndication::Feed) -> Vec<String> {
+        let mut all = vec![feed.id().to_owned()];
+        all.extend(feed.links().iter().map(|l| l.href().to_owned()));
+        for e in feed.entries() {
+            all.push(e.id().to_owned());
+            all.extend(e.links().iter().map(|l| l.href().to_owned()));
+        }
+        all
+    }
+
+    /// Fetches a feed claiming to be another site, in every header a proxy might set.
+    async fn hostile(app: &TestApp, path: &str) -> String {
+        let r = app
+            .client
+            .get(app.url(path))
+            .header("host", "evil.example")
+            .header("x-forwarded-host", "evil.example")
+            .header("x-forwarded-proto", "https")
+            .header("forwarded", "host=evil.example;proto=https")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        r.text().await.unwrap()
+    }
+
+    async fn feed_links_come_from_the_configured_address_never_from_the_request(app: TestApp) {
+        let itu = app
+            .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+            .await;
+        let (s, v) = app
+            .post_json(
+                "/api/v1/liaisons",
+                &json!({"title": "Public LS on QoS", "from": ["SG12"],
+                        "addressees": [{"body": "POC-C1", "purpose": "information"}],
+                        "topics": ["qos"], "date": "2026-04-01", "state": "sent", "access": "public"}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        let paths = [
+            "/feeds/liaisons.atom",
+            "/feeds/bodies/SG12/liaisons.atom",
+            "/feeds/topics/qos/liaisons.atom",
+        ];
+        // Without a public URL: the address the server is bound to.
+        let own = app.url("");
+        for path in paths {
+            let text = hostile(&app, path).await;
+            assert!(!text.contains("evil.example"), "{path}: {text}");
+            let feed: atom_syndication::Feed = text.parse().unwrap();
+            assert!(!feed.entries().is_empty(), "{path}: {text}");
+            for link in links(&feed) {
+                assert!(link.starts_with(&format!("{own}/")), "{path}: {link}");
+            }
+        }
+        // With one (a trailing `/` and a path prefix kept as configured): that address only.
+        let public = TestApp::spawn_with(app.backend, app.db.clone(), |s| {
+            s.public_url = Some("https://liaise.example.org/itu-upu/".to_owned());
+        })
+        .await;
+        for path in paths {
+            let text = hostile(&public, path).await;
+            assert!(!text.contains("evil.example"), "{path}: {text}");
+            assert!(!text.contains("127.0.0.1"), "{path}: {text}");
+            let feed: atom_syndication::Feed = text.parse().unwrap();
+            assert_eq!(
+                feed.id(),
+                format!("https://liaise.example.org/itu-upu{path}")
+            );
+            for link in links(&feed) {
+                assert!(
+                    link.starts_with("https://liaise.example.org/itu-upu/"),
+                    "{path}: {link}"
+                );
+            }
+            assert!(
+                links(&feed)
+                    .iter()
+                    .any(|l| l == "https://liaise.example.org/itu-upu/liaisons/SG12-LS1"),
+                "{path}: {:?}",
+                links(&feed)
+            );
+        }
+        public.stop().await;
     }
 }
 
@@ -624,6 +715,9 @@ mod reminders {
                 "{m}"
             );
             assert!(m.contains("due in 7 day"), "{m}");
+            // An absolute link, from the server's own address (no public URL here).
+            let link = app.url("/liaisons/SG12-LS1");
+            assert!(m.contains(&link), "{link} in {m}");
         }
         // Without a mail server, the overdue reminder waits on the secretariat's page.
         assert_eq!(app.liaise.run_reminders(day(16, 3), None).await.unwrap(), 1);
