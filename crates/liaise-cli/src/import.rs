@@ -14,8 +14,9 @@
 //! column of a received statement is left empty or repeats its reference (as the CSV export
 //! writes it).
 //!
-//! A file that cannot be read as such (no header, a missing or unknown column, bad encoding)
-//! is refused whole; rows that break a rule are reported with their line and left out.
+//! A file that cannot be read as such (no header, a missing, unknown or repeated column, bad
+//! encoding) is refused whole; rows that break a rule are reported with their line and left
+//! out.
 
 use liaise_domain::liaison::{LiaisonFields, LiaisonInput};
 use liaise_service::{ServiceError, liaisons::ImportRow};
@@ -73,6 +74,16 @@ pub fn read(path: &std::path::Path) -> Result<Vec<ImportRow>, String> {
                 "{name}: unknown column `{c}` (known: {}, {})",
                 REQUIRED.join(", "),
                 OPTIONAL.join(", ")
+            ));
+        }
+    }
+    // A column given twice would have one of its values silently ignored.
+    for (i, c) in columns.iter().enumerate() {
+        if columns[..i].contains(c) {
+            return Err(format!(
+                "{name}: column `{c}` appears twice in the header (columns {} and {})",
+                columns.iter().position(|x| x == c).map_or(0, |p| p + 1),
+                i + 1
             ));
         }
     }
@@ -194,6 +205,19 @@ mod tests {
             write(b"title,date,from,addressees\n\xff\xfe,2025-01-01,SG12,POC:information\n");
         let e = read(&p).unwrap_err();
         assert!(e.contains("line 2"), "{e}");
+        let (_d, p) =
+            write(b"title,date,from,addressees,Title\nA,2025-01-01,SG12,POC:information,B\n");
+        let e = read(&p).unwrap_err();
+        assert!(
+            e.contains("ls.csv: column `title` appears twice in the header (columns 1 and 5)"),
+            "{e}"
+        );
+        let (_d, p) = write(b"title,date,from,addressees,text, text \n");
+        assert!(
+            read(&p)
+                .unwrap_err()
+                .contains("column `text` appears twice")
+        );
         let (_d, p) = write(b"title,date,from,addressees\nonly,two\n");
         assert!(read(&p).unwrap_err().contains("line 2"));
     }

@@ -327,6 +327,51 @@ fn historical_statements_are_imported_and_bad_rows_reported() {
 }
 
 #[test]
+fn a_statement_file_with_a_repeated_column_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    // Which title was meant? Neither is taken.
+    let csv = dir.path().join("twice.csv");
+    std::fs::write(
+        &csv,
+        "title,date,from,addressees,Title\n\
+         LS on QoS,2024-05-02,SG12,POC-C1:information,LS on something else\n",
+    )
+    .unwrap();
+    let out = liaise()
+        .args([
+            "import",
+            "liaisons",
+            csv.to_str().unwrap(),
+            "--data-dir",
+            data,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("twice.csv: column `title` appears twice in the header (columns 1 and 5)"),
+        "{err}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Nothing was written: only the reference data's own statement is there.
+    let (mut child, addr) = serve(data);
+    let body = reqwest::blocking_get(&format!("http://{addr}/api/v1/liaisons"));
+    let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(list["total"], 1, "{list}");
+    assert!(!body.contains("LS on QoS"), "{list}");
+}
+
+#[test]
 fn contributions_are_imported_bad_files_named_and_nothing_of_them_stored() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -394,6 +394,24 @@ async fn a_refused_form_comes_back_with_what_was_typed(app: TestApp) {
     assert_eq!(s, 422);
     assert!(page.contains("id=\"row-2-body-error\""), "{page}");
     assert!(page.contains("no body has the code `NOPE`"));
+    // A title that shows nothing, or text that reads backwards, is refused at its field.
+    let mut hiding = statement(&token, "\u{200B}\u{2060}");
+    hiding.retain(|(k, _)| *k != "meeting");
+    hiding.push(("meeting", "TSAG \u{202E}aveneG"));
+    let (s, _, page) = post_form(&app, "/liaisons/new", &cookie, &hiding).await;
+    assert_eq!(s, 422, "{page}");
+    let near = |id: &str, message: &str| {
+        let at = page
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}: {page}"));
+        page[at..]
+            .chars()
+            .take(300)
+            .collect::<String>()
+            .contains(message)
+    };
+    assert!(near("title-error", "only invisible characters"), "{page}");
+    assert!(near("meeting-error", "U+202E"), "{page}");
     assert_eq!(public_total(&app).await, before);
 }
 

@@ -8,6 +8,7 @@ mod api_registry;
 mod browser;
 mod concurrency;
 mod documents;
+mod hidden_text;
 mod liaison_forms;
 mod liaisons;
 mod liaisons_trust;
