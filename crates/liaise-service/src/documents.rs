@@ -1852,6 +1852,11 @@ pub(crate) async fn recover_marks(
     for p in missing {
         let (id, identifier) = (p.id, p.identifier.clone());
         let stored = proposal_view(p);
+        // A proposal read from plain text has no marks in any file: nothing to read again
+        // at every start.
+        if stored.text.format != "docx" {
+            continue;
+        }
         let newest_first = versions
             .iter()
             .rev()
