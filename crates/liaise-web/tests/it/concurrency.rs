@@ -72,6 +72,34 @@ async fn concurrent_writers_of_every_kind_all_succeed(app: TestApp) {
     numbers.sort_by_key(|n| n.trim_start_matches("TSAG-LS").parse::<u32>().unwrap_or(0));
     let want: Vec<String> = (1..=SENT).map(|n| format!("TSAG-LS{n}")).collect();
     assert_eq!(numbers, want, "unique and gapless");
+    // Statements received from the other organization, recorded at once: each keeps its
+    // sender's reference, and none takes a number of the sender's series.
+    let answers = all_at_once(&app, |n, c| {
+        c.post(&url).bearer_auth(&itu).json(&json!({
+            "title": format!("Received statement {n}"), "from": ["POC-C1"],
+            "addressees": [{"body": "TSAG", "purpose": "information"}],
+            "date": "2026-03-01", "state": "sent", "access": "public",
+            "other_reference": format!("POC C1 2026.1-Doc {n}")}))
+    })
+    .await;
+    assert_all(&answers, 201, "recording received statements");
+    for (n, (_, v)) in answers.iter().enumerate() {
+        assert_eq!(v["number"], format!("POC C1 2026.1-Doc {n}"), "{v}");
+    }
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let (s, v) = app
+        .post_json(
+            "/api/v1/liaisons",
+            &json!({"title": "UPU's own", "from": ["POC-C1"],
+                    "addressees": [{"body": "TSAG", "purpose": "information"}],
+                    "date": "2026-03-03", "state": "sent", "access": "public"}),
+            Some(&upu),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["number"], "POC-C1-LS1", "the sender's series is its own");
     // Approvals of drafts of one series, at once.
     let mut drafts = Vec::new();
     for n in 0..WRITERS {
