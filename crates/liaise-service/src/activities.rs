@@ -7,15 +7,13 @@ use std::sync::Arc;
 use liaise_domain::{
     AccessLevel, Action, Code, PageRequest, Viewer, activity::ActivityInput, authorize,
 };
-use liaise_store::queries::{
-    activities::{self as q, ActivityFilter, ActivityRow},
-    registry as reg,
-};
+use liaise_store::queries::activities::{self as q, ActivityFilter, ActivityRow};
 use time::{Date, OffsetDateTime};
 
 use crate::{
     Liaise, ServiceError,
     audit::{self, Fields, diff},
+    cache::{Answer, Key},
     snapshot::Snapshot,
 };
 
@@ -253,20 +251,15 @@ impl Liaise {
         page: PageRequest,
     ) -> Result<Arc<ActivityPage>, ServiceError> {
         let snap = self.registry().await?;
-        let key = format!(
-            "activities|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}",
-            crate::access_scope(viewer),
-            query.kind,
-            query.body,
-            query.topic,
-            query.organization,
-            query.year,
-            page.page(),
-            page.per_page()
+        let key = Key::new(
+            Answer::ActivityPage,
+            viewer,
+            format!("{query:?}|{}|{}", page.page(), page.per_page()),
         );
-        if let Some(hit) = snap.recall::<ActivityPage>(&key) {
-            return Ok(hit);
-        }
+        let ticket = match self.cache().recall::<ActivityPage>(key) {
+            Ok(hit) => return Ok(hit),
+            Err(ticket) => ticket,
+        };
         // An unknown code or slug matches nothing.
         let mut filter = ActivityFilter {
             kind: crate::blank(&query.kind).map(str::to_owned),
@@ -298,10 +291,19 @@ impl Liaise {
             }
         }
         let c = self.store.conn();
-        let (rows, total) = q::list(c, viewer, &filter, page.offset(), page.per_page()).await?;
+        let list = q::list_query(viewer, &filter);
+        let total = self
+            .count(Answer::ActivityCount, viewer, format!("{filter:?}"), &list)
+            .await?;
+        let rows = if page.offset() < total {
+            list.page(c, &q::ORDER, page.offset(), page.per_page())
+                .await?
+        } else {
+            Vec::new()
+        };
         let items = assemble(c, &snap, rows).await?;
         let result = Arc::new(ActivityPage { items, total });
-        snap.remember(key, result.clone());
+        self.cache().remember(ticket, result.clone());
         Ok(result)
     }
 
@@ -346,9 +348,9 @@ impl Liaise {
         )
         .await?;
         crate::search::index_activity(&tx, &snap, created.id).await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Activities).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Activities).await?;
         self.activity(viewer, created.id).await
     }
 
@@ -408,9 +410,9 @@ impl Liaise {
         let changes = diff(&activity_fields(&current), &fields(&input, &owners));
         audit::record(&tx, viewer, "update", "activity", &id.to_string(), changes).await?;
         crate::search::index_activity(&tx, &snap, id).await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Activities).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Activities).await?;
         self.activity(viewer, id).await
     }
 }

@@ -881,7 +881,21 @@ impl Liaise {
             filter.body = Some(snap.body(b).map_or_else(|| b.clone(), |b| b.code.clone()));
         }
         let c = self.store.conn();
-        let (rows, total) = q::list(c, viewer, &filter, page.offset(), page.per_page()).await?;
+        let list = q::list_query(viewer, &filter);
+        let total = self
+            .count(
+                crate::cache::Answer::DocumentCount,
+                viewer,
+                format!("{filter:?}"),
+                &list,
+            )
+            .await?;
+        let rows = if page.offset() < total {
+            list.page(c, &q::ORDER, page.offset(), page.per_page())
+                .await?
+        } else {
+            Vec::new()
+        };
         Ok(DocumentPage {
             items: assemble(c, &snap, rows).await?,
             total,
@@ -1070,9 +1084,9 @@ impl Liaise {
         )
         .await?;
         crate::search::index_document(&tx, &snap, stored.document_id).await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Documents).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Documents).await?;
         Ok(stored)
     }
 
@@ -1205,9 +1219,9 @@ impl Liaise {
             diff(&detail_fields(&current), &detail_fields(&next)),
         )
         .await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Documents).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Documents).await?;
         self.document(viewer, id).await
     }
 
@@ -1320,9 +1334,9 @@ impl Liaise {
             ),
         )
         .await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Documents).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Documents).await?;
         self.proposal(viewer, &current.identifier).await
     }
 
@@ -1805,7 +1819,7 @@ pub(crate) async fn load_reference(store: &Store) -> Result<usize, ServiceError>
         return Ok(0);
     }
     r::mark_applied(&tx, &keys, now).await?;
-    reg::bump_revision(&tx).await?;
+    liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Documents).await?;
     tx.commit().await.map_err(liaise_store::StoreError::from)?;
     Ok(keys.len())
 }
@@ -1898,7 +1912,7 @@ pub(crate) async fn recover_marks(
     for (id, marks) in &found {
         q::set_proposal_marks(&tx, *id, Some(marks)).await?;
     }
-    reg::bump_revision(&tx).await?;
+    liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Documents).await?;
     tx.commit().await.map_err(liaise_store::StoreError::from)?;
     Ok(found.len())
 }
@@ -2003,12 +2017,12 @@ impl Liaise {
                 None,
             )
             .await?;
-            reg::bump_revision(&tx).await?;
+            liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Documents).await?;
             tx.commit().await.map_err(liaise_store::StoreError::from)?;
             done += batch.len();
             progress(batch.len() as u64);
         }
-        self.reload().await?;
+        self.changed(crate::cache::Area::Documents).await?;
         Ok(done)
     }
 }

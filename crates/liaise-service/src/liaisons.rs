@@ -12,7 +12,7 @@ use liaise_domain::{
 };
 use liaise_store::queries::{
     liaisons::{self as q, LiaisonFilter, LiaisonRow},
-    registry as reg, users,
+    users,
 };
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -20,6 +20,7 @@ use time::{Date, OffsetDateTime};
 use crate::{
     Liaise, ServiceError,
     audit::{self, Fields, diff},
+    cache::{Answer, Key},
     files,
     snapshot::Snapshot,
 };
@@ -589,16 +590,15 @@ impl Liaise {
         page: PageRequest,
     ) -> Result<Arc<LiaisonPage>, ServiceError> {
         let snap = self.registry().await?;
-        let key = format!(
-            "liaisons|{}|{query:?}|{}|{}|{}",
-            crate::access_scope(viewer),
-            page.page(),
-            page.per_page(),
-            today()
+        let key = Key::new(
+            Answer::LiaisonPage,
+            viewer,
+            format!("{query:?}|{}|{}|{}", page.page(), page.per_page(), today()),
         );
-        if let Some(hit) = snap.recall::<LiaisonPage>(&key) {
-            return Ok(hit);
-        }
+        let ticket = match self.cache().recall::<LiaisonPage>(key) {
+            Ok(hit) => return Ok(hit),
+            Err(ticket) => ticket,
+        };
         let empty = || {
             Arc::new(LiaisonPage {
                 items: Vec::new(),
@@ -641,11 +641,27 @@ impl Liaise {
             filter.topic_id = Some(topic.id);
         }
         let c = self.store.conn();
-        let (rows, total) = q::list(c, viewer, &filter, page.offset(), page.per_page()).await?;
+        let list = q::list_query(viewer, &filter);
+        let counted = format!(
+            "{:?}",
+            LiaisonFilter {
+                sort: None,
+                ..filter.clone()
+            }
+        );
+        let total = self
+            .count(Answer::LiaisonCount, viewer, counted, &list)
+            .await?;
+        let rows = if page.offset() < total {
+            list.page(c, &q::order(filter.sort), page.offset(), page.per_page())
+                .await?
+        } else {
+            Vec::new()
+        };
         let mut items = assemble(c, &snap, rows).await?;
         hide_unseen_links(c, viewer, &mut items).await?;
         let result = Arc::new(LiaisonPage { items, total });
-        snap.remember(key, result.clone());
+        self.cache().remember(ticket, result.clone());
         Ok(result)
     }
 
@@ -656,51 +672,23 @@ impl Liaise {
         viewer: &Viewer,
     ) -> Result<Arc<Vec<(String, String, u64)>>, ServiceError> {
         let snap = self.registry().await?;
-        let key = format!("liaison-directions|{}", crate::access_scope(viewer));
-        if let Some(hit) = snap.recall::<Vec<(String, String, u64)>>(&key) {
-            return Ok(hit);
-        }
-        let c = self.store.conn();
-        let ids = q::visible_sent_ids(c, viewer).await?;
-        let links = q::links(c, &ids).await?;
-        let mut counts: std::collections::BTreeMap<(String, String), u64> = Default::default();
-        for id in &ids {
-            let orgs_of = |bodies: Vec<i32>| -> std::collections::BTreeSet<String> {
-                bodies
-                    .iter()
-                    .filter_map(|b| snap.body_by_id(*b))
-                    .flat_map(|b| b.organizations.iter().cloned())
-                    .collect()
-            };
-            let from = orgs_of(
-                links
-                    .sources
-                    .iter()
-                    .filter(|s| s.liaison_id == *id)
-                    .map(|s| s.body_id)
-                    .collect(),
-            );
-            let to = orgs_of(
-                links
-                    .addressees
-                    .iter()
-                    .filter(|a| a.liaison_id == *id)
-                    .map(|a| a.body_id)
-                    .collect(),
-            );
-            for f in &from {
-                for t in to.iter().filter(|t| *t != f) {
-                    *counts.entry((f.clone(), t.clone())).or_default() += 1;
-                }
-            }
-        }
-        let result = Arc::new(
-            counts
-                .into_iter()
-                .map(|((f, t), n)| (f, t, n))
-                .collect::<Vec<_>>(),
-        );
-        snap.remember(key, result.clone());
+        let ticket = match self.cache().recall::<Vec<(String, String, u64)>>(Key::new(
+            Answer::LiaisonDirections,
+            viewer,
+            "",
+        )) {
+            Ok(hit) => return Ok(hit),
+            Err(ticket) => ticket,
+        };
+        let code = |id: i32| snap.organization_by_id(id).map(|o| o.code.clone());
+        let mut counts: Vec<(String, String, u64)> = q::directions(self.store.conn(), viewer)
+            .await?
+            .into_iter()
+            .filter_map(|(f, t, n)| Some((code(f)?, code(t)?, u64::try_from(n).ok()?)))
+            .collect();
+        counts.sort();
+        let result = Arc::new(counts);
+        self.cache().remember(ticket, result.clone());
         Ok(result)
     }
 
@@ -832,9 +820,9 @@ impl Liaise {
             }
         }
         crate::search::index_liaison(&tx, &snap, created.id).await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Liaisons).await?;
         self.liaison(viewer, &created.id.to_string()).await
     }
 
@@ -958,9 +946,9 @@ impl Liaise {
         )
         .await?;
         crate::search::index_liaison(&tx, &snap, current.id).await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Liaisons).await?;
         self.liaison(viewer, &current.id.to_string()).await
     }
 
@@ -1043,9 +1031,9 @@ impl Liaise {
         .await?;
         let snap = self.registry().await?;
         crate::search::index_liaison(&tx, &snap, current.id).await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Liaisons).await?;
         self.liaison(viewer, &current.id.to_string()).await
     }
 
@@ -1256,9 +1244,9 @@ impl Liaise {
             diff(&before, &after),
         )
         .await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Liaisons).await?;
         self.liaison(viewer, &ls.id.to_string()).await
     }
 }
@@ -1335,9 +1323,9 @@ impl Liaise {
             diff(&Vec::new(), &after),
         )
         .await?;
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Liaisons).await?;
         Ok(AttachmentView {
             id: row.id,
             file_name: name,
@@ -1482,9 +1470,9 @@ impl Liaise {
             crate::search::index_liaison(&tx, &snap, created.id).await?;
             report.imported.push((row.line, label));
         }
-        reg::bump_revision(&tx).await?;
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
-        self.reload().await?;
+        self.changed(crate::cache::Area::Liaisons).await?;
         Ok(report)
     }
 }

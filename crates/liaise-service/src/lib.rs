@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod audit;
+pub mod cache;
 mod corpus;
 pub mod documents;
 mod error;
@@ -68,6 +69,10 @@ pub struct Liaise {
 #[derive(Debug)]
 struct RegistryCache {
     current: RwLock<Arc<Snapshot>>,
+    /// The remembered answers of content queries.
+    answers: cache::Cache,
+    /// The revisions of each area (`revisions::Area::ALL`) the answers were checked against.
+    seen: Mutex<[i64; 4]>,
     checked_at: Mutex<Instant>,
     reload: tokio::sync::Mutex<()>,
 }
@@ -81,8 +86,11 @@ impl Liaise {
         documents::load_reference(&store).await?;
         documents::recover_marks(&store, None).await?;
         let rows = queries::registry::load_all(store.conn()).await?;
+        let seen = queries::revisions::all(store.conn()).await?;
         let cache = RegistryCache {
             current: RwLock::new(Arc::new(Snapshot::build(rows))),
+            answers: cache::Cache::default(),
+            seen: Mutex::new(seen),
             checked_at: Mutex::new(Instant::now()),
             reload: tokio::sync::Mutex::new(()),
         };
@@ -158,13 +166,79 @@ impl Liaise {
             return Ok(current);
         }
         let _guard = self.cache.reload.lock().await;
-        let current = self.current();
-        let revision = queries::registry::revision(self.store.conn()).await?;
-        if revision != current.revision {
-            self.reload().await?;
-        }
+        self.follow_revisions().await?;
         self.touch();
         Ok(self.current())
+    }
+
+    /// How many items pass a list's filter, remembered per filter (so every page and order of
+    /// one filter counts once per change of its area).
+    pub(crate) async fn count<E: liaise_store::sea_orm::EntityTrait>(
+        &self,
+        answer: cache::Answer,
+        viewer: &liaise_domain::Viewer,
+        filter: String,
+        list: &queries::list::List<E>,
+    ) -> Result<u64, ServiceError>
+    where
+        E::Model: Sync,
+    {
+        match self
+            .cache()
+            .recall::<u64>(cache::Key::new(answer, viewer, filter))
+        {
+            Ok(total) => Ok(*total),
+            Err(ticket) => {
+                let total = list.count(self.store.conn()).await?;
+                self.cache().remember(ticket, Arc::new(total));
+                Ok(total)
+            }
+        }
+    }
+
+    /// The remembered answers (see [`cache`]).
+    pub fn cache(&self) -> &cache::Cache {
+        &self.cache.answers
+    }
+
+    /// Drops what the database's revisions say changed since last seen (by this process or
+    /// another sharing the database): the registry snapshot and every answer when the registry
+    /// moved, else the answers of each area that moved.
+    async fn follow_revisions(&self) -> Result<(), ServiceError> {
+        let now = queries::revisions::all(self.store.conn()).await?;
+        let before = std::mem::replace(
+            &mut *self
+                .cache
+                .seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            now,
+        );
+        for (i, area) in queries::revisions::Area::ALL.into_iter().enumerate() {
+            if before[i] == now[i] {
+                continue;
+            }
+            if area == queries::revisions::Area::Registry {
+                let rows = queries::registry::load_all(self.store.conn()).await?;
+                *self
+                    .cache
+                    .current
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Arc::new(Snapshot::build(rows));
+            }
+            self.cache.answers.drop_area(area);
+        }
+        Ok(())
+    }
+
+    /// After a committed write of `area`: forget what it changed, at once.
+    async fn changed(&self, area: queries::revisions::Area) -> Result<(), ServiceError> {
+        let _guard = self.cache.reload.lock().await;
+        self.cache.answers.drop_area(area);
+        self.follow_revisions().await?;
+        self.touch();
+        Ok(())
     }
 
     fn current(&self) -> Arc<Snapshot> {
@@ -183,15 +257,25 @@ impl Liaise {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Instant::now();
     }
 
-    /// Rebuilds the snapshot from the database (after a write of this process).
+    /// Rebuilds the snapshot from the database and forgets every answer (after a registry
+    /// write of this process).
     async fn reload(&self) -> Result<(), ServiceError> {
+        let _guard = self.cache.reload.lock().await;
         let rows = queries::registry::load_all(self.store.conn()).await?;
-        let snapshot = Arc::new(Snapshot::build(rows));
         *self
             .cache
             .current
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = snapshot;
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(Snapshot::build(rows));
+        self.cache
+            .answers
+            .drop_area(queries::revisions::Area::Registry);
+        *self
+            .cache
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            queries::revisions::all(self.store.conn()).await?;
         self.touch();
         Ok(())
     }

@@ -17,6 +17,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 
 pub use error::StoreError;
+pub use sea_orm;
 pub use sea_orm::{ConnectionTrait as Conn, DatabaseTransaction as ReadTx};
 pub use tx::Tx;
 

@@ -45,6 +45,23 @@ pub mod document_organization {
     no_relations!();
 }
 
+/// The body codes of a document as rows (the same codes as its `bodies` list), for lists
+/// filtered by body.
+pub mod document_body {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "document_bodies")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub document_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub body: String,
+    }
+
+    no_relations!();
+}
+
 pub mod document_version {
     use sea_orm::entity::prelude::*;
 

@@ -464,7 +464,9 @@ pub mod reminder {
 }
 
 mod documents;
-pub use documents::{document, document_organization, document_version, proposal, resolution};
+pub use documents::{
+    document, document_body, document_organization, document_version, proposal, resolution,
+};
 pub mod search_entry {
     use sea_orm::entity::prelude::*;
 

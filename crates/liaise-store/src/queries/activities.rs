@@ -3,11 +3,12 @@
 
 use liaise_domain::Viewer;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Query,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use time::{Date, OffsetDateTime};
 
+use super::list::List;
 use crate::{
     StoreError,
     entity::{activity, activity_body, activity_organization, activity_topic},
@@ -34,54 +35,36 @@ pub struct ActivityFilter {
     pub year: Option<i32>,
 }
 
-fn filtered(viewer: &Viewer, f: &ActivityFilter) -> sea_orm::Select<activity::Entity> {
-    let mut q = activity::Entity::find().filter(visible(viewer));
-    if let Some(k) = &f.kind {
-        q = q.filter(activity::Column::Kind.eq(k.as_str()));
-    }
-    if let Some(b) = f.body_id {
-        q = q.filter(
-            activity::Column::Id.in_subquery(
-                Query::select()
-                    .column(activity_body::Column::ActivityId)
-                    .from(activity_body::Entity)
-                    .and_where(activity_body::Column::BodyId.eq(b))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(t) = f.topic_id {
-        q = q.filter(
-            activity::Column::Id.in_subquery(
-                Query::select()
-                    .column(activity_topic::Column::ActivityId)
-                    .from(activity_topic::Entity)
-                    .and_where(activity_topic::Column::TopicId.eq(t))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(o) = f.organization_id {
-        q = q.filter(
-            activity::Column::Id.in_subquery(
-                Query::select()
-                    .column(activity_organization::Column::ActivityId)
-                    .from(activity_organization::Entity)
-                    .and_where(activity_organization::Column::OrganizationId.eq(o))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(y) = f.year
-        && let (Ok(from), Ok(to)) = (
-            Date::from_calendar_date(y, time::Month::January, 1),
-            Date::from_calendar_date(y, time::Month::December, 31),
+/// The activities `viewer` may see that pass `f`, through the shared list machinery.
+pub fn list_query(viewer: &Viewer, f: &ActivityFilter) -> List<activity::Entity> {
+    List::new(activity::Column::Id, visible(viewer))
+        .equals(activity::Column::Kind, f.kind.as_deref())
+        .linked(
+            activity_body::Entity,
+            activity_body::Column::ActivityId,
+            activity_body::Column::BodyId,
+            f.body_id,
         )
-    {
-        q = q.filter(activity::Column::Date.between(from, to));
-    }
-    q
+        .linked(
+            activity_topic::Entity,
+            activity_topic::Column::ActivityId,
+            activity_topic::Column::TopicId,
+            f.topic_id,
+        )
+        .linked(
+            activity_organization::Entity,
+            activity_organization::Column::ActivityId,
+            activity_organization::Column::OrganizationId,
+            f.organization_id,
+        )
+        .year(activity::Column::Date, f.year)
 }
+
+/// Newest first.
+pub const ORDER: [(activity::Column, Order); 2] = [
+    (activity::Column::Date, Order::Desc),
+    (activity::Column::Id, Order::Desc),
+];
 
 /// A page of the activities `viewer` may see, newest first, and their total.
 pub async fn list(
@@ -91,15 +74,11 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<activity::Model>, u64), StoreError> {
-    let total = filtered(viewer, f).count(c).await?;
-    let rows = filtered(viewer, f)
-        .order_by_desc(activity::Column::Date)
-        .order_by_desc(activity::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+    let list = list_query(viewer, f);
+    Ok((
+        list.page(c, &ORDER, offset, limit).await?,
+        list.count(c).await?,
+    ))
 }
 
 /// One activity, if `viewer` may see it.

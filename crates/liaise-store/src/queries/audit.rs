@@ -1,12 +1,10 @@
 //! The audit log: appended in the transaction of the change it records; never updated or
 //! deleted (no function here does either).
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, Condition, ConnectionTrait, Order, Set};
 use time::OffsetDateTime;
 
+use super::list::List;
 use crate::{StoreError, entity::audit_entry};
 
 pub struct NewEntry<'a> {
@@ -42,6 +40,22 @@ pub struct AuditFilter {
     pub action: Option<String>,
 }
 
+/// The entries that pass `f`, through the shared list machinery (only administrators read
+/// the log, so no access condition).
+pub fn list_query(f: &AuditFilter) -> List<audit_entry::Entity> {
+    List::new(audit_entry::Column::Id, Condition::all())
+        .equals(audit_entry::Column::Entity, f.entity.as_deref())
+        .equals(audit_entry::Column::EntityKey, f.entity_key.as_deref())
+        .equals(audit_entry::Column::Actor, f.actor.as_deref())
+        .equals(audit_entry::Column::Action, f.action.as_deref())
+}
+
+/// Newest first (by time, then by the order of writing).
+pub const ORDER: [(audit_entry::Column, Order); 2] = [
+    (audit_entry::Column::At, Order::Desc),
+    (audit_entry::Column::Id, Order::Desc),
+];
+
 /// A page of entries, newest first, and the total.
 pub async fn list(
     c: &impl ConnectionTrait,
@@ -49,25 +63,9 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<audit_entry::Model>, u64), StoreError> {
-    let mut q = audit_entry::Entity::find();
-    if let Some(v) = &f.entity {
-        q = q.filter(audit_entry::Column::Entity.eq(v.as_str()));
-    }
-    if let Some(v) = &f.entity_key {
-        q = q.filter(audit_entry::Column::EntityKey.eq(v.as_str()));
-    }
-    if let Some(v) = &f.actor {
-        q = q.filter(audit_entry::Column::Actor.eq(v.as_str()));
-    }
-    if let Some(v) = &f.action {
-        q = q.filter(audit_entry::Column::Action.eq(v.as_str()));
-    }
-    let total = q.clone().count(c).await?;
-    let rows = q
-        .order_by_desc(audit_entry::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+    let list = list_query(f);
+    Ok((
+        list.page(c, &ORDER, offset, limit).await?,
+        list.count(c).await?,
+    ))
 }

@@ -4,15 +4,18 @@
 
 use liaise_domain::Viewer;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, ExprTrait, Query},
+    sea_query::{Expr, Query},
 };
 use time::{Date, OffsetDateTime};
 
+use super::list::List;
 use crate::{
     StoreError,
-    entity::{document, document_organization, document_version, proposal, resolution},
+    entity::{
+        document, document_body, document_organization, document_version, proposal, resolution,
+    },
 };
 
 /// The documents `viewer` may see.
@@ -49,36 +52,30 @@ pub struct DocumentFilter {
     pub organization_id: Option<i32>,
 }
 
-fn filtered(viewer: &Viewer, f: &DocumentFilter) -> sea_orm::Select<document::Entity> {
-    let mut q = document::Entity::find().filter(visible(viewer));
-    if let Some(k) = &f.kind {
-        q = q.filter(document::Column::Kind.eq(k.as_str()));
-    }
-    if let Some(b) = &f.body {
-        // Bodies are a JSON array of codes: `"SG12"` with its quotes matches one code whole.
-        q = q.filter(Expr::col(document::Column::Bodies).like(format!("%\"{b}\"%")));
-    }
-    if let Some(o) = f.organization_id {
-        q = q.filter(
-            document::Column::Id.in_subquery(
-                Query::select()
-                    .column(document_organization::Column::DocumentId)
-                    .from(document_organization::Entity)
-                    .and_where(document_organization::Column::OrganizationId.eq(o))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(y) = f.year
-        && let (Ok(from), Ok(to)) = (
-            Date::from_calendar_date(y, time::Month::January, 1),
-            Date::from_calendar_date(y, time::Month::December, 31),
+/// The documents `viewer` may see that pass `f`, through the shared list machinery.
+pub fn list_query(viewer: &Viewer, f: &DocumentFilter) -> List<document::Entity> {
+    List::new(document::Column::Id, visible(viewer))
+        .equals(document::Column::Kind, f.kind.as_deref())
+        .linked(
+            document_body::Entity,
+            document_body::Column::DocumentId,
+            document_body::Column::Body,
+            f.body.clone(),
         )
-    {
-        q = q.filter(document::Column::Date.between(from, to));
-    }
-    q
+        .linked(
+            document_organization::Entity,
+            document_organization::Column::DocumentId,
+            document_organization::Column::OrganizationId,
+            f.organization_id,
+        )
+        .year(document::Column::Date, f.year)
 }
+
+/// Newest first.
+pub const ORDER: [(document::Column, Order); 2] = [
+    (document::Column::Date, Order::Desc),
+    (document::Column::Id, Order::Desc),
+];
 
 pub async fn list(
     c: &impl ConnectionTrait,
@@ -87,15 +84,11 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<document::Model>, u64), StoreError> {
-    let total = filtered(viewer, f).count(c).await?;
-    let rows = filtered(viewer, f)
-        .order_by_desc(document::Column::Date)
-        .order_by_desc(document::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+    let list = list_query(viewer, f);
+    Ok((
+        list.page(c, &ORDER, offset, limit).await?,
+        list.count(c).await?,
+    ))
 }
 
 /// One document, if `viewer` may see it.
@@ -164,6 +157,7 @@ pub async fn insert_document(
     }
     .insert(c)
     .await?;
+    set_bodies(c, m.id, row.bodies).await?;
     for &o in row.organization_ids {
         document_organization::ActiveModel {
             document_id: Set(m.id),
@@ -188,6 +182,31 @@ pub async fn update_details(
     }
     .update(c)
     .await?;
+    set_bodies(c, id, row.bodies).await
+}
+
+/// The codes of a document's `bodies` list (a JSON array of strings; anything else is none).
+pub fn body_codes(json: &str) -> Vec<String> {
+    let mut codes: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+/// Writes the rows of `document_bodies` for a document's `bodies` list.
+async fn set_bodies(c: &impl ConnectionTrait, id: i32, bodies: &str) -> Result<(), StoreError> {
+    document_body::Entity::delete_many()
+        .filter(document_body::Column::DocumentId.eq(id))
+        .exec(c)
+        .await?;
+    for body in body_codes(bodies) {
+        document_body::ActiveModel {
+            document_id: Set(id),
+            body: Set(body),
+        }
+        .insert(c)
+        .await?;
+    }
     Ok(())
 }
 
@@ -344,19 +363,23 @@ pub struct ProposalFilter {
     pub source: Option<String>,
 }
 
-fn proposals_filtered(viewer: &Viewer, f: &ProposalFilter) -> sea_orm::Select<proposal::Entity> {
-    let mut q = proposal::Entity::find().filter(visible_proposals(viewer));
-    if let Some(t) = &f.target {
-        q = q.filter(proposal::Column::TargetNumber.eq(t.as_str()));
-    }
-    if let Some(s) = &f.status {
-        q = q.filter(proposal::Column::Status.eq(s.as_str()));
-    }
-    if let Some(s) = &f.source {
-        q = q.filter(proposal::Column::Identifier.like(format!("{s}/%")));
-    }
-    q
+/// The proposals `viewer` may see that pass `f`, through the shared list machinery.
+pub fn proposals_query(viewer: &Viewer, f: &ProposalFilter) -> List<proposal::Entity> {
+    List::new(proposal::Column::Id, visible_proposals(viewer))
+        .equals(proposal::Column::TargetNumber, f.target.as_deref())
+        .equals(proposal::Column::Status, f.status.as_deref())
+        .filter_if(
+            f.source
+                .as_ref()
+                .map(|s| proposal::Column::Identifier.like(format!("{s}/%"))),
+        )
 }
+
+/// By identifier.
+pub const PROPOSAL_ORDER: [(proposal::Column, Order); 2] = [
+    (proposal::Column::Identifier, Order::Asc),
+    (proposal::Column::Id, Order::Asc),
+];
 
 pub async fn proposals(
     c: &impl ConnectionTrait,
@@ -365,14 +388,11 @@ pub async fn proposals(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<proposal::Model>, u64), StoreError> {
-    let total = proposals_filtered(viewer, f).count(c).await?;
-    let rows = proposals_filtered(viewer, f)
-        .order_by_asc(proposal::Column::Identifier)
-        .offset(offset)
-        .limit(limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+    let list = proposals_query(viewer, f);
+    Ok((
+        list.page(c, &PROPOSAL_ORDER, offset, limit).await?,
+        list.count(c).await?,
+    ))
 }
 
 /// The proposals of these documents that `viewer` may see.

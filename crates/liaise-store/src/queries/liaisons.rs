@@ -2,17 +2,18 @@
 
 use liaise_domain::Viewer;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, Query},
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait, Query},
 };
 use time::{Date, OffsetDateTime};
 
+use super::list::List;
 use crate::{
     StoreError,
     entity::{
-        liaison, liaison_addressee, liaison_attachment, liaison_organization, liaison_source,
-        liaison_topic, reminder,
+        body_organization, liaison, liaison_addressee, liaison_attachment, liaison_organization,
+        liaison_source, liaison_topic, reminder,
     },
 };
 
@@ -21,30 +22,45 @@ use crate::{
 /// the secretariats of its organizations and administrators see it, whatever level it will
 /// have once sent. Every read of statements goes through this condition.
 pub fn visible(viewer: &Viewer) -> Condition {
-    Condition::any()
-        .add(Condition::all().add(liaison::Column::State.eq(SENT)).add(
-            super::access::visible_condition(
-                viewer,
-                liaison::Column::Access,
-                liaison::Column::Id,
-                liaison_organization::Entity,
-                liaison_organization::Column::LiaisonId,
-                liaison_organization::Column::OrganizationId,
-            ),
-        ))
-        .add(Condition::all().add(liaison::Column::State.ne(SENT)).add(
-            super::access::owned_condition(
-                viewer,
-                liaison::Column::Id,
-                liaison_organization::Entity,
-                liaison_organization::Column::LiaisonId,
-                liaison_organization::Column::OrganizationId,
-            ),
-        ))
+    use liaise_domain::Role;
+    let sent = Condition::all().add(liaison::Column::State.eq(SENT)).add(
+        super::access::visible_condition(
+            viewer,
+            liaison::Column::Access,
+            liaison::Column::Id,
+            liaison_organization::Entity,
+            liaison_organization::Column::LiaisonId,
+            liaison_organization::Column::OrganizationId,
+        ),
+    );
+    match &viewer.role {
+        // Written without the branch that can never hold, so the planner sees plain columns.
+        Role::Admin => Condition::all(),
+        Role::Public | Role::Member => sent,
+        Role::Secretariat(_) => Condition::any().add(sent).add(
+            Condition::all()
+                .add(liaison::Column::State.is_in(unsent()))
+                .add(super::access::owned_condition(
+                    viewer,
+                    liaison::Column::Id,
+                    liaison_organization::Entity,
+                    liaison_organization::Column::LiaisonId,
+                    liaison_organization::Column::OrganizationId,
+                )),
+        ),
+    }
 }
 
 /// The state in which a statement is read by its access level.
 const SENT: &str = "sent";
+
+/// The other states, named (not `<> 'sent'`) so an index on the state answers them.
+fn unsent() -> impl Iterator<Item = &'static str> {
+    liaise_domain::liaison::LsState::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .filter(|s| *s != SENT)
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct LiaisonFilter {
@@ -64,47 +80,29 @@ pub struct LiaisonFilter {
     pub sort: Option<liaise_domain::liaison::LsSort>,
 }
 
-fn in_link<E: EntityTrait + Default + sea_orm::sea_query::Iden + Copy + 'static>(
-    entity: E,
-    item: impl ColumnTrait,
-    column: impl ColumnTrait,
-    value: i32,
-) -> sea_orm::sea_query::SimpleExpr {
-    liaison::Column::Id.in_subquery(
-        Query::select()
-            .column(item)
-            .from(entity)
-            .and_where(column.eq(value))
-            .to_owned(),
-    )
-}
-
-fn filtered(viewer: &Viewer, f: &LiaisonFilter) -> sea_orm::Select<liaison::Entity> {
-    let mut q = liaison::Entity::find().filter(visible(viewer));
-    if let Some(o) = f.organization_id {
-        q = q.filter(in_link(
+/// The statements `viewer` may see that pass `f`, through the shared list machinery.
+pub fn list_query(viewer: &Viewer, f: &LiaisonFilter) -> List<liaison::Entity> {
+    let mut list = List::new(liaison::Column::Id, visible(viewer))
+        .linked(
             liaison_organization::Entity,
             liaison_organization::Column::LiaisonId,
             liaison_organization::Column::OrganizationId,
-            o,
-        ));
-    }
-    if let Some(b) = f.from_body_id {
-        q = q.filter(in_link(
+            f.organization_id,
+        )
+        .linked(
             liaison_source::Entity,
             liaison_source::Column::LiaisonId,
             liaison_source::Column::BodyId,
-            b,
-        ));
-    }
-    if let Some(t) = f.topic_id {
-        q = q.filter(in_link(
+            f.from_body_id,
+        )
+        .linked(
             liaison_topic::Entity,
             liaison_topic::Column::LiaisonId,
             liaison_topic::Column::TopicId,
-            t,
-        ));
-    }
+            f.topic_id,
+        )
+        .equals(liaison::Column::State, f.state.as_deref())
+        .year(liaison::Column::Date, f.year);
     if f.to_body_id.is_some() || f.purpose.is_some() || f.awaiting || f.overdue_on.is_some() {
         let mut rows = Query::select()
             .column(liaison_addressee::Column::LiaisonId)
@@ -122,45 +120,127 @@ fn filtered(viewer: &Viewer, f: &LiaisonFilter) -> sea_orm::Select<liaison::Enti
         if let Some(today) = f.overdue_on {
             rows.and_where(liaison_addressee::Column::Deadline.lt(today));
         }
-        q = q.filter(liaison::Column::Id.in_subquery(rows));
+        list = list.linked_where(rows);
     }
-    if let Some(s) = &f.state {
-        q = q.filter(liaison::Column::State.eq(s.as_str()));
-    }
-    if let Some(y) = f.year
-        && let (Ok(from), Ok(to)) = (
-            Date::from_calendar_date(y, time::Month::January, 1),
-            Date::from_calendar_date(y, time::Month::December, 31),
-        )
-    {
-        q = q.filter(liaison::Column::Date.between(from, to));
-    }
-    q
+    list
 }
 
-pub async fn list(
+/// The order of a list of statements; each ends with the id, so pages are stable. Each has
+/// an index with the same columns and directions (`liaisons_date`, `liaisons_title`).
+pub fn order(sort: Option<liaise_domain::liaison::LsSort>) -> Vec<(liaison::Column, Order)> {
+    use liaise_domain::liaison::LsSort;
+    match sort.unwrap_or(LsSort::Newest) {
+        LsSort::Newest => vec![
+            (liaison::Column::Date, Order::Desc),
+            (liaison::Column::Id, Order::Desc),
+        ],
+        LsSort::Oldest => vec![
+            (liaison::Column::Date, Order::Asc),
+            (liaison::Column::Id, Order::Asc),
+        ],
+        LsSort::Title => vec![
+            (liaison::Column::Title, Order::Asc),
+            (liaison::Column::Date, Order::Desc),
+            (liaison::Column::Id, Order::Desc),
+        ],
+    }
+}
+
+/// How many statements `viewer` may see pass `f`.
+pub async fn count(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    f: &LiaisonFilter,
+) -> Result<u64, StoreError> {
+    list_query(viewer, f).count(c).await
+}
+
+/// A page of the statements `viewer` may see that pass `f`, in `f.sort`'s order.
+pub async fn page(
     c: &impl ConnectionTrait,
     viewer: &Viewer,
     f: &LiaisonFilter,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<liaison::Model>, u64), StoreError> {
-    use liaise_domain::liaison::LsSort;
-    let total = filtered(viewer, f).count(c).await?;
-    let ordered = match f.sort.unwrap_or(LsSort::Newest) {
-        LsSort::Newest => filtered(viewer, f)
-            .order_by_desc(liaison::Column::Date)
-            .order_by_desc(liaison::Column::Id),
-        LsSort::Oldest => filtered(viewer, f)
-            .order_by_asc(liaison::Column::Date)
-            .order_by_asc(liaison::Column::Id),
-        LsSort::Title => filtered(viewer, f)
-            .order_by_asc(liaison::Column::Title)
-            .order_by_desc(liaison::Column::Date)
-            .order_by_desc(liaison::Column::Id),
-    };
-    let rows = ordered.offset(offset).limit(limit).all(c).await?;
-    Ok((rows, total))
+) -> Result<Vec<liaison::Model>, StoreError> {
+    list_query(viewer, f)
+        .page(c, &order(f.sort), offset, limit)
+        .await
+}
+
+/// How many sent statements `viewer` may see went from each organization to each other one:
+/// (from organization id, to organization id, count), a statement counted once per pair. One
+/// aggregate query: the database counts, nothing is loaded per statement.
+pub async fn directions(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+) -> Result<Vec<(i32, i32, i64)>, StoreError> {
+    use sea_orm::sea_query::{Alias, Func, JoinType};
+    let (from_org, to_org) = (Alias::new("from_org"), Alias::new("to_org"));
+    let stmt = Query::select()
+        .expr_as(
+            Expr::col((from_org.clone(), body_organization::Column::OrganizationId)),
+            Alias::new("from_id"),
+        )
+        .expr_as(
+            Expr::col((to_org.clone(), body_organization::Column::OrganizationId)),
+            Alias::new("to_id"),
+        )
+        .expr_as(
+            Func::count_distinct(Expr::col((liaison::Entity, liaison::Column::Id))),
+            Alias::new("n"),
+        )
+        .from(liaison::Entity)
+        .inner_join(
+            liaison_source::Entity,
+            Expr::col((liaison_source::Entity, liaison_source::Column::LiaisonId))
+                .equals((liaison::Entity, liaison::Column::Id)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            body_organization::Entity,
+            from_org.clone(),
+            Expr::col((from_org.clone(), body_organization::Column::BodyId))
+                .equals((liaison_source::Entity, liaison_source::Column::BodyId)),
+        )
+        .inner_join(
+            liaison_addressee::Entity,
+            Expr::col((
+                liaison_addressee::Entity,
+                liaison_addressee::Column::LiaisonId,
+            ))
+            .equals((liaison::Entity, liaison::Column::Id)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            body_organization::Entity,
+            to_org.clone(),
+            Expr::col((to_org.clone(), body_organization::Column::BodyId))
+                .equals((liaison_addressee::Entity, liaison_addressee::Column::BodyId)),
+        )
+        .cond_where(
+            Condition::all()
+                .add(visible(viewer))
+                .add(liaison::Column::State.eq(SENT))
+                .add(ExprTrait::ne(
+                    Expr::col((from_org.clone(), body_organization::Column::OrganizationId)),
+                    Expr::col((to_org.clone(), body_organization::Column::OrganizationId)),
+                )),
+        )
+        .group_by_col((from_org, body_organization::Column::OrganizationId))
+        .group_by_col((to_org, body_organization::Column::OrganizationId))
+        .to_owned();
+    let rows = c.query_all(&stmt).await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<i32>("", "from_id")?,
+                r.try_get::<i32>("", "to_id")?,
+                r.try_get::<i64>("", "n")?,
+            ))
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()
+        .map_err(StoreError::from)
 }
 
 /// The ids of every sent statement `viewer` may see.

@@ -7,6 +7,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
+use liaise_service::cache::{Answer, Key};
 use liaise_service::{
     domain::liaison::{LiaisonFields, LiaisonInput},
     liaisons::{Liaison, LiaisonPatch, LiaisonQuery},
@@ -303,17 +304,20 @@ pub async fn list_liaisons(
         return Ok(crate::html::liaisons_csv_response(&state, &viewer, &query).await?);
     }
     let show = !viewer.is_anonymous();
-    let snap = state.liaise.registry().await?;
-    let key = format!(
-        "api:liaisons|{}|{show}|{query:?}|{}|{}|{}",
-        liaise_service::access_scope(&viewer),
-        page.page(),
-        page.per_page(),
-        time::OffsetDateTime::now_utc().date()
+    state.liaise.registry().await?;
+    let key = Key::new(
+        Answer::LiaisonListJson,
+        &viewer,
+        format!(
+            "{show}|{query:?}|{}|{}|{}",
+            page.page(),
+            page.per_page(),
+            time::OffsetDateTime::now_utc().date()
+        ),
     );
-    let body = match snap.recall::<axum::body::Bytes>(&key) {
-        Some(body) => body,
-        None => {
+    let body = match state.liaise.cache().recall::<axum::body::Bytes>(key) {
+        Ok(body) => body,
+        Err(ticket) => {
             let found = state.liaise.liaisons(&viewer, &query, page).await?;
             let dto = LiaisonPageDto {
                 items: found
@@ -329,7 +333,7 @@ pub async fn list_liaisons(
                 std::sync::Arc::new(axum::body::Bytes::from(serde_json::to_vec(&dto).map_err(
                     |e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("JSON: {e}")),
                 )?));
-            snap.remember(key, body.clone());
+            state.liaise.cache().remember(ticket, body.clone());
             body
         }
     };

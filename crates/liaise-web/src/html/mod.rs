@@ -1123,15 +1123,18 @@ async fn liaisons(
     let p = PageRequest::parse(params.page.as_deref().and_then(|x| x.parse().ok()), None)
         .unwrap_or_default();
     let path = params.link(p.page());
-    let key = format!(
-        "page:liaisons|{}|{}|{path}|{}",
-        liaise_service::access_scope(&viewer.viewer),
-        lang.code(),
-        time::OffsetDateTime::now_utc().date()
+    let key = liaise_service::cache::Key::new(
+        liaise_service::cache::Answer::LiaisonListHtml,
+        &viewer.viewer,
+        format!(
+            "{}|{path}|{}",
+            lang.code(),
+            time::OffsetDateTime::now_utc().date()
+        ),
     );
-    let content = match snap.recall::<String>(&key) {
-        Some(c) => c,
-        None => {
+    let content = match state.liaise.cache().recall::<String>(key) {
+        Ok(c) => c,
+        Err(ticket) => {
             let query = params.query();
             let err = |e| PageError::from_service(e, lang);
             let found = state
@@ -1173,7 +1176,7 @@ async fn liaisons(
                     lang,
                 }
             })?);
-            snap.remember(key, html.clone());
+            state.liaise.cache().remember(ticket, html.clone());
             html
         }
     };

@@ -14,5 +14,6 @@ mod liaisons;
 mod liaisons_trust;
 mod ops;
 mod pages;
+mod plans;
 mod reference;
 mod search;
