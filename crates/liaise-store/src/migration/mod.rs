@@ -15,6 +15,7 @@ mod m20261204_000010_search_buckets;
 mod m20261206_000011_ls_trust;
 mod m20261206_000012_marks;
 mod m20261206_000013_people_listed;
+mod m20261208_000015_site_keys;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_ls_trust::Migration),
             Box::new(m20261206_000012_marks::Migration),
             Box::new(m20261206_000013_people_listed::Migration),
+            Box::new(m20261208_000015_site_keys::Migration),
         ]
     }
 }

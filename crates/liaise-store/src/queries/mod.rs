@@ -9,5 +9,6 @@ pub mod liaisons;
 pub mod reference;
 pub mod registry;
 pub mod search;
+pub mod site_keys;
 pub mod tokens;
 pub mod users;
