@@ -601,6 +601,29 @@ async fn sign_in_tokens_are_issued_by_the_server(app: TestApp) {
     let r = post(cookie, field).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(set_cookie(&r, "liaise_session").is_some());
+    // Another server on the same database accepts this server's forms (one key per site).
+    let second = TestApp::spawn_on(app.backend, app.db.clone()).await;
+    let form = app.get("/login").await;
+    let cookie = set_cookie(&form, "liaise_csrf").unwrap();
+    let field = hidden_field(&form.text().await.unwrap(), "csrf").unwrap();
+    let r = second
+        .client
+        .post(second.url("/login"))
+        .header("cookie", format!("liaise_csrf={cookie}"))
+        .form(&[
+            ("email", email.as_str()),
+            ("password", password.as_str()),
+            ("csrf", field.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "refused by the other server"
+    );
+    second.stop().await;
 }
 
 /// Many failures from one address (one office behind one NAT) slow sign-in from there, but
