@@ -1,16 +1,18 @@
 -- wrk script: twenty people signing in over and over (accounts bench-1 … bench-20, created by
--- bench/run.sh with the password in BENCH_PASSWORD), with the double-submit CSRF token.
+-- bench/run.sh with the password in BENCH_PASSWORD), with one sign-in CSRF token the server
+-- issued (its cookie and form halves in BENCH_CSRF_COOKIE and BENCH_CSRF_FIELD).
 local password = os.getenv("BENCH_PASSWORD")
-local token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+local cookie = os.getenv("BENCH_CSRF_COOKIE")
+local field = os.getenv("BENCH_CSRF_FIELD")
 local n = 0
 
 request = function()
   n = n + 1
   local body = "email=bench-" .. ((n % 20) + 1) .. "%40example.org&password=" .. password
-    .. "&csrf=" .. token .. "&next=%2F"
+    .. "&csrf=" .. field .. "&next=%2F"
   return wrk.format("POST", "/login", {
     ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "liaise_csrf=" .. token,
+    ["Cookie"] = "liaise_csrf=" .. cookie,
   }, body)
 end
 

@@ -92,10 +92,16 @@ for n in $(seq 1 20); do
 done
 BENCH_EMAIL="bench-1@example.org"
 export BENCH_PASSWORD
-CSRF=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-SESSION=$(curl -s -o /dev/null -D - -b "liaise_csrf=$CSRF" \
+# The sign-in form's token is signed by the server: take one pair from the form (valid 2 h).
+LOGIN_FORM=$(curl -s -D - "$BASE/login")
+BENCH_CSRF_COOKIE=$(echo "$LOGIN_FORM" | awk -F'[=;]' '/^[Ss]et-[Cc]ookie: liaise_csrf=/ {print $2}')
+BENCH_CSRF_FIELD=$(echo "$LOGIN_FORM" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n1)
+[ -n "$BENCH_CSRF_COOKIE" ] && [ -n "$BENCH_CSRF_FIELD" ] \
+  || { echo "bench: the sign-in form gave no CSRF token" >&2; exit 1; }
+export BENCH_CSRF_COOKIE BENCH_CSRF_FIELD
+SESSION=$(curl -s -o /dev/null -D - -b "liaise_csrf=$BENCH_CSRF_COOKIE" \
   --data-urlencode "email=$BENCH_EMAIL" --data-urlencode "password=$BENCH_PASSWORD" \
-  --data-urlencode "csrf=$CSRF" "$BASE/login" | awk -F'[=;]' '/^[Ss]et-[Cc]ookie: liaise_session=/ {print $2}')
+  --data-urlencode "csrf=$BENCH_CSRF_FIELD" "$BASE/login" | awk -F'[=;]' '/^[Ss]et-[Cc]ookie: liaise_session=/ {print $2}')
 [ -n "$SESSION" ] || { echo "bench: could not sign in" >&2; exit 1; }
 run_member() {
   local out

@@ -9,6 +9,16 @@
 //! a random secret, the database only its SHA-256. A server caches a session for
 //! `SESSION_CACHE` so pages do not pay a query each; sign-out on this server takes effect at
 //! once, sign-out on another within that time.
+//!
+//! Before sign-in there is no session to bind a form to, so the sign-in form's CSRF token is
+//! signed: the cookie holds a random nonce and its time of issue, the form field their
+//! HMAC-SHA256 under a key the servers of the site share through the database
+//! (`site_keys`). Nothing is written when the form is shown.
+//!
+//! Failed sign-ins are counted per account and per client address. An account over its
+//! limit is refused for a while (even the right password); an address over its limit is
+//! only slowed down: each of its attempts waits, a little longer for each further failure up
+//! to a bound, so an office behind one address is not locked out by someone else's guesses.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -17,6 +27,7 @@ use std::{
 };
 
 use argon2::{Argon2, PasswordHasher};
+use hmac::{Hmac, Mac};
 use liaise_domain::{Action, Code, Email, Role, Viewer, authorize, text};
 use liaise_store::queries::{registry as reg, users as q};
 use rand::{Rng, RngCore};
@@ -33,10 +44,25 @@ pub const ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 3600);
 const SESSION_CACHE: Duration = Duration::from_secs(5);
 /// How often a session's last-seen time is written.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
-/// Failed sign-ins allowed per account, and per client address, within `FAILURE_WINDOW`.
+/// Failed sign-ins allowed per account within `FAILURE_WINDOW`; then the account is refused.
 pub const ACCOUNT_FAILURES: usize = 5;
+/// Failed sign-ins from one client address within `FAILURE_WINDOW` before its attempts are
+/// slowed down: the next waits `ADDRESS_DELAY_STEP`, each further failure doubles the wait,
+/// up to `ADDRESS_DELAY_MAX`.
 pub const CLIENT_FAILURES: usize = 30;
+pub const ADDRESS_DELAY_STEP: Duration = Duration::from_millis(250);
+pub const ADDRESS_DELAY_MAX: Duration = Duration::from_secs(8);
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Failures kept per account or address: enough to reach the longest wait, so an address
+/// flooding attempts holds a bounded list.
+const FAILURES_KEPT: usize = 64;
+/// How long a sign-in form's token is accepted after the form was first shown; the page
+/// gives a new one when the browser's is older than half this.
+pub const SIGN_IN_FORM_LIFETIME: Duration = Duration::from_secs(2 * 3600);
+/// Tolerated difference between the clocks of the servers sharing a database.
+const CLOCK_SKEW: u64 = 60;
+/// The name, in `site_keys`, of the key that signs sign-in forms.
+const SIGN_IN_KEY: &str = "sign-in-csrf";
 /// Password length bounds (OWASP ASVS 2.1.1 and 2.1.2).
 pub const PASSWORD_MIN: usize = 12;
 pub const PASSWORD_MAX: usize = 128;
@@ -56,6 +82,14 @@ pub struct SessionInfo {
 pub struct NewSession {
     pub secret: String,
     pub info: SessionInfo,
+}
+
+/// The CSRF token of a sign-in form, in two halves: `cookie` goes into the `liaise_csrf`
+/// cookie, `field` into the form. Only the server can make a `field` that matches a `cookie`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInToken {
+    pub cookie: String,
+    pub field: String,
 }
 
 /// An account as listed.
@@ -139,17 +173,76 @@ pub(crate) struct Security {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
     sessions: Mutex<HashMap<String, (SessionInfo, Instant)>>,
     dummy_hash: OnceLock<String>,
+    /// The key that signs sign-in forms, shared by the site's servers.
+    form_key: Vec<u8>,
+    /// The first wait of a slowed address and the longest.
+    address_delays: Mutex<(Duration, Duration)>,
 }
 
 impl Security {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(form_key: Vec<u8>) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             hashers: Hashers::new((cores / 2).max(1)),
             failures: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             dummy_hash: OnceLock::new(),
+            form_key,
+            address_delays: Mutex::new((ADDRESS_DELAY_STEP, ADDRESS_DELAY_MAX)),
         }
+    }
+
+    fn form_mac(&self, cookie: &str) -> Hmac<Sha256> {
+        // HMAC takes a key of any length.
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.form_key)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        mac.update(b"liaise sign-in form\0");
+        mac.update(cookie.as_bytes());
+        mac
+    }
+
+    /// A sign-in form's token at `now` (Unix seconds): for the browser's `cookie` when it
+    /// is one of ours and fresh (another tab's form stays valid), else for a new one.
+    fn sign_in_token(&self, cookie: Option<&str>, now: u64) -> SignInToken {
+        let reusable =
+            cookie.filter(|c| parse_form_cookie(c).is_some_and(|issued| fresh(issued, now, 2)));
+        let cookie = reusable.map_or_else(|| format!("{now}.{}", random_hex(16)), str::to_owned);
+        let field = hex::encode(self.form_mac(&cookie).finalize().into_bytes());
+        SignInToken { cookie, field }
+    }
+
+    /// Whether `field` is the server's signature of `cookie`, issued within the lifetime.
+    fn sign_in_token_valid(&self, cookie: &str, field: &str, now: u64) -> bool {
+        let Some(issued) = parse_form_cookie(cookie) else {
+            return false;
+        };
+        let Ok(signature) = hex::decode(field) else {
+            return false;
+        };
+        fresh(issued, now, 1) && self.form_mac(cookie).verify_slice(&signature).is_ok()
+    }
+
+    /// How long an attempt from `key` (a client address) waits before its password is
+    /// checked: nothing under `CLIENT_FAILURES` recent failures, then doubling to the bound.
+    fn address_delay(&self, key: &str) -> Duration {
+        let failures = {
+            let mut map = self.lock_failures();
+            map.get_mut(key).map_or(0, |q| {
+                while q.front().is_some_and(|t| t.elapsed() > FAILURE_WINDOW) {
+                    q.pop_front();
+                }
+                q.len()
+            })
+        };
+        let Some(over) = failures.checked_sub(CLIENT_FAILURES) else {
+            return Duration::ZERO;
+        };
+        let (step, max) = *self
+            .address_delays
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let doublings = u32::try_from(over.min(20)).unwrap_or(20);
+        step.saturating_mul(1 << doublings).min(max)
     }
 
     fn lock_failures(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
@@ -189,7 +282,11 @@ impl Security {
         if map.len() > 100_000 {
             map.retain(|_, q| q.back().is_some_and(|t| t.elapsed() < FAILURE_WINDOW));
         }
-        map.entry(key).or_default().push_back(Instant::now());
+        let q = map.entry(key).or_default();
+        q.push_back(Instant::now());
+        if q.len() > FAILURES_KEPT {
+            q.pop_front();
+        }
     }
 
     fn clear(&self, key: &str) {
@@ -290,6 +387,40 @@ fn verify_in_place(password: &[u8], phc: &str) -> bool {
         )
     });
     computed.is_ok() && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
+}
+
+/// The time of issue in a sign-in form's cookie, `<unix seconds>.<32 hex digits>`.
+fn parse_form_cookie(cookie: &str) -> Option<u64> {
+    let (issued, nonce) = cookie.split_once('.')?;
+    let well_formed = nonce.len() == 32
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && !issued.is_empty()
+        && issued.len() <= 12
+        && issued.bytes().all(|b| b.is_ascii_digit());
+    well_formed.then(|| issued.parse().ok()).flatten()
+}
+
+/// Issued at most `1/part` of the form lifetime before `now`, and not in the future (beyond
+/// the servers' clock skew).
+fn fresh(issued: u64, now: u64, part: u64) -> bool {
+    issued <= now + CLOCK_SKEW
+        && now.saturating_sub(issued) <= SIGN_IN_FORM_LIFETIME.as_secs() / part
+}
+
+fn unix_now() -> u64 {
+    u64::try_from(OffsetDateTime::now_utc().unix_timestamp()).unwrap_or(0)
+}
+
+/// The key that signs sign-in forms: the site's, made at random by the first server to open
+/// the database (servers sharing a PostgreSQL must agree on it).
+pub(crate) async fn sign_in_key(store: &liaise_store::Store) -> Result<Vec<u8>, ServiceError> {
+    let tx = store.begin().await?;
+    let key =
+        liaise_store::queries::site_keys::get_or_insert(&tx, SIGN_IN_KEY, &random_hex(32)).await?;
+    tx.commit().await.map_err(liaise_store::StoreError::from)?;
+    Ok(key.into_bytes())
 }
 
 fn sha256_hex(s: &str) -> String {
@@ -570,8 +701,31 @@ impl Liaise {
             .collect())
     }
 
-    /// Signs in. Unknown account and wrong password give the same error after the same work;
-    /// repeated failures per account and per client address are refused for a while.
+    /// A sign-in form's CSRF token: for the browser's `liaise_csrf` cookie when the server
+    /// issued it recently, else a new one. Nothing is stored.
+    pub fn sign_in_token(&self, cookie: Option<&str>) -> SignInToken {
+        self.security.sign_in_token(cookie, unix_now())
+    }
+
+    /// Whether a sign-in form's field and cookie are a pair this site issued, and not expired.
+    /// Checked before the e-mail and password are looked at.
+    pub fn sign_in_token_valid(&self, cookie: &str, field: &str) -> bool {
+        self.security.sign_in_token_valid(cookie, field, unix_now())
+    }
+
+    /// Sets how a client address over `CLIENT_FAILURES` failures is slowed down: its first
+    /// wait, doubled at each further failure, and the longest (tests use short ones).
+    pub fn set_address_delays(&self, step: Duration, max: Duration) {
+        *self
+            .security
+            .address_delays
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = (step, max);
+    }
+
+    /// Signs in. Unknown account and wrong password give the same error after the same work.
+    /// Repeated failures for an account are refused for a while; repeated failures from a
+    /// client address only make its attempts wait (see `address_delay`).
     pub async fn login(
         &self,
         email: &str,
@@ -581,17 +735,19 @@ impl Liaise {
         let email = email.trim().to_lowercase();
         let account_key = format!("account:{email}");
         let client_key = format!("client:{client}");
-        let blocked = self
-            .security
-            .blocked(&account_key, ACCOUNT_FAILURES)
-            .or_else(|| self.security.blocked(&client_key, CLIENT_FAILURES));
-        if let Some(retry_after) = blocked {
+        if let Some(retry_after) = self.security.blocked(&account_key, ACCOUNT_FAILURES) {
             return Err(ServiceError::RateLimited { retry_after });
         }
+        let delay = self.security.address_delay(&client_key);
         // Count the attempt before the (slow) check, so attempts fired in parallel cannot all
-        // pass the limit. A success takes its count back, and so does an attempt abandoned
-        // before its answer (the client hung up: it learns nothing).
+        // pass the limit, and each waits longer than the one before. A success takes its
+        // count back, and so does an attempt abandoned before its answer (the client hung up,
+        // during the wait or the check: it learns nothing).
         let mut attempt = Attempt::start(&self.security, &account_key, &client_key);
+        if !delay.is_zero() {
+            tracing::info!(client, delay_ms = delay.as_millis(), "sign-in slowed down");
+            tokio::time::sleep(delay).await;
+        }
         let password = password.chars().take(PASSWORD_MAX + 1).collect::<String>();
         let user = if email.len() <= 254 {
             q::by_email(self.store.conn(), &email).await?
@@ -775,7 +931,7 @@ mod tests {
 
     #[test]
     fn abandoned_attempts_are_taken_back_and_failed_ones_stay() {
-        let s = Security::new();
+        let s = Security::new(vec![7; 32]);
         let count = |key: &str| s.lock_failures().get(key).map_or(0, VecDeque::len);
         {
             let _abandoned = Attempt::start(&s, "acct", "ip");
@@ -800,7 +956,7 @@ mod tests {
 
     #[test]
     fn failures_block_then_expire() {
-        let s = Security::new();
+        let s = Security::new(vec![7; 32]);
         for _ in 0..ACCOUNT_FAILURES {
             assert!(s.blocked("a", ACCOUNT_FAILURES).is_none());
             s.fail("a".into());
@@ -810,5 +966,58 @@ mod tests {
         assert!(s.blocked("b", ACCOUNT_FAILURES).is_none());
         s.clear("a");
         assert!(s.blocked("a", ACCOUNT_FAILURES).is_none());
+    }
+
+    #[test]
+    fn addresses_wait_longer_up_to_the_bound_and_keep_few_failures() {
+        let s = Security::new(vec![7; 32]);
+        for _ in 0..CLIENT_FAILURES {
+            assert_eq!(s.address_delay("ip"), Duration::ZERO);
+            s.fail("ip".into());
+        }
+        assert_eq!(s.address_delay("ip"), ADDRESS_DELAY_STEP);
+        s.fail("ip".into());
+        assert_eq!(s.address_delay("ip"), ADDRESS_DELAY_STEP * 2);
+        for _ in 0..1000 {
+            s.fail("ip".into());
+        }
+        assert_eq!(s.address_delay("ip"), ADDRESS_DELAY_MAX);
+        assert_eq!(
+            s.lock_failures().get("ip").map(VecDeque::len),
+            Some(FAILURES_KEPT)
+        );
+        assert_eq!(s.address_delay("other"), Duration::ZERO);
+    }
+
+    #[test]
+    fn sign_in_tokens_are_signed_and_expire() {
+        let s = Security::new(vec![7; 32]);
+        let now = 1_800_000_000;
+        let t = s.sign_in_token(None, now);
+        assert!(s.sign_in_token_valid(&t.cookie, &t.field, now));
+        assert!(s.sign_in_token_valid(&t.cookie, &t.field, now + 3600));
+        let life = SIGN_IN_FORM_LIFETIME.as_secs();
+        assert!(!s.sign_in_token_valid(&t.cookie, &t.field, now + life + 1));
+        assert!(!s.sign_in_token_valid(&t.cookie, &t.field, now - CLOCK_SKEW - 1));
+        // Another key (another site) does not accept it.
+        let other = Security::new(vec![8; 32]);
+        assert!(!other.sign_in_token_valid(&t.cookie, &t.field, now));
+        // A fresh cookie is reused; an old one, a future one or a foreign one is not.
+        assert_eq!(s.sign_in_token(Some(&t.cookie), now + 60), t);
+        assert_ne!(s.sign_in_token(Some(&t.cookie), now + life / 2 + 1), t);
+        let future = format!("{}.{}", now + 3600, "ab".repeat(16));
+        assert_ne!(s.sign_in_token(Some(&future), now).cookie, future);
+        for bad in [
+            "",
+            "x",
+            "abc.def",
+            &"ab".repeat(32),
+            &format!("{now}.{}", "AB".repeat(16)),
+        ] {
+            assert_ne!(s.sign_in_token(Some(bad), now).cookie, bad);
+            assert!(!s.sign_in_token_valid(bad, bad, now));
+        }
+        assert!(!s.sign_in_token_valid(&t.cookie, "zz", now));
+        assert!(!s.sign_in_token_valid(&t.cookie, "", now));
     }
 }

@@ -94,10 +94,11 @@ impl Liaise {
             checked_at: Mutex::new(Instant::now()),
             reload: tokio::sync::Mutex::new(()),
         };
+        let form_key = accounts::sign_in_key(&store).await?;
         Ok(Self {
             store,
             cache: Arc::new(cache),
-            security: Arc::new(accounts::Security::new()),
+            security: Arc::new(accounts::Security::new(form_key)),
             files: None,
             site: Arc::from("http://localhost"),
         })

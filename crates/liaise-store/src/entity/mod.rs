@@ -266,6 +266,21 @@ pub mod session {
     no_relations!();
 }
 
+/// A secret shared by the servers of one site, by name (`sign-in-csrf`).
+pub mod site_key {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "site_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub secret: String,
+    }
+
+    no_relations!();
+}
+
 pub mod activity {
     use sea_orm::entity::prelude::*;
 

@@ -15,6 +15,7 @@ mod m20261204_000010_search_buckets;
 mod m20261206_000011_ls_trust;
 mod m20261206_000012_marks;
 mod m20261206_000013_people_listed;
+mod m20261206_000015_site_keys;
 mod m20261206_000017_list_indexes;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_ls_trust::Migration),
             Box::new(m20261206_000012_marks::Migration),
             Box::new(m20261206_000013_people_listed::Migration),
+            Box::new(m20261206_000015_site_keys::Migration),
             Box::new(m20261206_000017_list_indexes::Migration),
         ]
     }

@@ -11,5 +11,6 @@ pub mod reference;
 pub mod registry;
 pub mod revisions;
 pub mod search;
+pub mod site_keys;
 pub mod tokens;
 pub mod users;

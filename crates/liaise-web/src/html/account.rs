@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{MethodRouter, get, post},
 };
-use liaise_service::{AuditFilter, ServiceError, domain::PageRequest};
+use liaise_service::{AuditFilter, ServiceError, accounts::SignInToken, domain::PageRequest};
 use serde::Deserialize;
 
 use super::{
@@ -43,13 +43,6 @@ fn with_cookie(mut res: Response, cookie: &str) -> Response {
     res
 }
 
-fn random_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
 // ---- sign-in ----------------------------------------------------------------------------
 
 #[derive(Template)]
@@ -70,10 +63,11 @@ struct NextParam {
     next: Option<String>,
 }
 
+/// The sign-in page with a CSRF token: `token.field` in the form, `token.cookie` set.
 fn login_page(
     lang: Lang,
     status: StatusCode,
-    csrf: &str,
+    token: &SignInToken,
     next: &str,
     email: &str,
     error: Option<String>,
@@ -87,7 +81,7 @@ fn login_page(
             "/login?next={}",
             form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
         ),
-        form_csrf: csrf.to_owned(),
+        form_csrf: token.field.clone(),
         next: next.to_owned(),
         email: email.to_owned(),
         error,
@@ -96,7 +90,7 @@ fn login_page(
     *res.status_mut() = status;
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    with_cookie(res, &csrf_cookie(csrf, secure))
+    with_cookie(res, &csrf_cookie(&token.cookie, secure))
 }
 
 async fn login_form(
@@ -110,13 +104,13 @@ async fn login_form(
     if viewer.session.is_some() {
         return Redirect::to(&next).into_response();
     }
-    let csrf = i18n::header_cookie(&headers, CSRF_COOKIE)
-        .filter(|c| c.len() == 64)
-        .map_or_else(random_token, str::to_owned);
+    let token = state
+        .liaise
+        .sign_in_token(i18n::header_cookie(&headers, CSRF_COOKIE));
     login_page(
         lang,
         StatusCode::OK,
-        &csrf,
+        &token,
         &next,
         "",
         None,
@@ -147,15 +141,22 @@ async fn login(
 ) -> Response {
     let secure = state.secure_cookies;
     let next = local_path(form.next.as_deref());
-    let cookie_csrf = i18n::header_cookie(&headers, CSRF_COOKIE).unwrap_or("");
-    if !tokens_match(cookie_csrf, &form.csrf) {
-        return error_page_titled(
-            StatusCode::FORBIDDEN,
-            &lang.t("error-title-csrf"),
-            &lang.t("error-csrf"),
+    let cookie_csrf = i18n::header_cookie(&headers, CSRF_COOKIE);
+    // The pair must be one this site signed: a value invented for both the cookie and the
+    // field (a planted cookie) is refused before the e-mail and password are looked at.
+    if !cookie_csrf.is_some_and(|c| state.liaise.sign_in_token_valid(c, &form.csrf)) {
+        tracing::warn!(client = %peer.ip(), "sign-in form with a token this site did not issue");
+        return login_page(
             lang,
+            StatusCode::FORBIDDEN,
+            &state.liaise.sign_in_token(None),
+            &next,
+            "",
+            Some(lang.t("login-form-refused")),
+            secure,
         );
     }
+    let token = state.liaise.sign_in_token(cookie_csrf);
     match state
         .liaise
         .login(&form.email, &form.password, &peer.ip().to_string())
@@ -173,7 +174,7 @@ async fn login(
         Err(ServiceError::Unauthenticated) => login_page(
             lang,
             StatusCode::UNAUTHORIZED,
-            cookie_csrf,
+            &token,
             &next,
             &form.email,
             Some(lang.t("login-failed")),
@@ -183,7 +184,7 @@ async fn login(
             let mut res = login_page(
                 lang,
                 StatusCode::TOO_MANY_REQUESTS,
-                cookie_csrf,
+                &token,
                 &next,
                 &form.email,
                 Some(lang.t_args(

@@ -12,6 +12,8 @@ backend_tests!(
     personal_tokens_act_with_the_users_rights,
     audit_page_is_for_administrators,
     an_account_is_not_a_public_person,
+    sign_in_tokens_are_issued_by_the_server,
+    an_address_with_many_failures_is_slowed_not_locked_out,
 );
 
 async fn get_as(app: &TestApp, path: &str, token: &str) -> serde_json::Value {
@@ -530,4 +532,150 @@ async fn hidden(app: &TestApp, q: &str, search: &str, name: &str, id: i64, who: 
     );
     let v = app.get_json(search).await;
     assert_eq!(v["total"], 0, "{who}: search finds the account: {v}");
+}
+
+/// The sign-in form's token is one the server issued: a value an attacker chooses for both
+/// the cookie and the field (login CSRF, by a planted cookie) is refused.
+async fn sign_in_tokens_are_issued_by_the_server(app: TestApp) {
+    let (email, password) = app.user(Role::Member).await;
+    let post = |cookie: String, csrf: String| {
+        let (email, password) = (email.clone(), password.clone());
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/login"))
+                .header("cookie", format!("liaise_csrf={cookie}"))
+                .form(&[
+                    ("email", email.as_str()),
+                    ("password", password.as_str()),
+                    ("csrf", csrf.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // The same invented value in both places, in the old format and in one like the new.
+    let invented = "ab".repeat(32);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let lookalike = format!("{now}.{}", "cd".repeat(16));
+    for value in [invented.clone(), lookalike] {
+        let r = post(value.clone(), value.clone()).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{value}");
+        assert!(set_cookie(&r, "liaise_session").is_none(), "signed in");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("not issued by this site"),
+            "no clear message: {html}"
+        );
+        // The answer is the form again, with a token that works.
+        assert!(hidden_field(&html, "csrf").is_some());
+    }
+    // A pair from the server works; its parts do not work with other parts.
+    let form = app.get("/login").await;
+    let cookie = set_cookie(&form, "liaise_csrf").unwrap();
+    let field = hidden_field(&form.text().await.unwrap(), "csrf").unwrap();
+    assert_ne!(cookie, field, "the field is not the cookie");
+    assert_eq!(post(cookie.clone(), cookie.clone()).await.status(), 403);
+    assert_eq!(post(field.clone(), field.clone()).await.status(), 403);
+    let other = set_cookie(&app.get("/login").await, "liaise_csrf").unwrap();
+    assert_ne!(other, cookie, "each visitor gets a token of its own");
+    assert_eq!(post(other, field.clone()).await.status(), 403);
+    // A cookie whose time was moved (to stay valid longer) no longer matches its field.
+    let (issued, nonce) = cookie.split_once('.').unwrap();
+    let moved = format!("{}.{nonce}", issued.parse::<u64>().unwrap() + 3600);
+    assert_eq!(post(moved, field.clone()).await.status(), 403);
+    // Another tab's form stays valid: the page reuses a fresh cookie it is sent.
+    let again = app
+        .client
+        .get(app.url("/login"))
+        .header("cookie", format!("liaise_csrf={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    let again_field = hidden_field(&again.text().await.unwrap(), "csrf").unwrap();
+    assert_eq!(again_field, field);
+    let r = post(cookie, field).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(set_cookie(&r, "liaise_session").is_some());
+    // Another server on the same database accepts this server's forms (one key per site).
+    let second = TestApp::spawn_on(app.backend, app.db.clone()).await;
+    let form = app.get("/login").await;
+    let cookie = set_cookie(&form, "liaise_csrf").unwrap();
+    let field = hidden_field(&form.text().await.unwrap(), "csrf").unwrap();
+    let r = second
+        .client
+        .post(second.url("/login"))
+        .header("cookie", format!("liaise_csrf={cookie}"))
+        .form(&[
+            ("email", email.as_str()),
+            ("password", password.as_str()),
+            ("csrf", field.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "refused by the other server"
+    );
+    second.stop().await;
+}
+
+/// Many failures from one address (one office behind one NAT) slow sign-in from there, but
+/// the right password still signs in; the per-account lockout is unchanged.
+async fn an_address_with_many_failures_is_slowed_not_locked_out(app: TestApp) {
+    use std::time::{Duration, Instant};
+    let step = Duration::from_millis(40);
+    let max = Duration::from_millis(160);
+    app.liaise.set_address_delays(step, max);
+    let (victim, victim_pw) = app.user(Role::Member).await;
+    // 35 failures for other accounts (and e-mails without one), each under the account limit.
+    let mut accounts = Vec::new();
+    for _ in 0..7 {
+        accounts.push(app.user(Role::Member).await.0);
+    }
+    let mut slowest = Duration::ZERO;
+    for n in 0..35 {
+        let email = if n % 5 == 4 {
+            format!("nobody{n}@example.org")
+        } else {
+            accounts[n % 7].clone()
+        };
+        let started = Instant::now();
+        let r = app.sign_in(&email, "a wrong password here").await;
+        assert_eq!(
+            r,
+            Err(StatusCode::UNAUTHORIZED),
+            "failure {n} is refused as such"
+        );
+        if n >= 33 {
+            slowest = slowest.max(started.elapsed());
+        }
+    }
+    assert!(slowest >= max, "failures are slowed down: {slowest:?}");
+    // The right password from the same address signs in, after the delay.
+    let started = Instant::now();
+    assert!(app.sign_in(&victim, &victim_pw).await.is_ok(), "locked out");
+    assert!(
+        started.elapsed() >= max,
+        "not slowed: {:?}",
+        started.elapsed()
+    );
+    // The account limit still refuses even the right password.
+    let (locked, locked_pw) = app.user(Role::Member).await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.sign_in(&locked, "a wrong password here").await,
+            Err(StatusCode::UNAUTHORIZED)
+        );
+    }
+    assert_eq!(
+        app.sign_in(&locked, &locked_pw).await,
+        Err(StatusCode::TOO_MANY_REQUESTS)
+    );
 }
