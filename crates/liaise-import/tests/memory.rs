@@ -35,8 +35,7 @@ struct Part<'a> {
 
 fn zip_of(parts: &[Part<'_>]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated);
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     for part in parts {
         w.start_file(part.name, options).unwrap();
         w.write_all(part.head.as_bytes()).unwrap();
