@@ -10,6 +10,10 @@ pub enum LimitKind {
     CompressedSize,
     /// Total bytes decompressed out of the archive's entries.
     UncompressedSize,
+    /// Uncompressed size of one zip entry.
+    PartSize,
+    /// Ratio of a zip entry's uncompressed size to its compressed size.
+    CompressionRatio,
     /// Number of entries in the zip archive.
     EntryCount,
     /// Nesting depth of XML elements.
@@ -27,6 +31,8 @@ impl fmt::Display for LimitKind {
         f.write_str(match self {
             Self::CompressedSize => "file size (bytes)",
             Self::UncompressedSize => "total uncompressed size (bytes)",
+            Self::PartSize => "uncompressed size of one part (bytes)",
+            Self::CompressionRatio => "compression ratio of one part",
             Self::EntryCount => "number of zip entries",
             Self::XmlDepth => "XML nesting depth",
             Self::RevisionNesting => "nesting depth of tracked changes",

@@ -832,6 +832,18 @@ fn contribution_title(c: &Contribution) -> String {
     }
 }
 
+/// A title read from a file passes the rules of typed titles (`text::line`): one that breaks
+/// them (a control character, a bidirectional override, a noncharacter, over 500
+/// characters) refuses the file, naming it; nothing is cleaned silently.
+fn checked_title(title: String, file: &str) -> Result<String, ServiceError> {
+    liaise_domain::text::line("title", &title, 500).map_err(|e| {
+        ServiceError::invalid(
+            "file",
+            format!("{file}: the title read from the file is not acceptable: {e}"),
+        )
+    })
+}
+
 /// The date of the latest tracked change, as the document's date.
 fn contribution_date(c: &Contribution) -> Option<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -842,6 +854,27 @@ fn contribution_date(c: &Contribution) -> Option<Date> {
         .filter_map(|d| Date::parse(d.get(..10)?, format).ok())
         .filter(|d| liaise_domain::text::YEARS.contains(&d.year()))
         .max()
+}
+
+/// At most this many files are parsed at once in this process; more wait their turn. Each
+/// parse may hold up to `liaise_import::Limits` of inflated XML, so this bounds an import
+/// flood's memory (and leaves the other cores to the requests).
+pub const PARSING_AT_ONCE: usize = 2;
+
+static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PARSING_AT_ONCE);
+
+/// Runs a parse (CPU work: unzip, XML) off the async workers, once one of the
+/// [`PARSING_AT_ONCE`] places is free.
+async fn parse_bounded<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ServiceError> {
+    let _place = PARSING
+        .acquire()
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 fn import_error(name: &str, e: &ImportError) -> ServiceError {
@@ -1005,15 +1038,14 @@ impl Liaise {
             owners.push(org.clone());
         }
         authorize(viewer, &Action::EditRegistry { owners: &owners })?;
-        // CPU work (unzip, XML) off the async workers.
+        // CPU work (unzip, XML) off the async workers, a few at a time.
         let (read, bytes) = {
             let name = name.clone();
-            tokio::task::spawn_blocking(move || {
+            parse_bounded(move || {
                 let read = read_contribution(&name, &bytes);
                 (read, bytes)
             })
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))?
+            .await?
         };
         let read = read.map_err(|e| import_error(&name, &e))?;
         let number = contribution_number(&read.contribution)
@@ -1572,7 +1604,7 @@ async fn store_contribution(
     c: &Contribution,
 ) -> Result<Imported, ServiceError> {
     let now = OffsetDateTime::now_utc();
-    let title = contribution_title(c);
+    let title = checked_title(contribution_title(c), s.file_name)?;
     let source = c
         .proposals
         .first()
@@ -1880,10 +1912,8 @@ pub(crate) async fn recover_marks(
                 continue;
             };
             let name = v.file_name.clone();
-            // CPU work (unzip, XML) off the async workers.
-            let read = tokio::task::spawn_blocking(move || read_contribution(&name, &bytes))
-                .await
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            // CPU work (unzip, XML) off the async workers, a few at a time.
+            let read = parse_bounded(move || read_contribution(&name, &bytes)).await?;
             let Ok(read) = read else { continue };
             let c = &read.contribution;
             let Some(ip) = c.proposals.iter().find(|x| x.id.to_string() == identifier) else {
@@ -2030,6 +2060,34 @@ impl Liaise {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_read_from_files_follow_the_typed_text_rules() {
+        assert_eq!(
+            checked_title("MOD ATU/35A3/1: Resolution 11".into(), "a.docx").unwrap(),
+            "MOD ATU/35A3/1: Resolution 11"
+        );
+        for bad in [
+            "MOD ATU/35A3/1: Resolution \u{202E}11",
+            "MOD ATU/35A3/1: Resolution\u{0}11",
+            "\u{200B}",
+            &"x".repeat(501),
+        ] {
+            match checked_title(bad.to_owned(), "a.docx") {
+                Err(ServiceError::Invalid(errors)) => {
+                    assert_eq!(errors[0].field, "file");
+                    assert!(
+                        errors[0]
+                            .message
+                            .starts_with("a.docx: the title read from the file"),
+                        "{}",
+                        errors[0].message
+                    );
+                }
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+    }
 
     /// Word's numbering labels each text's items apart: the current text's items carry their
     /// own labels, and an item only one text has is only in that text.

@@ -71,9 +71,12 @@ fn is_device(name: &str) -> bool {
         .any(|p| stem.strip_prefix(p).is_some_and(digit))
 }
 
+/// Characters Windows does not allow in a file name (besides control characters).
+const WINDOWS_RESERVED: &str = "<>:\"/\\|?*";
+
 /// A file name as given by a browser or a client: a plain name that shows what it is. No
 /// path, no control characters, at most 255 bytes; not hidden (a leading `.`), not a Windows
-/// device name, no character that hides or reorders text (a bidirectional override makes
+/// device name, none of `<>:"/\|?*` (Windows refuses them), no character that hides or reorders text (a bidirectional override makes
 /// `a\u{202E}txt.exe` show as `aexe.txt`), not only invisible characters. The field is `file`.
 pub fn check_name(name: &str) -> Result<String, ServiceError> {
     let name = name.trim();
@@ -90,6 +93,11 @@ pub fn check_name(name: &str) -> Result<String, ServiceError> {
     }
     if path || name.len() > 255 || name.chars().any(char::is_control) {
         return refuse("no path, no control characters, at most 255 bytes".into());
+    }
+    if let Some(c) = name.chars().find(|c| WINDOWS_RESERVED.contains(*c)) {
+        return refuse(format!(
+            "it contains `{c}` (Windows does not allow any of {WINDOWS_RESERVED} in a name)"
+        ));
     }
     if let Some((c, why)) = name
         .chars()
@@ -158,6 +166,12 @@ mod tests {
         check("..", Err("no path"));
         check(".", Err("no path"));
         check("a\u{0}b", Err("no path, no control characters"));
+        check("a\tb.pdf", Err("no path, no control characters"));
+        check("a\u{7f}b.pdf", Err("no path, no control characters"));
+        // Characters Windows refuses in a name.
+        for c in ['<', '>', ':', '"', '|', '?', '*'] {
+            check(&format!("report{c}1.docx"), Err(&format!("contains `{c}`")));
+        }
         check(&"x".repeat(256), Err("at most 255 bytes"));
         // Empty or invisible.
         check("", Err("empty"));

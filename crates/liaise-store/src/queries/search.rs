@@ -112,7 +112,8 @@ pub struct SearchHit {
     pub url: String,
     pub year: Option<i32>,
     pub snippet: Vec<SnippetPart>,
-    /// Higher is better; comparable within one result only.
+    /// The hit's place among the ranked matches the viewer may see: 1 for the first, down
+    /// to `1 / n` for the last of `n`. Higher is better; comparable within one result only.
     pub score: f64,
 }
 
@@ -763,6 +764,14 @@ pub async fn search(
         _ => pg_ranked(c, viewer, q, &words, reach).await?,
     };
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // The score shown is the hit's place in this viewer's own ranked list, not the backend's
+    // relevance: SQLite's bm25 counts every entry of the index (the number of entries, their
+    // average length, how many hold each word), so its value would change when entries the
+    // viewer cannot see are added.
+    let n = ranked.len();
+    for (i, hit) in ranked.iter_mut().enumerate() {
+        hit.1 = place_score(i, n);
+    }
     let facets = facets(c, &ranked).await?;
     let total_exact = total <= TOTAL_CAP;
     let page: Vec<(i32, f64)> = ranked
@@ -779,6 +788,12 @@ pub async fn search(
         facets_exact: total_exact && total <= ranked.len() as u64,
         facets,
     })
+}
+
+/// The score of the hit at `place` (from 0) of `n` ranked ones: 1 for the first, down to
+/// `1 / n` for the last.
+fn place_score(place: usize, n: usize) -> f64 {
+    (n - place) as f64 / n as f64
 }
 
 /// Facet counts over these entries.

@@ -43,7 +43,10 @@ pub struct SearchHitDto {
     pub year: Option<i32>,
     /// A passage with the matched words in `<mark>`; everything else is HTML-escaped.
     pub snippet: String,
-    /// Relevance, higher is better; comparable within one answer only.
+    /// The hit's place among the matches the caller may see that were ranked: 1 for the
+    /// first, down to `1 / n` for the last of `n`. Higher is better; comparable within one
+    /// answer only. It is derived from the order alone, so it says nothing about items the
+    /// caller cannot see.
     pub score: f64,
 }
 

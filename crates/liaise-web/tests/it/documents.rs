@@ -533,6 +533,68 @@ async fn bad_files_are_refused_and_leave_nothing(app: TestApp) {
         assert_eq!(v["errors"][0]["field"], "file", "{name}");
         assert_eq!(counts().await, before, "{name} left something behind");
     }
+    // Names Windows refuses are refused, naming the character, and leave nothing.
+    for name in [
+        "a<b.docx",
+        "a>b.docx",
+        "a:b.docx",
+        "what?.docx",
+        "a|b.docx",
+        "a*.docx",
+        "\"q\".docx",
+    ] {
+        let (s, kind, v) = import(&app, Some(&itu), name, eur_docx(), &[]).await;
+        assert_eq!(s, 422, "{name}: {v}");
+        assert_eq!(kind, "application/problem+json", "{name}");
+        assert_eq!(v["errors"][0]["field"], "file", "{name}");
+        assert!(
+            v["detail"].as_str().unwrap().contains("Windows"),
+            "{name}: {v}"
+        );
+        assert_eq!(counts().await, before, "{name}");
+    }
+    // Eight hostile uploads at once (each inflates almost 1 MiB of nested elements and is
+    // parsed until the depth limit): at most two are parsed at a time, each gets its 422,
+    // and the server keeps answering.
+    let nested = {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        out.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        out.write_all(b"<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>").unwrap();
+        out.write_all("<w:sdt>".repeat(140_000).as_bytes()).unwrap();
+        out.finish().unwrap().into_inner()
+    };
+    let up = |i: usize| {
+        import(
+            &app,
+            Some(&itu),
+            if i.is_multiple_of(2) {
+                "nested.docx"
+            } else {
+                "nested-too.docx"
+            },
+            nested.clone(),
+            &[],
+        )
+    };
+    let answers = tokio::join!(up(0), up(1), up(2), up(3), up(4), up(5), up(6), up(7));
+    for (s, kind, v) in [
+        answers.0, answers.1, answers.2, answers.3, answers.4, answers.5, answers.6, answers.7,
+    ] {
+        assert_eq!(s, 422, "{v}");
+        assert_eq!(kind, "application/problem+json");
+        assert!(
+            v["detail"].as_str().unwrap().contains("XML nesting depth"),
+            "{v}"
+        );
+    }
+    let (s, _) = app.page("/healthz").await;
+    assert_eq!(s, 200);
+    assert_eq!(counts().await, before);
     // A file cannot take over a proposal recorded with another document.
     let two = "MOD\tEUR/40/1\nRESOLUTION 11 (Rev. Hammamet, 2016)\nresolves\nthat a,\n\
                MOD\tATU/35A3/1\nRESOLUTION 11 (Rev. Hammamet, 2016)\nresolves\nthat b,\n";
