@@ -73,7 +73,7 @@ pub fn route_paths() -> Vec<String> {
 pub fn app(state: AppState) -> Router {
     let (api_router, mut openapi) = api::router().split_for_parts();
     api::finish_openapi(&mut openapi);
-    let openapi_json = openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned());
+    let openapi_json = api::openapi_json_text(&openapi);
     let state = AppState {
         openapi: Arc::new(openapi_json),
         ..state

@@ -78,6 +78,7 @@ pub struct ActivitiesQuery {
     /// Organization code (owner).
     pub organization: Option<String>,
     /// Year of the activity's date.
+    #[param(minimum = 1865, maximum = 9999)]
     pub year: Option<i32>,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 1000000)]
@@ -109,7 +110,11 @@ pub struct NewActivity {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityPatchDto {
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub kind: Option<String>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "super::dto::double_option")]
     #[schema(value_type = Option<String>)]
@@ -117,14 +122,22 @@ pub struct ActivityPatchDto {
     #[serde(default, deserialize_with = "super::dto::double_option")]
     #[schema(value_type = Option<String>)]
     pub date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub access: Option<String>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = Vec<String>, required = false)]
     pub bodies: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = Vec<String>, required = false)]
     pub topics: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = Vec<String>, required = false)]
     pub organizations: Option<Vec<String>>,
 }
 
 #[utoipa::path(get, path = "/activities", tag = "activities", params(ActivitiesQuery),
-    responses((status = 200, body = ActivityPageDto)))]
+    responses((status = 200, body = ActivityPageDto), (status = 422, description = "A filter is invalid (e.g. a year outside 1865 to 9999)", body = crate::error::Problem)))]
 pub async fn list_activities(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,

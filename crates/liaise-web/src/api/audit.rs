@@ -24,8 +24,9 @@ pub struct AuditEntryDto {
     pub entity: String,
     /// The entity's code, slug or id.
     pub key: String,
-    /// Changed fields: `{"field": {"before": …, "after": …}}`.
-    #[schema(value_type = Object)]
+    /// Changed fields: `{"field": {"before": …, "after": …}}`; `null` when the entry
+    /// records no field (a revocation, a sign-in …).
+    #[schema(value_type = Option<Object>)]
     pub changes: Option<serde_json::Value>,
 }
 

@@ -108,12 +108,17 @@ pub struct DocumentPageDto {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DocumentsQuery {
-    /// Document kind, e.g. `contribution`.
+    /// Document kind: `contribution`, `temporary-document`, `report`, `liaison-attachment`,
+    /// `terms-of-reference`, `resolution-text` or `other`; empty means any.
+    #[param(
+        pattern = r"^\s*(contribution|temporary-document|report|liaison-attachment|terms-of-reference|resolution-text|other)?\s*$"
+    )]
     pub kind: Option<String>,
     /// A body code listed on the document.
     pub body: Option<String>,
     /// An owning organization.
     pub organization: Option<String>,
+    #[param(minimum = 1865, maximum = 9999)]
     pub year: Option<i32>,
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
@@ -315,6 +320,11 @@ pub struct ProposalPageDto {
 pub struct ProposalsQuery {
     /// Target resolution number, e.g. `11`.
     pub target: Option<String>,
+    /// `submitted`, `under-discussion`, `adopted`, `adopted-with-changes`, `not-adopted`,
+    /// `withdrawn`; empty means any.
+    #[param(
+        pattern = r"^\s*(submitted|under-discussion|adopted|adopted-with-changes|not-adopted|withdrawn)?\s*$"
+    )]
     pub status: Option<String>,
     /// Source code of the identifier, e.g. `ATU`.
     pub source: Option<String>,
@@ -329,21 +339,39 @@ pub struct ProposalsQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentPatchDto {
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub title: Option<String>,
     /// `contribution`, `temporary-document`, `report`, `liaison-attachment`,
     /// `terms-of-reference`, `resolution-text` or `other`.
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub kind: Option<String>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub source: Option<String>,
     /// Body codes, e.g. `["SG12", "POC-C3"]`.
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = Vec<String>, required = false)]
     pub bodies: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub meeting: Option<String>,
     /// `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub date: Option<String>,
     /// `en`, `fr`, `es`, `ar`, `zh` or `ru`.
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub language: Option<String>,
     /// Topic slugs, e.g. `["dfs", "qos"]`.
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = Vec<String>, required = false)]
     pub topics: Option<Vec<String>>,
     /// `public`, `members` or `secretariat`.
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub access: Option<String>,
 }
 
@@ -469,7 +497,7 @@ impl ImportDto {
 }
 
 #[utoipa::path(get, path = "/documents", tag = "documents", params(DocumentsQuery),
-    responses((status = 200, body = DocumentPageDto)))]
+    responses((status = 200, body = DocumentPageDto), (status = 422, description = "A filter is invalid (e.g. a year outside 1865 to 9999)", body = crate::error::Problem)))]
 pub async fn list_documents(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
@@ -689,7 +717,7 @@ pub async fn import(
 }
 
 #[utoipa::path(get, path = "/proposals", tag = "documents", params(ProposalsQuery),
-    responses((status = 200, body = ProposalPageDto)))]
+    responses((status = 200, body = ProposalPageDto), (status = 422, description = "`status` is not a status of a proposal", body = crate::error::Problem)))]
 pub async fn list_proposals(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,

@@ -25,6 +25,16 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A field that may be left out but not set to `null`: absent means "keep", and a value that
+/// cannot be cleared has no `null` (the answer is a 422 naming the field).
+pub(crate) fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 // ---- organizations ----------------------------------------------------------------------
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,6 +77,8 @@ pub struct NewOrganization {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationPatchDto {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = String, required = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -74,6 +86,8 @@ pub struct OrganizationPatchDto {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = bool, required = false)]
     pub to_confirm: Option<bool>,
 }
 
@@ -151,10 +165,14 @@ pub struct NewBody {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BodyPatchDto {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = String, required = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub name_fr: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = String, required = false)]
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -165,7 +183,11 @@ pub struct BodyPatchDto {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub period: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Vec<String>, required = false)]
     pub organizations: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = bool, required = false)]
     pub to_confirm: Option<bool>,
     /// The pattern of the numbers of the statements it sends, e.g. `SG12-LS{n}` or
     /// `{body}-{year}-LS{n}`: placeholders `{body}`, `{year}` (the statement's year) and
@@ -265,6 +287,8 @@ pub struct NewPerson {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonPatchDto {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = String, required = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -354,6 +378,8 @@ pub struct NewTopic {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TopicPatchDto {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = String, required = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -364,6 +390,8 @@ pub struct TopicPatchDto {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub parent: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = bool, required = false)]
     pub to_confirm: Option<bool>,
 }
 

@@ -176,6 +176,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
+        // No text of this API holds U+0000 (PostgreSQL cannot even compare with it).
+        if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(ApiError::field(
+                StatusCode::BAD_REQUEST,
+                name.replace('\0', ""),
+                "must not contain U+0000",
+            ));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de)
             .map(ApiQuery)
@@ -217,10 +227,19 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path().to_owned();
+        let nothing = || ApiError::not_found(format!("nothing at {path}"));
+        // U+0000 names nothing here (and PostgreSQL cannot even compare with it).
+        let raw = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| nothing())?;
+        if raw.iter().any(|(_, v)| v.contains('\0')) {
+            return Err(nothing());
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Self(p.0))
-            .map_err(|_| ApiError::not_found(format!("nothing at {}", parts.uri.path())))
+            .map_err(|_| nothing())
     }
 }
 

@@ -167,6 +167,7 @@ pub struct LiaisonsQuery {
     /// `draft`, `approved`, `sent`, `withdrawn`.
     pub state: Option<String>,
     pub topic: Option<String>,
+    #[param(minimum = 1865, maximum = 9999)]
     pub year: Option<i32>,
     /// Only statements with a row awaiting a reply.
     #[serde(default)]
@@ -175,6 +176,7 @@ pub struct LiaisonsQuery {
     #[serde(default)]
     pub overdue: bool,
     /// `newest` (the default), `oldest` or `title`.
+    #[param(pattern = r"^\s*(newest|oldest|title)?\s*$")]
     pub sort: Option<String>,
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
@@ -223,6 +225,8 @@ pub struct NewLiaison {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LiaisonPatchDto {
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -230,11 +234,21 @@ pub struct LiaisonPatchDto {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub text: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub date: Option<String>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = Vec<AddresseeDto>, required = false)]
     pub addressees: Option<Vec<AddresseeDto>>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = Vec<String>, required = false)]
     pub topics: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = Vec<String>, required = false)]
     pub questions: Option<Vec<String>>,
     /// Replaces the contacts.
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = Vec<ContactDto>, required = false)]
     pub contacts: Option<Vec<ContactDto>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -245,6 +259,8 @@ pub struct LiaisonPatchDto {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub approval_level: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::dto::present")]
+    #[schema(value_type = String, required = false)]
     pub access: Option<String>,
 }
 
@@ -276,7 +292,7 @@ fn addressee_rows(
 #[utoipa::path(get, path = "/liaisons", tag = "liaisons", params(LiaisonsQuery),
     responses((status = 200,
         description = "A page of statements; with `Accept: text/csv`, all of them as CSV (the columns of `liaise import liaisons`, plus id, in_reply_to, overdue, meeting, related_to)",
-        content((LiaisonPageDto = "application/json"), (String = "text/csv")))))]
+        content((LiaisonPageDto = "application/json"), (String = "text/csv"))), (status = 422, description = "A filter is invalid (a year outside 1865 to 9999, an unknown `sort`)", body = crate::error::Problem)))]
 pub async fn list_liaisons(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
@@ -600,51 +616,57 @@ pub async fn add_attachment(
             ),
         )
     };
-    loop {
-        let field = multipart.next_field().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("the form could not be read: {e}"),
-                )
-            }
-        })?;
-        let Some(field) = field else {
-            return Err(ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "file",
-                "the form has no field `file`",
-            ));
-        };
-        if field.name() != Some("file") {
-            continue;
+    let field = multipart.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the form could not be read: {e}"),
+            )
         }
-        let name = field.file_name().unwrap_or("").to_owned();
-        let bytes = field.bytes().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("the file could not be read: {e}"),
-                )
-            }
-        })?;
-        let a = state
-            .liaise
-            .attach(&viewer, &id, &name, bytes.to_vec())
-            .await?;
-        let ls = state.liaise.liaison(&viewer, &id).await?;
-        let dto = attachment_dto(ls.id, &a);
-        return Ok((
-            StatusCode::CREATED,
-            [(header::LOCATION, dto.url.clone())],
-            Json(dto),
-        )
-            .into_response());
+    })?;
+    let Some(field) = field else {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file",
+            "the form has no field `file`",
+        ));
+    };
+    if field.name() != Some("file") {
+        let other = field.name().unwrap_or("");
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            other,
+            format!(
+                "unknown field `{}`: the form has one field, `file`",
+                liaise_service::domain::text::preview(other)
+            ),
+        ));
     }
+    let name = field.file_name().unwrap_or("").to_owned();
+    let bytes = field.bytes().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the file could not be read: {e}"),
+            )
+        }
+    })?;
+    let a = state
+        .liaise
+        .attach(&viewer, &id, &name, bytes.to_vec())
+        .await?;
+    let ls = state.liaise.liaison(&viewer, &id).await?;
+    let dto = attachment_dto(ls.id, &a);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, dto.url.clone())],
+        Json(dto),
+    )
+        .into_response())
 }
 
 /// Downloads an attachment of a statement the caller may see.

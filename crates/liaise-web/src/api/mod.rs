@@ -3,6 +3,7 @@
 
 mod activities;
 mod audit;
+mod contract;
 mod documents;
 mod dto;
 pub(crate) mod extract;
@@ -177,6 +178,15 @@ pub fn finish_openapi(doc: &mut utoipa::openapi::OpenApi) {
                 ("415", "The body is not sent as application/json"),
                 ("422", "A field is missing, unknown or invalid"),
             ]);
+            // A write reads a body: say it must be sent.
+            if let Some(utoipa::openapi::RefOr::T(body)) = op.request_body.as_mut() {
+                body.required = Some(utoipa::openapi::Required::True);
+            }
+        } else {
+            wanted.push((
+                "401",
+                "The bearer token given is unknown or revoked (reads need none)",
+            ));
         }
         for (code, description) in wanted {
             op.responses
@@ -198,6 +208,15 @@ pub fn finish_openapi(doc: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// The document as JSON, with the field rules of [`contract`] written in.
+pub fn openapi_json_text(doc: &utoipa::openapi::OpenApi) -> String {
+    let mut value = serde_json::to_value(doc).unwrap_or_default();
+    contract::constrain(&mut value);
+    contract::multipart_file(&mut value);
+    contract::no_nul_in_queries(&mut value);
+    serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// Routes outside the document (none yet besides the fallback for unknown API paths).

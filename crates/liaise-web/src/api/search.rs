@@ -13,6 +13,12 @@ use crate::{AppState, error::ApiError};
 pub struct SearchParams {
     /// The words to find (1 to 200 characters). All must match; the last also as a prefix.
     /// Punctuation and operators are ignored.
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub q: Option<String>,
     /// Kind of item: `body`, `person`, `topic`, `liaison`, `activity`.
     pub kind: Option<String>,
@@ -23,9 +29,11 @@ pub struct SearchParams {
     /// Topic slug.
     pub topic: Option<String>,
     /// Year of the item's date.
+    #[param(minimum = 1865, maximum = 9999)]
     pub year: Option<i32>,
-    /// Page number, from 1 (results go 10,000 deep at most).
-    #[param(minimum = 1)]
+    /// Page number, from 1. Results go 10,000 deep at most: a page beyond (`page` times
+    /// `per_page` over 10,000) is a 422.
+    #[param(minimum = 1, maximum = 10000)]
     pub page: Option<u64>,
     /// Hits per page, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]

@@ -7,6 +7,7 @@ mod api_errors;
 mod api_registry;
 mod browser;
 mod concurrency;
+mod contract;
 mod documents;
 mod hidden_text;
 mod liaison_forms;
