@@ -95,7 +95,8 @@ stop() { kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 # wrk_run LIST MODE FILE [auth]: one wrk run over the URLs of FILE; appends its RESULT line.
 wrk_run() {
   local name=$1 mode=$2 file=$3 auth=${4:-} out
-  local args=(-t"$THREADS" -c"$CONNS" -d"${DURATION}s" -s bench/cycle.lua)
+  # A 10 s timeout: answers slower than wrk's default 2 s are measured, not dropped.
+  local args=(-t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 10s -s bench/cycle.lua)
   [ -n "$auth" ] && args+=(-H "Authorization: Bearer $TOKEN")
   out=$(wrk "${args[@]}" "$BASE" -- "$file" "$THREADS" 2>"$WORK/wrk.err") \
     || { echo "bench: wrk failed on $name" >&2; cat "$WORK/wrk.err" >&2; exit 1; }
@@ -147,6 +148,8 @@ measure() {
     echo "$name idle $(python3 bench/lists.py idle "$BASE" "$urls_dir/$name" "$IDLE_URLS" $auth)" >> "$RAW"
   done
 
+  local load_before
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "[$backend] wrk -t$THREADS -c$CONNS -d${DURATION}s per run..." >&2
   wrk_run baseline first "$urls_dir/baseline"
   for name in $LISTS; do
@@ -168,7 +171,7 @@ measure() {
   mkdir -p bench/results
   local stamp header
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  header="$stamp. Machine: $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)); wrk -t$THREADS -c$CONNS -d${DURATION}s a run on loopback, the server on the same machine. Data: $counts (statements generated in ${gen_ls} ms, documents in ${gen_docs} ms, proposals imported in ${gen_props} ms; activities, statuses and URL lists in ${setup_ms} ms). Reads are anonymous except the audit log (admin token); the writer posts $WRITES_PER_SECOND public statements a second with the admin token. Latencies are wrk's (closed loop)."
+  header="$stamp. Machine: $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)); wrk -t$THREADS -c$CONNS -d${DURATION}s a run on loopback, the server on the same machine; load average $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after (other work on the machine competes for the 2 cores). Data: $counts (statements generated in ${gen_ls} ms, documents in ${gen_docs} ms, proposals imported in ${gen_props} ms; activities, statuses and URL lists in ${setup_ms} ms). Reads are anonymous except the audit log (admin token); the writer posts $WRITES_PER_SECOND public statements a second with the admin token, each on its schedule (open loop). Latencies are wrk's (closed loop)."
   python3 bench/lists.py report "$RAW" "$backend" "$header" "bench/results/lists-$backend-$stamp.md"
   echo
 }
