@@ -14,8 +14,9 @@
 # /topics/{slug}, /search and GET /api/v1/search, GET /api/v1/audit (admin token).
 #
 # Usage: bench/lists.sh [seconds-per-run] [connections] [sqlite|postgres|both]
-# Defaults: 5 s, 32 connections, both. At 5 s a backend takes about 6 minutes (2 minutes
-# of data and URL lists, 38 runs of wrk), so both take about 12 minutes after the build.
+# Defaults: 5 s, 32 connections, both. At 5 s a backend takes about 8 minutes on 2 cores
+# (3 to 5 minutes of data and URL lists, 38 runs of wrk, 12 × 200 single requests), so both
+# take about 17 minutes after the build.
 # PostgreSQL: LIAISE_BENCH_POSTGRES_URL names the server (default
 # postgres://postgres@127.0.0.1:5432/postgres); a database with a unique name is created and
 # dropped at the end. Sizes: BENCH_STATEMENTS, BENCH_DOCUMENTS, BENCH_PROPOSALS,
