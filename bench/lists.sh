@@ -4,7 +4,8 @@
 # database holding 20,000 generated statements, 10,000 generated documents, 300 imported
 # proposals and 1,000 activities:
 #   1. one URL repeated (what a cache of answers flatters most);
-#   2. cycling through ~2,000 distinct filter × sort × page URLs (bench/cycle.lua);
+#   2. cycling through 1,100 to 2,000 distinct filter × sort × page URLs a list (body and
+#      topic pages: every one there is) with bench/cycle.lua;
 #   3. the same cycling while a writer adds 2 statements a second through the API;
 # and, on the idle server before any load, each of 200 distinct URLs once, one after the
 # other (p50/p99 of answers nothing remembered yet).
