@@ -21,7 +21,7 @@ use super::{
     dto::{rfc3339, ymd},
     extract::{ApiJson, ApiPath, ApiQuery, ApiViewer, ApiWriter},
 };
-use crate::{AppState, error::ApiError};
+use crate::{AppState, api::extract::multipart_error, error::ApiError};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VersionDto {
@@ -653,28 +653,17 @@ pub async fn import(
     };
     let mut options = ImportOptions::default();
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("the form could not be read: {e}"),
-            )
-        }
-    })? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart_error(e, "form", too_large))?
+    {
         let name = field.name().unwrap_or("").to_owned();
         let file_name = field.file_name().unwrap_or("").to_owned();
-        let bytes = field.bytes().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("the form could not be read: {e}"),
-                )
-            }
-        })?;
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| multipart_error(e, "form", too_large))?;
         let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
         match name.as_str() {
             "file" => file = Some((file_name, bytes.to_vec())),

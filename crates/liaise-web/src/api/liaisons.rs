@@ -1,6 +1,6 @@
 //! Liaison statements: the formal letters between bodies.
 
-use crate::api::extract::parse_date;
+use crate::api::extract::{multipart_error, parse_date};
 use axum::{
     Json,
     extract::State,
@@ -616,16 +616,10 @@ pub async fn add_attachment(
             ),
         )
     };
-    let field = multipart.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("the form could not be read: {e}"),
-            )
-        }
-    })?;
+    let field = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart_error(e, "form", too_large))?;
     let Some(field) = field else {
         return Err(ApiError::field(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -645,16 +639,10 @@ pub async fn add_attachment(
         ));
     }
     let name = field.file_name().unwrap_or("").to_owned();
-    let bytes = field.bytes().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("the file could not be read: {e}"),
-            )
-        }
-    })?;
+    let bytes = field
+        .bytes()
+        .await
+        .map_err(|e| multipart_error(e, "file", too_large))?;
     let a = state
         .liaise
         .attach(&viewer, &id, &name, bytes.to_vec())
