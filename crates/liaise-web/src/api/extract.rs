@@ -307,6 +307,23 @@ impl FromRequestParts<AppState> for ApiViewer {
     }
 }
 
+/// A multipart read error as the client's problem: `too_large()` past the size limit, else a
+/// 400 saying which part (`form` or `file`) could not be read.
+pub(crate) fn multipart_error(
+    e: axum::extract::multipart::MultipartError,
+    part: &str,
+    too_large: impl Fn() -> ApiError,
+) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            format!("the {part} could not be read: {e}"),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,22 +370,5 @@ mod tests {
             "inner.x",
         );
         assert!(parse_json::<T>(br#"{"name": "x"}"#).is_ok());
-    }
-}
-
-/// A multipart read error as the client's problem: `too_large()` past the size limit, else a
-/// 400 saying which part (`form` or `file`) could not be read.
-pub(crate) fn multipart_error(
-    e: axum::extract::multipart::MultipartError,
-    part: &str,
-    too_large: impl Fn() -> ApiError,
-) -> ApiError {
-    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        too_large()
-    } else {
-        ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
-            format!("the {part} could not be read: {e}"),
-        )
     }
 }
