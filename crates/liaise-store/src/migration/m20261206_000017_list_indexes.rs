@@ -105,6 +105,7 @@ const INDEXES: &[(&str, &str, &[&str])] = &[
     ("audit_log_actor", "audit_log", &["actor", "at", "id"]),
     ("audit_log_action", "audit_log", &["action", "at", "id"]),
     ("audit_log_at_id", "audit_log", &["at", "id"]),
+    ("audit_log_key", "audit_log", &["entity_key"]),
 ];
 
 #[async_trait::async_trait]

@@ -279,6 +279,10 @@ async fn every_list_query_uses_an_index(app: TestApp) {
             ..Default::default()
         },
         audit::AuditFilter {
+            entity_key: Some("12".into()),
+            ..Default::default()
+        },
+        audit::AuditFilter {
             actor: Some("admin".into()),
             ..Default::default()
         },
