@@ -2053,6 +2053,7 @@ impl Liaise {
             progress(batch.len() as u64);
         }
         self.changed(crate::cache::Area::Documents).await?;
+        self.store.analyze().await?;
         Ok(done)
     }
 }

@@ -1473,6 +1473,7 @@ impl Liaise {
         liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.changed(crate::cache::Area::Liaisons).await?;
+        self.store.analyze().await?;
         Ok(report)
     }
 }
