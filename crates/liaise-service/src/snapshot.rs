@@ -3,7 +3,6 @@
 //! pass; rebuilt whenever the registry's revision moves.
 
 use std::{
-    any::Any,
     collections::{BTreeSet, HashMap},
     sync::{Arc, Mutex},
 };
@@ -170,14 +169,7 @@ pub struct Snapshot {
     topic_id_index: HashMap<i32, usize>,
     /// Matrices already computed at this revision, by (rows, columns) organization.
     matrices: Mutex<HashMap<(String, String), Arc<Matrix>>>,
-    /// Results of viewer-aware content queries at this revision, by query and access scope.
-    memo: Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>,
 }
-
-/// Content queries remembered per snapshot, at most this many. Rendered statement lists are
-/// among them (tens of KB each), so this bounds the memo near 25 MB however many distinct
-/// query strings arrive between two writes; past it the memo starts again empty.
-const MEMO_MAX: usize = 512;
 
 impl Snapshot {
     pub fn build(rows: RegistryRows) -> Self {
@@ -418,27 +410,6 @@ impl Snapshot {
         self.topic_id_index
             .get(&id)
             .and_then(|&i| self.topics.get(i))
-    }
-
-    /// A remembered result of a content query at this revision.
-    pub fn recall<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
-        let memo = self
-            .memo
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        memo.get(key).cloned()?.downcast::<T>().ok()
-    }
-
-    /// Remembers a content query's result until the data revision moves.
-    pub fn remember<T: Any + Send + Sync>(&self, key: String, value: Arc<T>) {
-        let mut memo = self
-            .memo
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if memo.len() >= MEMO_MAX {
-            memo.clear();
-        }
-        memo.insert(key, value);
     }
 
     /// The chain of parents above a body, nearest first.
