@@ -582,6 +582,31 @@ fn fields(i: &LiaisonInput, received: bool) -> Fields {
 }
 
 impl Liaise {
+    /// Inside a write of statements, before its commit: moves the statements' revision and
+    /// announces the statements the write touched (with the ones they answer, whose rows a
+    /// reply closes), so the statement list in memory reads them again once committed.
+    async fn touched_statements(
+        &self,
+        tx: &liaise_store::Tx,
+        ids: Vec<i32>,
+    ) -> Result<(), ServiceError> {
+        let revision =
+            liaise_store::queries::revisions::bump(tx, crate::cache::Area::Liaisons).await?;
+        let mut all = ids.clone();
+        for id in ids {
+            if let Some(original) = q::by_id_unfiltered(tx, id)
+                .await?
+                .and_then(|r| r.in_reply_to)
+            {
+                all.push(original);
+            }
+        }
+        all.sort_unstable();
+        all.dedup();
+        self.cache.facts.expect(revision, all);
+        Ok(())
+    }
+
     /// The statements `viewer` may see, newest first.
     pub async fn liaisons(
         &self,
@@ -641,22 +666,33 @@ impl Liaise {
             filter.topic_id = Some(topic.id);
         }
         let c = self.store.conn();
-        let list = q::list_query(viewer, &filter);
-        let counted = format!(
-            "{:?}",
-            LiaisonFilter {
-                sort: None,
-                ..filter.clone()
-            }
-        );
-        let total = self
-            .count(Answer::LiaisonCount, viewer, counted, &list)
-            .await?;
-        let rows = if page.offset() < total {
-            list.page(c, &q::order(filter.sort), page.offset(), page.per_page())
-                .await?
+        let reader = crate::facts::reader(viewer, &snap);
+        let (total, rows) = if let Some((total, ids)) =
+            self.cache
+                .facts
+                .page(reader, &filter, page.offset(), page.per_page())
+        {
+            (total, q::by_ids(c, viewer, &ids).await?)
         } else {
-            Vec::new()
+            self.build_statement_facts();
+            let list = q::list_query(viewer, &filter);
+            let counted = format!(
+                "{:?}",
+                LiaisonFilter {
+                    sort: None,
+                    ..filter.clone()
+                }
+            );
+            let total = self
+                .count(Answer::LiaisonCount, viewer, counted, &list)
+                .await?;
+            let rows = if page.offset() < total {
+                list.page(c, &q::order(filter.sort), page.offset(), page.per_page())
+                    .await?
+            } else {
+                Vec::new()
+            };
+            (total, rows)
         };
         let mut items = assemble(c, &snap, rows).await?;
         hide_unseen_links(c, viewer, &mut items).await?;
@@ -820,7 +856,7 @@ impl Liaise {
             }
         }
         crate::search::index_liaison(&tx, &snap, created.id).await?;
-        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
+        self.touched_statements(&tx, vec![created.id]).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.changed(crate::cache::Area::Liaisons).await?;
         self.liaison(viewer, &created.id.to_string()).await
@@ -946,7 +982,7 @@ impl Liaise {
         )
         .await?;
         crate::search::index_liaison(&tx, &snap, current.id).await?;
-        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
+        self.touched_statements(&tx, vec![current.id]).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.changed(crate::cache::Area::Liaisons).await?;
         self.liaison(viewer, &current.id.to_string()).await
@@ -1031,7 +1067,7 @@ impl Liaise {
         .await?;
         let snap = self.registry().await?;
         crate::search::index_liaison(&tx, &snap, current.id).await?;
-        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
+        self.touched_statements(&tx, vec![current.id]).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.changed(crate::cache::Area::Liaisons).await?;
         self.liaison(viewer, &current.id.to_string()).await
@@ -1244,7 +1280,7 @@ impl Liaise {
             diff(&before, &after),
         )
         .await?;
-        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
+        self.touched_statements(&tx, vec![ls.id]).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.changed(crate::cache::Area::Liaisons).await?;
         self.liaison(viewer, &ls.id.to_string()).await
@@ -1323,7 +1359,7 @@ impl Liaise {
             diff(&Vec::new(), &after),
         )
         .await?;
-        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Liaisons).await?;
+        self.touched_statements(&tx, Vec::new()).await?;
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.changed(crate::cache::Area::Liaisons).await?;
         Ok(AttachmentView {

@@ -11,6 +11,7 @@ pub mod cache;
 mod corpus;
 pub mod documents;
 mod error;
+mod facts;
 pub mod files;
 pub mod liaisons;
 pub mod reference;
@@ -75,6 +76,8 @@ struct RegistryCache {
     seen: Mutex<[i64; 4]>,
     checked_at: Mutex<Instant>,
     reload: tokio::sync::Mutex<()>,
+    /// The statement list in memory (see [`facts`]).
+    facts: facts::StatementFacts,
 }
 
 impl Liaise {
@@ -93,6 +96,7 @@ impl Liaise {
             seen: Mutex::new(seen),
             checked_at: Mutex::new(Instant::now()),
             reload: tokio::sync::Mutex::new(()),
+            facts: facts::StatementFacts::default(),
         };
         let form_key = accounts::sign_in_key(&store).await?;
         Ok(Self {
@@ -197,6 +201,59 @@ impl Liaise {
         }
     }
 
+    /// Starts building the statement list in memory in the background, unless it is built
+    /// or being built; lists are answered by SQL meanwhile.
+    pub(crate) fn build_statement_facts(&self) {
+        let Some(generation) = self.cache.facts.claim_build() else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            self.cache.facts.build_failed();
+            return;
+        };
+        let me = self.clone();
+        runtime.spawn(async move {
+            if let Err(e) = me.read_statement_facts(generation).await {
+                tracing::warn!(error = %e, "the statement list in memory could not be built");
+                me.cache.facts.build_failed();
+            }
+        });
+    }
+
+    async fn read_statement_facts(&self, generation: u64) -> Result<(), ServiceError> {
+        use liaise_store::sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
+        let area = queries::revisions::Area::Liaisons;
+        let at = queries::revisions::Area::ALL
+            .iter()
+            .position(|a| *a == area)
+            .unwrap_or_default();
+        // One consistent view: the revision and the facts it names.
+        let tx = match self.store.backend() {
+            liaise_store::Backend::Postgres => self
+                .store
+                .conn()
+                .begin_with_config(
+                    Some(IsolationLevel::RepeatableRead),
+                    Some(AccessMode::ReadOnly),
+                )
+                .await
+                .map_err(liaise_store::StoreError::from)?,
+            liaise_store::Backend::Sqlite => self.store.begin_read().await?,
+        };
+        let revision = queries::revisions::all(&tx).await?[at];
+        let facts = queries::liaisons::facts(&tx, None).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        let _guard = self.cache.reload.lock().await;
+        self.cache.facts.install(generation, revision, facts);
+        let now = queries::revisions::all(self.store.conn()).await?[at];
+        self.cache.facts.catch_up(self.store.conn(), now).await
+    }
+
+    /// How many statements the list in memory holds (0 while it is not built).
+    pub fn statement_facts_len(&self) -> usize {
+        self.cache.facts.len()
+    }
+
     /// The remembered answers (see [`cache`]).
     pub fn cache(&self) -> &cache::Cache {
         &self.cache.answers
@@ -219,7 +276,12 @@ impl Liaise {
             if before[i] == now[i] {
                 continue;
             }
+            if area == queries::revisions::Area::Liaisons {
+                self.cache.facts.catch_up(self.store.conn(), now[i]).await?;
+            }
             if area == queries::revisions::Area::Registry {
+                // A body or topic removed takes its links with it.
+                self.cache.facts.drop_all();
                 let rows = queries::registry::load_all(self.store.conn()).await?;
                 *self
                     .cache
@@ -271,6 +333,7 @@ impl Liaise {
         self.cache
             .answers
             .drop_area(queries::revisions::Area::Registry);
+        self.cache.facts.drop_all();
         *self
             .cache
             .seen

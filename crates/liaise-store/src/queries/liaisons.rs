@@ -845,3 +845,243 @@ pub async fn all_ids(c: &impl ConnectionTrait) -> Result<Vec<i32>, StoreError> {
         .all(c)
         .await?)
 }
+
+/// A statement as its list sees it in memory ([`super::list::Facts`]): what [`visible`] and
+/// [`list_query`] read, and the keys of [`order`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementFact {
+    pub id: i32,
+    pub date: Date,
+    pub title: Box<str>,
+    pub state: Box<str>,
+    pub access: Box<str>,
+    pub owners: Box<[i32]>,
+    pub sources: Box<[i32]>,
+    pub topics: Box<[i32]>,
+    pub addressees: Box<[AddresseeFact]>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddresseeFact {
+    pub body_id: i32,
+    pub purpose: Box<str>,
+    pub awaiting: bool,
+    pub deadline: Option<Date>,
+}
+
+impl super::list::Fact for StatementFact {
+    fn id(&self) -> i32 {
+        self.id
+    }
+}
+
+/// Who reads a list, as [`StatementFact::admits`] needs it: the viewer's role with the id of
+/// a secretariat's organization (none when no organization has its code).
+#[derive(Clone, Copy, Debug)]
+pub enum Reader {
+    Admin,
+    Public,
+    Member,
+    Secretariat(Option<i32>),
+}
+
+impl StatementFact {
+    /// Does `reader` see it and does it pass `f`? The same rule as [`visible`] and
+    /// [`list_query`], on the facts in memory.
+    pub fn admits(&self, reader: Reader, f: &LiaisonFilter) -> bool {
+        let sent = &*self.state == SENT;
+        let owned = |org: Option<i32>| org.is_some_and(|o| self.owners.contains(&o));
+        let seen = match reader {
+            Reader::Admin => true,
+            Reader::Public => sent && &*self.access == "public",
+            Reader::Member => sent && matches!(&*self.access, "public" | "members"),
+            Reader::Secretariat(org) => {
+                if sent {
+                    match &*self.access {
+                        "public" | "members" => true,
+                        "secretariat" => owned(org),
+                        _ => false,
+                    }
+                } else {
+                    unsent().any(|s| s == &*self.state) && owned(org)
+                }
+            }
+        };
+        seen && f.organization_id.is_none_or(|o| self.owners.contains(&o))
+            && f.from_body_id.is_none_or(|b| self.sources.contains(&b))
+            && f.topic_id.is_none_or(|t| self.topics.contains(&t))
+            && f.state.as_deref().is_none_or(|s| s == &*self.state)
+            && f.year.is_none_or(|y| self.date.year() == y)
+            && (!(f.to_body_id.is_some()
+                || f.purpose.is_some()
+                || f.awaiting
+                || f.overdue_on.is_some())
+                || self.addressees.iter().any(|a| {
+                    f.to_body_id.is_none_or(|b| a.body_id == b)
+                        && f.purpose.as_deref().is_none_or(|p| p == &*a.purpose)
+                        && (!(f.awaiting || f.overdue_on.is_some()) || a.awaiting)
+                        && f.overdue_on
+                            .is_none_or(|today| a.deadline.is_some_and(|d| d < today))
+                }))
+    }
+}
+
+/// The orders of [`order`] in memory, in [`fact_order`]'s numbering: newest first (walked
+/// backwards: oldest first), then by title.
+pub const FACT_ORDERS: [super::list::FactOrder<StatementFact>; 2] = [
+    |a, b| (b.date, b.id).cmp(&(a.date, a.id)),
+    |a, b| {
+        a.title
+            .as_bytes()
+            .cmp(b.title.as_bytes())
+            .then((b.date, b.id).cmp(&(a.date, a.id)))
+    },
+];
+
+/// Which of [`FACT_ORDERS`] gives `sort`'s order, and whether it is walked backwards.
+pub fn fact_order(sort: Option<liaise_domain::liaison::LsSort>) -> (usize, bool) {
+    use liaise_domain::liaison::LsSort;
+    match sort.unwrap_or(LsSort::Newest) {
+        LsSort::Newest => (0, false),
+        LsSort::Oldest => (0, true),
+        LsSort::Title => (1, false),
+    }
+}
+
+/// (statement, body, purpose, reply state, deadline)
+type AddresseeRow = (i32, i32, String, Option<String>, Option<Date>);
+
+/// The facts of every statement (`ids` none) or of these statements, in five queries.
+pub async fn facts(
+    c: &impl ConnectionTrait,
+    ids: Option<&[i32]>,
+) -> Result<Vec<StatementFact>, StoreError> {
+    use std::collections::HashMap;
+    fn group<T>(rows: Vec<(i32, T)>) -> HashMap<i32, Vec<T>> {
+        let mut m: HashMap<i32, Vec<T>> = HashMap::new();
+        for (k, v) in rows {
+            m.entry(k).or_default().push(v);
+        }
+        m
+    }
+    let rows: Vec<(i32, Date, String, String, String)> = liaison::Entity::find()
+        .select_only()
+        .columns([
+            liaison::Column::Id,
+            liaison::Column::Date,
+            liaison::Column::Title,
+            liaison::Column::State,
+            liaison::Column::Access,
+        ])
+        .filter(among(liaison::Column::Id, ids))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let link = |rows: Vec<(i32, i32)>| group(rows);
+    let mut owners = link(
+        liaison_organization::Entity::find()
+            .select_only()
+            .columns([
+                liaison_organization::Column::LiaisonId,
+                liaison_organization::Column::OrganizationId,
+            ])
+            .filter(among(liaison_organization::Column::LiaisonId, ids))
+            .into_tuple()
+            .all(c)
+            .await?,
+    );
+    let mut sources = link(
+        liaison_source::Entity::find()
+            .select_only()
+            .columns([
+                liaison_source::Column::LiaisonId,
+                liaison_source::Column::BodyId,
+            ])
+            .filter(among(liaison_source::Column::LiaisonId, ids))
+            .into_tuple()
+            .all(c)
+            .await?,
+    );
+    let mut topics = link(
+        liaison_topic::Entity::find()
+            .select_only()
+            .columns([
+                liaison_topic::Column::LiaisonId,
+                liaison_topic::Column::TopicId,
+            ])
+            .filter(among(liaison_topic::Column::LiaisonId, ids))
+            .into_tuple()
+            .all(c)
+            .await?,
+    );
+    let addressee_rows: Vec<AddresseeRow> = liaison_addressee::Entity::find()
+        .select_only()
+        .columns([
+            liaison_addressee::Column::LiaisonId,
+            liaison_addressee::Column::BodyId,
+            liaison_addressee::Column::Purpose,
+            liaison_addressee::Column::ReplyState,
+            liaison_addressee::Column::Deadline,
+        ])
+        .filter(among(liaison_addressee::Column::LiaisonId, ids))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let mut addressees = group(
+        addressee_rows
+            .into_iter()
+            .map(|(l, body_id, purpose, reply, deadline)| {
+                (
+                    l,
+                    AddresseeFact {
+                        body_id,
+                        purpose: purpose.into(),
+                        awaiting: reply.as_deref() == Some("awaiting-reply"),
+                        deadline,
+                    },
+                )
+            })
+            .collect(),
+    );
+    Ok(rows
+        .into_iter()
+        .map(|(id, date, title, state, access)| StatementFact {
+            id,
+            date,
+            title: title.into(),
+            state: state.into(),
+            access: access.into(),
+            owners: owners.remove(&id).unwrap_or_default().into(),
+            sources: sources.remove(&id).unwrap_or_default().into(),
+            topics: topics.remove(&id).unwrap_or_default().into(),
+            addressees: addressees.remove(&id).unwrap_or_default().into(),
+        })
+        .collect())
+}
+
+/// Rows whose `column` is among `ids`, or every row.
+fn among(column: impl ColumnTrait, ids: Option<&[i32]>) -> Condition {
+    match ids {
+        Some(ids) => Condition::all().add(column.is_in(ids.iter().copied())),
+        None => Condition::all(),
+    }
+}
+
+/// These statements as `viewer` may see them, in the order of `ids` (a page computed in
+/// memory, read by id; the access condition is applied again).
+pub async fn by_ids(
+    c: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ids: &[i32],
+) -> Result<Vec<liaison::Model>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows = liaison::Entity::find()
+        .filter(liaison::Column::Id.is_in(ids.iter().copied()))
+        .filter(visible(viewer))
+        .all(c)
+        .await?;
+    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
+    Ok(rows)
+}

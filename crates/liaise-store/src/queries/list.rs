@@ -142,3 +142,147 @@ where
         ]
     }
 }
+
+/// One item of a kind as its list sees it in memory: what access and every filter and order
+/// read, never its text.
+pub trait Fact: Send + Sync + 'static {
+    fn id(&self) -> i32;
+}
+
+/// A kind's list held in memory: each item's [`Fact`], and the items in each of the kind's
+/// orders. A list's count and the ids of one of its pages come from one pass over an order,
+/// without a query; the rows of the page are then read by id. It answers exactly what the
+/// kind's SQL list answers (its kind's test compares the two for every viewer and filter) and
+/// is kept up to date by the kind's writes ([`Facts::replace`]) or rebuilt from the database.
+pub struct Facts<F: Fact> {
+    /// Each item in a slot; a slot emptied by a removal is reused.
+    slots: Vec<Option<F>>,
+    free: Vec<u32>,
+    slot_of: std::collections::HashMap<i32, u32>,
+    /// The slots in each order, with the order's comparison (which ends with the id, so no
+    /// two items compare equal).
+    orders: Vec<(FactOrder<F>, Vec<u32>)>,
+}
+
+/// How two facts compare in one of a kind's orders.
+pub type FactOrder<F> = fn(&F, &F) -> std::cmp::Ordering;
+
+impl<F: Fact> std::fmt::Debug for Facts<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Facts({} items)", self.slot_of.len())
+    }
+}
+
+impl<F: Fact> Facts<F> {
+    /// The facts of `items`, kept in each of `orders`.
+    pub fn new(items: Vec<F>, orders: &[FactOrder<F>]) -> Self {
+        let mut facts = Self {
+            slot_of: items
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.id(), slot(i)))
+                .collect(),
+            slots: items.into_iter().map(Some).collect(),
+            free: Vec::new(),
+            orders: Vec::new(),
+        };
+        let all: Vec<u32> = (0..facts.slots.len()).map(slot).collect();
+        for &cmp in orders {
+            let mut order = all.clone();
+            order.sort_unstable_by(|&a, &b| cmp(facts.get(a), facts.get(b)));
+            facts.orders.push((cmp, order));
+        }
+        facts
+    }
+
+    fn get(&self, slot: u32) -> &F {
+        self.slots[slot as usize]
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("an order names only filled slots"))
+    }
+
+    pub fn len(&self) -> usize {
+        self.slot_of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slot_of.is_empty()
+    }
+
+    /// Replaces the facts of `ids` by `fresh` (read again after a write): an id of `ids`
+    /// missing from `fresh` is gone.
+    pub fn replace(&mut self, ids: &[i32], fresh: Vec<F>) {
+        for id in ids {
+            if let Some(s) = self.slot_of.remove(id) {
+                for (_, order) in &mut self.orders {
+                    order.retain(|&o| o != s);
+                }
+                self.slots[s as usize] = None;
+                self.free.push(s);
+            }
+        }
+        for f in fresh {
+            if self.slot_of.contains_key(&f.id()) {
+                continue;
+            }
+            let id = f.id();
+            let s = match self.free.pop() {
+                Some(s) => {
+                    self.slots[s as usize] = Some(f);
+                    s
+                }
+                None => {
+                    self.slots.push(Some(f));
+                    slot(self.slots.len() - 1)
+                }
+            };
+            self.slot_of.insert(id, s);
+            let fact = self.get(s);
+            let places: Vec<usize> = self
+                .orders
+                .iter()
+                .map(|(cmp, order)| order.partition_point(|&o| cmp(self.get(o), fact).is_lt()))
+                .collect();
+            for ((_, order), at) in self.orders.iter_mut().zip(places) {
+                order.insert(at, s);
+            }
+        }
+    }
+
+    /// How many items `admits` lets through, and the ids of those at `offset` (at most
+    /// `limit`) in order `order` (an index into the kind's orders), walked backwards when
+    /// `reverse`.
+    pub fn page(
+        &self,
+        order: usize,
+        reverse: bool,
+        admits: impl Fn(&F) -> bool,
+        offset: u64,
+        limit: u64,
+    ) -> (u64, Vec<i32>) {
+        let Some((_, slots)) = self.orders.get(order) else {
+            return (0, Vec::new());
+        };
+        let mut total = 0u64;
+        let mut ids = Vec::new();
+        let mut visit = |s: &u32| {
+            let f = self.get(*s);
+            if admits(f) {
+                if total >= offset && total - offset < limit {
+                    ids.push(f.id());
+                }
+                total += 1;
+            }
+        };
+        if reverse {
+            slots.iter().rev().for_each(&mut visit);
+        } else {
+            slots.iter().for_each(&mut visit);
+        }
+        (total, ids)
+    }
+}
+
+fn slot(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}

@@ -51,8 +51,9 @@ pub async fn all(c: &impl ConnectionTrait) -> Result<[i64; 4], StoreError> {
     }))
 }
 
-/// Marks `area` as changed; call inside the write's transaction.
-pub async fn bump(c: &impl ConnectionTrait, area: Area) -> Result<(), StoreError> {
+/// Marks `area` as changed; call inside the write's transaction. Returns the area's new
+/// revision (the one this write makes, once committed).
+pub async fn bump(c: &impl ConnectionTrait, area: Area) -> Result<i64, StoreError> {
     counter::Entity::update_many()
         .col_expr(
             counter::Column::Value,
@@ -61,5 +62,9 @@ pub async fn bump(c: &impl ConnectionTrait, area: Area) -> Result<(), StoreError
         .filter(counter::Column::Name.eq(area.counter()))
         .exec(c)
         .await?;
-    Ok(())
+    Ok(counter::Entity::find()
+        .filter(counter::Column::Name.eq(area.counter()))
+        .one(c)
+        .await?
+        .map_or(0, |r| r.value))
 }

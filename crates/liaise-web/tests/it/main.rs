@@ -9,6 +9,7 @@ mod browser;
 mod concurrency;
 mod contract;
 mod documents;
+mod facts;
 mod hidden_text;
 mod liaison_forms;
 mod liaisons;

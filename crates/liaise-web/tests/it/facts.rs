@@ -1,0 +1,291 @@
+//! The statement list in memory answers exactly what the SQL list answers, for every viewer,
+//! filter, order and page, and a write is in the next list its writer asks for.
+
+use liaise_domain::{
+    Code, Role, Viewer,
+    liaison::{LiaisonFields, LiaisonInput, LsSort},
+};
+use liaise_service::liaisons::ImportRow;
+use liaise_store::{
+    Store,
+    queries::{
+        liaisons::{self as q, LiaisonFilter, Reader},
+        list::Facts,
+    },
+};
+use liaise_testkit::{TestApp, backend_tests, items};
+use serde_json::json;
+use time::{Date, Duration, Month};
+
+/// A varied set of statements: every access level, drafts and sent ones, several sources,
+/// addressees and topics, deadlines past and future, titles that sort apart from dates.
+async fn varied(app: &TestApp, count: u32) {
+    let snap = app.liaise.registry().await.unwrap();
+    let bodies: Vec<String> = snap.bodies.iter().map(|b| b.code.clone()).collect();
+    let topics: Vec<String> = snap.topics.iter().map(|t| t.slug.clone()).collect();
+    let start = Date::from_calendar_date(2023, Month::March, 1).unwrap();
+    let mut rows = Vec::new();
+    for i in 0..count as usize {
+        let n = |k: usize| (i * 7919 + k * 104_729) % 1009;
+        let from = vec![bodies[n(1) % bodies.len()].clone()];
+        let mut addressees = vec![(
+            bodies[(n(2) + 1) % bodies.len()].clone(),
+            ["action", "comment", "information"][n(3) % 3].to_owned(),
+            None,
+        )];
+        if n(4) % 3 == 0 {
+            addressees.push((
+                bodies[(n(5) + 2) % bodies.len()].clone(),
+                ["action", "comment"][n(6) % 2].to_owned(),
+                None,
+            ));
+        }
+        let date = start + Duration::days((n(7) % 900) as i64);
+        for (k, a) in addressees.iter_mut().enumerate() {
+            if a.1 != "information" {
+                // Past deadlines make overdue rows, later ones open rows.
+                a.2 = Some(date + Duration::days(20 + (n(8 + k) % 1500) as i64));
+            }
+        }
+        let topic_list: Vec<String> = (0..(n(10) % 3))
+            .map(|k| topics[(n(11) + k) % topics.len()].clone())
+            .collect();
+        let title = format!(
+            "{} statement {i}",
+            ["Zeta", "alpha", "Beta", "Études"][n(12) % 4]
+        );
+        let access = ["public", "members", "secretariat", "public"][n(13) % 4];
+        let input = LiaisonInput::parse(&LiaisonFields {
+            title: &title,
+            date: Some(date),
+            from: &from,
+            addressees: &addressees,
+            topics: &topic_list,
+            access,
+            ..Default::default()
+        })
+        .map_err(liaise_service::ServiceError::from);
+        rows.push(ImportRow {
+            line: i as u64 + 1,
+            number: None,
+            sent: n(14) % 5 != 0,
+            received: Some(false),
+            input,
+        });
+    }
+    let report = app
+        .liaise
+        .import_liaisons(&Viewer::system(), rows, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.imported.len(), count as usize, "{report:?}");
+}
+
+fn filters(today: Date) -> Vec<LiaisonFilter> {
+    let mut all = vec![
+        LiaisonFilter::default(),
+        LiaisonFilter {
+            awaiting: true,
+            ..Default::default()
+        },
+        LiaisonFilter {
+            overdue_on: Some(today),
+            ..Default::default()
+        },
+        LiaisonFilter {
+            state: Some("draft".into()),
+            ..Default::default()
+        },
+        LiaisonFilter {
+            state: Some("sent".into()),
+            year: Some(2024),
+            ..Default::default()
+        },
+    ];
+    for org in [1, 2] {
+        all.push(LiaisonFilter {
+            organization_id: Some(org),
+            ..Default::default()
+        });
+    }
+    for body in [1, 3, 5, 8, 13] {
+        all.push(LiaisonFilter {
+            from_body_id: Some(body),
+            ..Default::default()
+        });
+        all.push(LiaisonFilter {
+            to_body_id: Some(body),
+            purpose: Some("action".into()),
+            ..Default::default()
+        });
+    }
+    for topic in [1, 2, 4] {
+        all.push(LiaisonFilter {
+            topic_id: Some(topic),
+            year: Some(2025),
+            ..Default::default()
+        });
+    }
+    for purpose in ["action", "comment", "information"] {
+        all.push(LiaisonFilter {
+            organization_id: Some(2),
+            purpose: Some(purpose.into()),
+            ..Default::default()
+        });
+    }
+    all
+}
+
+async fn memory_list_answers_what_sql_answers(app: TestApp) {
+    varied(&app, 240).await;
+    let store = Store::connect(app.db.url()).await.unwrap();
+    let c = store.conn();
+    let facts = Facts::new(q::facts(c, None).await.unwrap(), &q::FACT_ORDERS);
+    assert!(facts.len() > 240, "{}", facts.len());
+    let snap = app.liaise.registry().await.unwrap();
+    let itu = snap.organization("ITU").unwrap().id;
+    let upu = snap.organization("UPU").unwrap().id;
+    let readers = [
+        (Viewer::anonymous(), Reader::Public),
+        (Viewer::new("m", Role::Member), Reader::Member),
+        (
+            Viewer::new("i", Role::Secretariat(Code::parse("o", "ITU").unwrap())),
+            Reader::Secretariat(Some(itu)),
+        ),
+        (
+            Viewer::new("u", Role::Secretariat(Code::parse("o", "UPU").unwrap())),
+            Reader::Secretariat(Some(upu)),
+        ),
+        (Viewer::new("a", Role::Admin), Reader::Admin),
+    ];
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut compared = 0;
+    let mut nonempty = 0;
+    for (viewer, reader) in &readers {
+        for f in filters(today) {
+            for sort in [None, Some(LsSort::Oldest), Some(LsSort::Title)] {
+                let f = LiaisonFilter { sort, ..f.clone() };
+                let list = q::list_query(viewer, &f);
+                let total = list.count(c).await.unwrap();
+                let (order, reverse) = q::fact_order(sort);
+                for (offset, limit) in [(0, 20), (7, 5), (total.saturating_sub(3), 20)] {
+                    let sql: Vec<i32> = list
+                        .page(c, &q::order(sort), offset, limit)
+                        .await
+                        .unwrap()
+                        .iter()
+                        .map(|r| r.id)
+                        .collect();
+                    let memory =
+                        facts.page(order, reverse, |s| s.admits(*reader, &f), offset, limit);
+                    assert_eq!(
+                        memory,
+                        (total, sql),
+                        "{viewer:?} {f:?} offset {offset} limit {limit}"
+                    );
+                    compared += 1;
+                }
+                if total > 0 {
+                    nonempty += 1;
+                }
+            }
+        }
+    }
+    // The filters find something, so the comparison is not between two empty lists.
+    assert!(nonempty > compared / 6, "{nonempty} of {compared}");
+}
+
+async fn a_write_is_in_the_next_list(app: TestApp) {
+    varied(&app, 30).await;
+    let itu = app
+        .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    // The first list starts building the list in memory; wait until it is built.
+    app.get_json("/api/v1/liaisons").await;
+    for _ in 0..200 {
+        if app.liaise.statement_facts_len() > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(app.liaise.statement_facts_len() >= 30);
+    let total = |v: &serde_json::Value| v["total"].as_u64().unwrap();
+    let before = app
+        .get_json_as("/api/v1/liaisons?organization=ITU&per_page=100", &itu)
+        .await;
+    // A draft: only its secretariats see it; then approved and sent: the public sees it.
+    let (s, ls) = app
+        .post_json(
+            "/api/v1/liaisons",
+            &json!({"title": "Aardvark first by title", "from": ["TSAG"],
+                    "addressees": [{"body": "POC", "purpose": "action", "deadline": "2025-12-15"}],
+                    "access": "public", "date": "2025-12-01"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 201, "{ls}");
+    let id = ls["id"].as_i64().unwrap();
+    let after = app
+        .get_json_as("/api/v1/liaisons?organization=ITU&per_page=100", &itu)
+        .await;
+    assert_eq!(total(&after), total(&before) + 1);
+    assert_eq!(items(&after)[0]["id"], id, "newest first");
+    let public = app.get_json("/api/v1/liaisons?per_page=1").await;
+    assert_ne!(items(&public)[0]["id"], id, "a draft is not public");
+    for to in ["approved", "sent"] {
+        let (s, v) = app
+            .post_json(
+                &format!("/api/v1/liaisons/{id}/transitions"),
+                &json!({"to": to}),
+                Some(&itu),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+    }
+    let public = app.get_json("/api/v1/liaisons?sort=title&per_page=1").await;
+    assert_eq!(items(&public)[0]["id"], id, "first by title once sent");
+    let overdue = app
+        .get_json("/api/v1/liaisons?overdue=true&per_page=100")
+        .await;
+    assert!(items(&overdue).iter().any(|l| l["id"] == id));
+    // Still kept in memory, not rebuilt: the writes were this process's own.
+    assert!(app.liaise.statement_facts_len() >= 31);
+    // A write of another process (a second server on the same database) is seen by this one
+    // within its check of revisions (a second), through the SQL list while it rebuilds.
+    let other = TestApp::spawn_on(app.backend, app.db.clone()).await;
+    let admin = other.admin_token().await;
+    let (s, v) = other
+        .post_json(
+            "/api/v1/liaisons",
+            &json!({"title": "Aa from another server", "from": ["TSAG"],
+                    "addressees": [{"body": "POC", "purpose": "information"}],
+                    "access": "public", "date": "2024-05-01"}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let other_id = v["id"].as_i64().unwrap();
+    for to in ["approved", "sent"] {
+        let (s, v) = other
+            .post_json(
+                &format!("/api/v1/liaisons/{other_id}/transitions"),
+                &json!({"to": to}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let public = app.get_json("/api/v1/liaisons?sort=title&per_page=1").await;
+    assert_eq!(
+        items(&public)[0]["id"],
+        other_id,
+        "another server's write is seen"
+    );
+    other.stop().await;
+}
+
+backend_tests!(
+    memory_list_answers_what_sql_answers,
+    a_write_is_in_the_next_list
+);
