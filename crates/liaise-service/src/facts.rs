@@ -63,19 +63,26 @@ impl StatementFacts {
         self.inner.write().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The count and the ids of the page of `f` as `reader` sees it, or `None` while the
-    /// facts are not built.
+    /// The count, the ids and the links of the page of `f` as `reader` sees it, or `None`
+    /// while the facts are not built.
     pub(crate) fn page(
         &self,
         reader: Reader,
         f: &LiaisonFilter,
         offset: u64,
         limit: u64,
-    ) -> Option<(u64, Vec<i32>)> {
+    ) -> Option<(u64, Vec<i32>, q::Links)> {
         let inner = self.inner();
         let facts = inner.facts.as_ref()?;
         let (order, reverse) = q::fact_order(f.sort);
-        Some(facts.page(order, reverse, |s| s.admits(reader, f), offset, limit))
+        let (total, ids) = facts.page(order, reverse, |s| s.admits(reader, f), offset, limit);
+        let mut links = q::Links::default();
+        for id in &ids {
+            if let Some(fact) = facts.get_by_id(*id) {
+                fact.links_into(&mut links);
+            }
+        }
+        Some((total, ids, links))
     }
 
     /// A write of this process makes `revision` and touches `ids`; call inside its

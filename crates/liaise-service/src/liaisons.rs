@@ -209,8 +209,22 @@ async fn assemble(
     snap: &Snapshot,
     rows: Vec<liaise_store::entity::liaison::Model>,
 ) -> Result<Vec<Liaison>, ServiceError> {
+    assemble_linked(c, snap, rows, None).await
+}
+
+/// The statements of `rows` with their links: `links` when the list in memory gave them,
+/// else read.
+async fn assemble_linked(
+    c: &impl liaise_store::Conn,
+    snap: &Snapshot,
+    rows: Vec<liaise_store::entity::liaison::Model>,
+    links: Option<q::Links>,
+) -> Result<Vec<Liaison>, ServiceError> {
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-    let links = q::links(c, &ids).await?;
+    let links = match links {
+        Some(links) => links,
+        None => q::links(c, &ids).await?,
+    };
     let files = q::attachments(c, &ids).await?;
     let references: Vec<String> = rows
         .iter()
@@ -667,12 +681,16 @@ impl Liaise {
         }
         let c = self.store.conn();
         let reader = crate::facts::reader(viewer, &snap);
-        let (total, rows) = if let Some((total, ids)) =
+        let (total, rows, links) = if let Some((total, ids, links)) =
             self.cache
                 .facts
                 .page(reader, &filter, page.offset(), page.per_page())
         {
-            (total, q::by_ids(c, viewer, &ids).await?)
+            (
+                total,
+                q::by_ids(c, reader, &ids, &links.organizations).await?,
+                Some(links),
+            )
         } else {
             self.build_statement_facts();
             let list = q::list_query(viewer, &filter);
@@ -692,9 +710,9 @@ impl Liaise {
             } else {
                 Vec::new()
             };
-            (total, rows)
+            (total, rows, None)
         };
-        let mut items = assemble(c, &snap, rows).await?;
+        let mut items = assemble_linked(c, &snap, rows, links).await?;
         hide_unseen_links(c, viewer, &mut items).await?;
         let result = Arc::new(LiaisonPage { items, total });
         self.cache().remember(ticket, result.clone());

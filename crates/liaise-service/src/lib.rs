@@ -203,7 +203,7 @@ impl Liaise {
 
     /// Starts building the statement list in memory in the background, unless it is built
     /// or being built; lists are answered by SQL meanwhile.
-    pub(crate) fn build_statement_facts(&self) {
+    pub fn build_statement_facts(&self) {
         let Some(generation) = self.cache.facts.claim_build() else {
             return;
         };

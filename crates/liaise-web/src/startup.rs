@@ -171,6 +171,8 @@ impl Application {
         let state =
             crate::AppState::new(self.liaise.clone()).with_secure_cookies(self.secure_cookies);
         let app = crate::app(state);
+        // The statement list in memory, built while the first lists are answered by SQL.
+        self.liaise.build_statement_facts();
         // Expired sessions are swept every ten minutes.
         let sweeper = {
             let liaise = self.liaise.clone();

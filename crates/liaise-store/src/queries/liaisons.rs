@@ -385,6 +385,7 @@ pub async fn replies(
 }
 
 /// Sources, addressee rows, topics and owners of these statements, in four queries.
+#[derive(Debug, Default)]
 pub struct Links {
     pub sources: Vec<liaison_source::Model>,
     pub addressees: Vec<liaison_addressee::Model>,
@@ -854,19 +855,35 @@ pub struct StatementFact {
     pub date: Date,
     pub title: Box<str>,
     pub state: Box<str>,
-    pub access: Box<str>,
+    /// `state` is "sent": the statement is read by its access level.
+    pub sent: bool,
+    pub access: Level,
     pub owners: Box<[i32]>,
     pub sources: Box<[i32]>,
     pub topics: Box<[i32]>,
-    pub addressees: Box<[AddresseeFact]>,
+    /// Its addressee rows, in the order of their ids.
+    pub addressees: Box<[liaison_addressee::Model]>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AddresseeFact {
-    pub body_id: i32,
-    pub purpose: Box<str>,
-    pub awaiting: bool,
-    pub deadline: Option<Date>,
+/// A statement's access level, as its list compares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Public,
+    Members,
+    Secretariat,
+    /// A value no rule names: nobody but administrators sees it.
+    Other,
+}
+
+impl Level {
+    pub fn of(access: &str) -> Self {
+        match access {
+            "public" => Level::Public,
+            "members" => Level::Members,
+            "secretariat" => Level::Secretariat,
+            _ => Level::Other,
+        }
+    }
 }
 
 impl super::list::Fact for StatementFact {
@@ -885,44 +902,79 @@ pub enum Reader {
     Secretariat(Option<i32>),
 }
 
+impl Reader {
+    /// Does this reader see a statement in `state` (`sent` when it is "sent") at `access`,
+    /// owned by `owners`? The rule of [`visible`], in memory.
+    pub fn sees(self, sent: bool, state: &str, access: Level, owners: &[i32]) -> bool {
+        let owned = |org: Option<i32>| org.is_some_and(|o| owners.contains(&o));
+        match self {
+            Reader::Admin => true,
+            Reader::Public => sent && access == Level::Public,
+            Reader::Member => sent && matches!(access, Level::Public | Level::Members),
+            Reader::Secretariat(org) => {
+                if sent {
+                    match access {
+                        Level::Public | Level::Members => true,
+                        Level::Secretariat => owned(org),
+                        Level::Other => false,
+                    }
+                } else {
+                    unsent().any(|s| s == state) && owned(org)
+                }
+            }
+        }
+    }
+}
+
 impl StatementFact {
     /// Does `reader` see it and does it pass `f`? The same rule as [`visible`] and
     /// [`list_query`], on the facts in memory.
     pub fn admits(&self, reader: Reader, f: &LiaisonFilter) -> bool {
-        let sent = &*self.state == SENT;
-        let owned = |org: Option<i32>| org.is_some_and(|o| self.owners.contains(&o));
-        let seen = match reader {
-            Reader::Admin => true,
-            Reader::Public => sent && &*self.access == "public",
-            Reader::Member => sent && matches!(&*self.access, "public" | "members"),
-            Reader::Secretariat(org) => {
-                if sent {
-                    match &*self.access {
-                        "public" | "members" => true,
-                        "secretariat" => owned(org),
-                        _ => false,
-                    }
-                } else {
-                    unsent().any(|s| s == &*self.state) && owned(org)
-                }
-            }
-        };
+        let seen = reader.sees(self.sent, &self.state, self.access, &self.owners);
+        let by_row =
+            f.to_body_id.is_some() || f.purpose.is_some() || f.awaiting || f.overdue_on.is_some();
         seen && f.organization_id.is_none_or(|o| self.owners.contains(&o))
             && f.from_body_id.is_none_or(|b| self.sources.contains(&b))
             && f.topic_id.is_none_or(|t| self.topics.contains(&t))
             && f.state.as_deref().is_none_or(|s| s == &*self.state)
             && f.year.is_none_or(|y| self.date.year() == y)
-            && (!(f.to_body_id.is_some()
-                || f.purpose.is_some()
-                || f.awaiting
-                || f.overdue_on.is_some())
+            && (!by_row
                 || self.addressees.iter().any(|a| {
+                    let awaiting = a.reply_state.as_deref() == Some("awaiting-reply");
                     f.to_body_id.is_none_or(|b| a.body_id == b)
-                        && f.purpose.as_deref().is_none_or(|p| p == &*a.purpose)
-                        && (!(f.awaiting || f.overdue_on.is_some()) || a.awaiting)
+                        && f.purpose.as_deref().is_none_or(|p| p == a.purpose)
+                        && (!(f.awaiting || f.overdue_on.is_some()) || awaiting)
                         && f.overdue_on
                             .is_none_or(|today| a.deadline.is_some_and(|d| d < today))
                 }))
+    }
+
+    /// Its links as [`links`] reads them.
+    pub fn links_into(&self, links: &mut Links) {
+        let id = self.id;
+        links
+            .sources
+            .extend(self.sources.iter().map(|&body_id| liaison_source::Model {
+                liaison_id: id,
+                body_id,
+            }));
+        links
+            .topics
+            .extend(self.topics.iter().map(|&topic_id| liaison_topic::Model {
+                liaison_id: id,
+                topic_id,
+            }));
+        links
+            .organizations
+            .extend(
+                self.owners
+                    .iter()
+                    .map(|&organization_id| liaison_organization::Model {
+                        liaison_id: id,
+                        organization_id,
+                    }),
+            );
+        links.addressees.extend(self.addressees.iter().cloned());
     }
 }
 
@@ -947,9 +999,6 @@ pub fn fact_order(sort: Option<liaise_domain::liaison::LsSort>) -> (usize, bool)
         LsSort::Title => (1, false),
     }
 }
-
-/// (statement, body, purpose, reply state, deadline)
-type AddresseeRow = (i32, i32, String, Option<String>, Option<Date>);
 
 /// The facts of every statement (`ids` none) or of these statements, in five queries.
 pub async fn facts(
@@ -1014,33 +1063,14 @@ pub async fn facts(
             .all(c)
             .await?,
     );
-    let addressee_rows: Vec<AddresseeRow> = liaison_addressee::Entity::find()
-        .select_only()
-        .columns([
-            liaison_addressee::Column::LiaisonId,
-            liaison_addressee::Column::BodyId,
-            liaison_addressee::Column::Purpose,
-            liaison_addressee::Column::ReplyState,
-            liaison_addressee::Column::Deadline,
-        ])
-        .filter(among(liaison_addressee::Column::LiaisonId, ids))
-        .into_tuple()
-        .all(c)
-        .await?;
     let mut addressees = group(
-        addressee_rows
+        liaison_addressee::Entity::find()
+            .filter(among(liaison_addressee::Column::LiaisonId, ids))
+            .order_by_asc(liaison_addressee::Column::Id)
+            .all(c)
+            .await?
             .into_iter()
-            .map(|(l, body_id, purpose, reply, deadline)| {
-                (
-                    l,
-                    AddresseeFact {
-                        body_id,
-                        purpose: purpose.into(),
-                        awaiting: reply.as_deref() == Some("awaiting-reply"),
-                        deadline,
-                    },
-                )
-            })
+            .map(|a| (a.liaison_id, a))
             .collect(),
     );
     Ok(rows
@@ -1049,8 +1079,9 @@ pub async fn facts(
             id,
             date,
             title: title.into(),
+            sent: state == SENT,
             state: state.into(),
-            access: access.into(),
+            access: Level::of(&access),
             owners: owners.remove(&id).unwrap_or_default().into(),
             sources: sources.remove(&id).unwrap_or_default().into(),
             topics: topics.remove(&id).unwrap_or_default().into(),
@@ -1067,21 +1098,32 @@ fn among(column: impl ColumnTrait, ids: Option<&[i32]>) -> Condition {
     }
 }
 
-/// These statements as `viewer` may see them, in the order of `ids` (a page computed in
-/// memory, read by id; the access condition is applied again).
+/// These statements as `reader` may see them, in the order of `ids` (a page computed in
+/// memory, read by id): the access rule is applied again to the rows read, with `owners`
+/// (statement, organization) from the same memory.
 pub async fn by_ids(
     c: &impl ConnectionTrait,
-    viewer: &Viewer,
+    reader: Reader,
     ids: &[i32],
+    owners: &[liaison_organization::Model],
 ) -> Result<Vec<liaison::Model>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    // By primary key only: with the access condition in SQL, SQLite's planner walks the
+    // state and access index (thousands of rows) instead of looking up twenty ids.
     let mut rows = liaison::Entity::find()
         .filter(liaison::Column::Id.is_in(ids.iter().copied()))
-        .filter(visible(viewer))
         .all(c)
         .await?;
+    rows.retain(|r| {
+        let owned: Vec<i32> = owners
+            .iter()
+            .filter(|o| o.liaison_id == r.id)
+            .map(|o| o.organization_id)
+            .collect();
+        reader.sees(r.state == SENT, &r.state, Level::of(&r.access), &owned)
+    });
     rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
     Ok(rows)
 }

@@ -205,6 +205,11 @@ impl<F: Fact> Facts<F> {
         self.slot_of.len()
     }
 
+    /// The facts of one item.
+    pub fn get_by_id(&self, id: i32) -> Option<&F> {
+        self.slot_of.get(&id).map(|s| self.get(*s))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.slot_of.is_empty()
     }
