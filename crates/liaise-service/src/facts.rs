@@ -75,7 +75,8 @@ impl StatementFacts {
         let inner = self.inner();
         let facts = inner.facts.as_ref()?;
         let (order, reverse) = q::fact_order(f.sort);
-        let (total, ids) = facts.page(order, reverse, |s| s.admits(reader, f), offset, limit);
+        let matcher = q::Matcher::new(reader, f);
+        let (total, ids) = facts.page(order, reverse, |s| matcher.admits(s), offset, limit);
         let mut links = q::Links::default();
         for id in &ids {
             if let Some(fact) = facts.get_by_id(*id) {

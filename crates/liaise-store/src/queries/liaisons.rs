@@ -863,6 +863,87 @@ pub struct StatementFact {
     pub topics: Box<[i32]>,
     /// Its addressee rows, in the order of their ids.
     pub addressees: Box<[liaison_addressee::Model]>,
+    /// The same rows as the filters compare them.
+    pub rows: Box<[RowFact]>,
+}
+
+/// An addressee row as the filters compare it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowFact {
+    pub body_id: i32,
+    pub purpose: u8,
+    pub awaiting: bool,
+    pub deadline: Option<Date>,
+}
+
+/// A purpose as a small number (0 for a purpose no rule names).
+fn purpose_code(purpose: &str) -> u8 {
+    match purpose {
+        "action" => 1,
+        "comment" => 2,
+        "information" => 3,
+        _ => 0,
+    }
+}
+
+impl RowFact {
+    fn of(a: &liaison_addressee::Model) -> Self {
+        Self {
+            body_id: a.body_id,
+            purpose: purpose_code(&a.purpose),
+            awaiting: a.reply_state.as_deref() == Some("awaiting-reply"),
+            deadline: a.deadline,
+        }
+    }
+}
+
+/// A reader and a filter made ready to test many statements' facts: [`StatementFact::admits`]
+/// without work repeated per statement.
+#[derive(Clone, Debug)]
+pub struct Matcher<'a> {
+    reader: Reader,
+    f: &'a LiaisonFilter,
+    by_row: bool,
+    /// The purpose asked for (a number no row has when the purpose is unknown).
+    purpose: Option<u8>,
+    awaiting: bool,
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(reader: Reader, f: &'a LiaisonFilter) -> Self {
+        Self {
+            reader,
+            f,
+            by_row: f.to_body_id.is_some()
+                || f.purpose.is_some()
+                || f.awaiting
+                || f.overdue_on.is_some(),
+            purpose: f.purpose.as_deref().map(|p| match purpose_code(p) {
+                0 => u8::MAX,
+                n => n,
+            }),
+            awaiting: f.awaiting || f.overdue_on.is_some(),
+        }
+    }
+
+    /// Does the reader see `s`, and does it pass the filter?
+    pub fn admits(&self, s: &StatementFact) -> bool {
+        let f = self.f;
+        self.reader.sees(s.sent, &s.state, s.access, &s.owners)
+            && f.organization_id.is_none_or(|o| s.owners.contains(&o))
+            && f.from_body_id.is_none_or(|b| s.sources.contains(&b))
+            && f.topic_id.is_none_or(|t| s.topics.contains(&t))
+            && f.year.is_none_or(|y| s.date.year() == y)
+            && f.state.as_deref().is_none_or(|st| st == &*s.state)
+            && (!self.by_row
+                || s.rows.iter().any(|a| {
+                    f.to_body_id.is_none_or(|b| a.body_id == b)
+                        && self.purpose.is_none_or(|p| p == a.purpose)
+                        && (!self.awaiting || a.awaiting)
+                        && f.overdue_on
+                            .is_none_or(|today| a.deadline.is_some_and(|d| d < today))
+                }))
+    }
 }
 
 /// A statement's access level, as its list compares it.
@@ -930,23 +1011,7 @@ impl StatementFact {
     /// Does `reader` see it and does it pass `f`? The same rule as [`visible`] and
     /// [`list_query`], on the facts in memory.
     pub fn admits(&self, reader: Reader, f: &LiaisonFilter) -> bool {
-        let seen = reader.sees(self.sent, &self.state, self.access, &self.owners);
-        let by_row =
-            f.to_body_id.is_some() || f.purpose.is_some() || f.awaiting || f.overdue_on.is_some();
-        seen && f.organization_id.is_none_or(|o| self.owners.contains(&o))
-            && f.from_body_id.is_none_or(|b| self.sources.contains(&b))
-            && f.topic_id.is_none_or(|t| self.topics.contains(&t))
-            && f.state.as_deref().is_none_or(|s| s == &*self.state)
-            && f.year.is_none_or(|y| self.date.year() == y)
-            && (!by_row
-                || self.addressees.iter().any(|a| {
-                    let awaiting = a.reply_state.as_deref() == Some("awaiting-reply");
-                    f.to_body_id.is_none_or(|b| a.body_id == b)
-                        && f.purpose.as_deref().is_none_or(|p| p == a.purpose)
-                        && (!(f.awaiting || f.overdue_on.is_some()) || awaiting)
-                        && f.overdue_on
-                            .is_none_or(|today| a.deadline.is_some_and(|d| d < today))
-                }))
+        Matcher::new(reader, f).admits(self)
     }
 
     /// Its links as [`links`] reads them.
@@ -1085,6 +1150,10 @@ pub async fn facts(
             owners: owners.remove(&id).unwrap_or_default().into(),
             sources: sources.remove(&id).unwrap_or_default().into(),
             topics: topics.remove(&id).unwrap_or_default().into(),
+            rows: addressees
+                .get(&id)
+                .map(|rows| rows.iter().map(RowFact::of).collect())
+                .unwrap_or_default(),
             addressees: addressees.remove(&id).unwrap_or_default().into(),
         })
         .collect())
