@@ -76,7 +76,13 @@ impl StatementFacts {
         let facts = inner.facts.as_ref()?;
         let (order, reverse) = q::fact_order(f.sort);
         let matcher = q::Matcher::new(reader, f);
-        let (total, ids) = facts.page(order, reverse, |s| matcher.admits(s), offset, limit);
+        let (total, ids) = facts.page(
+            order,
+            reverse,
+            |h, s| matcher.admits_hot(h, s),
+            offset,
+            limit,
+        );
         let mut links = q::Links::default();
         for id in &ids {
             if let Some(fact) = facts.get_by_id(*id) {

@@ -928,12 +928,35 @@ impl<'a> Matcher<'a> {
 
     /// Does the reader see `s`, and does it pass the filter?
     pub fn admits(&self, s: &StatementFact) -> bool {
+        use super::list::Fact;
+        self.admits_hot(&s.hot(), s)
+    }
+
+    /// [`Matcher::admits`] reading `s` only when `hot` does not decide.
+    pub fn admits_hot(&self, hot: &StatementHot, s: &StatementFact) -> bool {
         let f = self.f;
-        self.reader.sees(s.sent, &s.state, s.access, &s.owners)
-            && f.organization_id.is_none_or(|o| s.owners.contains(&o))
+        let sent = hot.flags & HOT_SENT != 0;
+        let seen = match self.reader {
+            Reader::Admin => true,
+            Reader::Public => sent && hot.access == Level::Public,
+            Reader::Member => sent && matches!(hot.access, Level::Public | Level::Members),
+            Reader::Secretariat(org) => {
+                let owned = org.is_some_and(|o| hot.owns(s, o));
+                if sent {
+                    match hot.access {
+                        Level::Public | Level::Members => true,
+                        Level::Secretariat => owned,
+                        Level::Other => false,
+                    }
+                } else {
+                    hot.flags & HOT_UNSENT != 0 && owned
+                }
+            }
+        };
+        seen && f.organization_id.is_none_or(|o| hot.owns(s, o))
+            && f.year.is_none_or(|y| hot.year == y)
             && f.from_body_id.is_none_or(|b| s.sources.contains(&b))
             && f.topic_id.is_none_or(|t| s.topics.contains(&t))
-            && f.year.is_none_or(|y| s.date.year() == y)
             && f.state.as_deref().is_none_or(|st| st == &*s.state)
             && (!self.by_row
                 || s.rows.iter().any(|a| {
@@ -968,8 +991,57 @@ impl Level {
 }
 
 impl super::list::Fact for StatementFact {
+    type Hot = StatementHot;
+
     fn id(&self) -> i32 {
         self.id
+    }
+
+    fn hot(&self) -> StatementHot {
+        let mut flags = 0;
+        if self.sent {
+            flags |= HOT_SENT;
+        } else if unsent().any(|s| s == &*self.state) {
+            flags |= HOT_UNSENT;
+        }
+        let mut owners = 0u64;
+        for &o in &*self.owners {
+            match u32::try_from(o) {
+                Ok(bit) if bit < 64 => owners |= 1 << bit,
+                _ => flags |= HOT_MORE_OWNERS,
+            }
+        }
+        StatementHot {
+            flags,
+            access: self.access,
+            year: self.date.year(),
+            owners,
+        }
+    }
+}
+
+/// What most lists of statements read, in 16 bytes: whether it is sent (or in a state not
+/// sent yet), its access level, its year and its owners (organization ids below 64 as bits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatementHot {
+    flags: u8,
+    access: Level,
+    year: i32,
+    owners: u64,
+}
+
+const HOT_SENT: u8 = 1;
+/// In one of the states before sending (draft, approved, withdrawn).
+const HOT_UNSENT: u8 = 2;
+/// An owner's id is 64 or more: not in the bits, read the fact.
+const HOT_MORE_OWNERS: u8 = 4;
+
+impl StatementHot {
+    fn owns(&self, s: &StatementFact, org: i32) -> bool {
+        match u32::try_from(org) {
+            Ok(bit) if bit < 64 => self.owners >> bit & 1 == 1,
+            _ => self.flags & HOT_MORE_OWNERS != 0 && s.owners.contains(&org),
+        }
     }
 }
 

@@ -146,7 +146,12 @@ where
 /// One item of a kind as its list sees it in memory: what access and every filter and order
 /// read, never its text.
 pub trait Fact: Send + Sync + 'static {
+    /// A few bytes of the fact that most filters read (access, year, owners), kept inline in
+    /// each order so a walk through an order reads memory in sequence and touches the whole
+    /// fact only when a filter needs more.
+    type Hot: Copy + Send + Sync + 'static;
     fn id(&self) -> i32;
+    fn hot(&self) -> Self::Hot;
 }
 
 /// A kind's list held in memory: each item's [`Fact`], and the items in each of the kind's
@@ -155,14 +160,17 @@ pub trait Fact: Send + Sync + 'static {
 /// kind's SQL list answers (its kind's test compares the two for every viewer and filter) and
 /// is kept up to date by the kind's writes ([`Facts::replace`]) or rebuilt from the database.
 pub struct Facts<F: Fact> {
-    /// Each item in a slot; a slot emptied by a removal is reused.
-    slots: Vec<Option<F>>,
+    /// Each item in a slot; a slot freed by a removal is named by no order until reused.
+    slots: Vec<F>,
     free: Vec<u32>,
     slot_of: std::collections::HashMap<i32, u32>,
-    /// The slots in each order, with the order's comparison (which ends with the id, so no
-    /// two items compare equal).
-    orders: Vec<(FactOrder<F>, Vec<u32>)>,
+    /// The slots in each order with their hot part, and the order's comparison (which ends
+    /// with the id, so no two items compare equal).
+    orders: Vec<(FactOrder<F>, Ordered<F>)>,
 }
+
+/// The slots of an order, each with its fact's hot part.
+type Ordered<F> = Vec<(u32, <F as Fact>::Hot)>;
 
 /// How two facts compare in one of a kind's orders.
 pub type FactOrder<F> = fn(&F, &F) -> std::cmp::Ordering;
@@ -182,7 +190,7 @@ impl<F: Fact> Facts<F> {
                 .enumerate()
                 .map(|(i, f)| (f.id(), slot(i)))
                 .collect(),
-            slots: items.into_iter().map(Some).collect(),
+            slots: items,
             free: Vec::new(),
             orders: Vec::new(),
         };
@@ -190,28 +198,27 @@ impl<F: Fact> Facts<F> {
         for &cmp in orders {
             let mut order = all.clone();
             order.sort_unstable_by(|&a, &b| cmp(facts.get(a), facts.get(b)));
+            let order = order.into_iter().map(|s| (s, facts.get(s).hot())).collect();
             facts.orders.push((cmp, order));
         }
         facts
     }
 
     fn get(&self, slot: u32) -> &F {
-        self.slots[slot as usize]
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("an order names only filled slots"))
+        &self.slots[slot as usize]
     }
 
     pub fn len(&self) -> usize {
         self.slot_of.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.slot_of.is_empty()
+    }
+
     /// The facts of one item.
     pub fn get_by_id(&self, id: i32) -> Option<&F> {
         self.slot_of.get(&id).map(|s| self.get(*s))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.slot_of.is_empty()
     }
 
     /// Replaces the facts of `ids` by `fresh` (read again after a write): an id of `ids`
@@ -220,9 +227,8 @@ impl<F: Fact> Facts<F> {
         for id in ids {
             if let Some(s) = self.slot_of.remove(id) {
                 for (_, order) in &mut self.orders {
-                    order.retain(|&o| o != s);
+                    order.retain(|&(o, _)| o != s);
                 }
-                self.slots[s as usize] = None;
                 self.free.push(s);
             }
         }
@@ -233,35 +239,37 @@ impl<F: Fact> Facts<F> {
             let id = f.id();
             let s = match self.free.pop() {
                 Some(s) => {
-                    self.slots[s as usize] = Some(f);
+                    self.slots[s as usize] = f;
                     s
                 }
                 None => {
-                    self.slots.push(Some(f));
+                    self.slots.push(f);
                     slot(self.slots.len() - 1)
                 }
             };
             self.slot_of.insert(id, s);
             let fact = self.get(s);
+            let hot = fact.hot();
             let places: Vec<usize> = self
                 .orders
                 .iter()
-                .map(|(cmp, order)| order.partition_point(|&o| cmp(self.get(o), fact).is_lt()))
+                .map(|(cmp, order)| order.partition_point(|&(o, _)| cmp(self.get(o), fact).is_lt()))
                 .collect();
             for ((_, order), at) in self.orders.iter_mut().zip(places) {
-                order.insert(at, s);
+                order.insert(at, (s, hot));
             }
         }
     }
 
     /// How many items `admits` lets through, and the ids of those at `offset` (at most
     /// `limit`) in order `order` (an index into the kind's orders), walked backwards when
-    /// `reverse`.
+    /// `reverse`. `admits` is given each item's hot part and the whole fact; it should look
+    /// at the fact only when the hot part does not decide.
     pub fn page(
         &self,
         order: usize,
         reverse: bool,
-        admits: impl Fn(&F) -> bool,
+        admits: impl Fn(&F::Hot, &F) -> bool,
         offset: u64,
         limit: u64,
     ) -> (u64, Vec<i32>) {
@@ -270,9 +278,9 @@ impl<F: Fact> Facts<F> {
         };
         let mut total = 0u64;
         let mut ids = Vec::new();
-        let mut visit = |s: &u32| {
+        let mut visit = |(s, hot): &(u32, F::Hot)| {
             let f = self.get(*s);
-            if admits(f) {
+            if admits(hot, f) {
                 if total >= offset && total - offset < limit {
                     ids.push(f.id());
                 }

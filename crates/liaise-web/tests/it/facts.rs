@@ -190,7 +190,7 @@ async fn memory_list_answers_what_sql_answers(app: TestApp) {
                         .map(|r| r.id)
                         .collect();
                     let memory =
-                        facts.page(order, reverse, |s| s.admits(*reader, &f), offset, limit);
+                        facts.page(order, reverse, |_, s| s.admits(*reader, &f), offset, limit);
                     assert_eq!(
                         memory.clone(),
                         (total, sql),
@@ -222,7 +222,7 @@ async fn memory_list_answers_what_sql_answers(app: TestApp) {
     // Reading by id applies the access rule again: what the admin sees beyond the public
     // is dropped for the public.
     let (_, all, links) = {
-        let (total, ids) = facts.page(0, false, |_| true, 0, 1000);
+        let (total, ids) = facts.page(0, false, |_, _| true, 0, 1000);
         let mut links = q::Links::default();
         for id in &ids {
             facts.get_by_id(*id).unwrap().links_into(&mut links);
