@@ -92,6 +92,53 @@ impl StatementFacts {
         Some((total, ids, links))
     }
 
+    /// How many sent statements `reader` sees went from each organization to each other one
+    /// (a statement counted once per pair, as `queries::liaisons::directions` counts), or
+    /// `None` while the facts are not built.
+    pub(crate) fn directions(
+        &self,
+        reader: Reader,
+        snap: &Snapshot,
+    ) -> Option<Vec<(String, String, u64)>> {
+        use std::collections::{BTreeSet, HashMap};
+        let inner = self.inner();
+        let facts = inner.facts.as_ref()?;
+        let orgs = |body: i32| {
+            snap.body_by_id(body)
+                .map(|b| b.organizations.as_slice())
+                .unwrap_or_default()
+        };
+        let mut counts: HashMap<(&str, &str), u64> = HashMap::new();
+        for s in facts.iter() {
+            if !s.sent || !reader.sees(s.sent, &s.state, s.access, &s.owners) {
+                continue;
+            }
+            let from: BTreeSet<&str> = s
+                .sources
+                .iter()
+                .flat_map(|b| orgs(*b))
+                .map(String::as_str)
+                .collect();
+            let to: BTreeSet<&str> = s
+                .rows
+                .iter()
+                .flat_map(|r| orgs(r.body_id))
+                .map(String::as_str)
+                .collect();
+            for f in &from {
+                for t in to.iter().filter(|t| *t != f) {
+                    *counts.entry((f, t)).or_default() += 1;
+                }
+            }
+        }
+        let mut out: Vec<(String, String, u64)> = counts
+            .into_iter()
+            .map(|((f, t), n)| (f.to_owned(), t.to_owned(), n))
+            .collect();
+        out.sort();
+        Some(out)
+    }
+
     /// A write of this process makes `revision` and touches `ids`; call inside its
     /// transaction, before the commit.
     pub(crate) fn expect(&self, revision: i64, ids: Vec<i32>) {

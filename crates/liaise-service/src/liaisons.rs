@@ -734,6 +734,15 @@ impl Liaise {
             Ok(hit) => return Ok(hit),
             Err(ticket) => ticket,
         };
+        if let Some(counts) = self
+            .cache
+            .facts
+            .directions(crate::facts::reader(viewer, &snap), &snap)
+        {
+            let result = Arc::new(counts);
+            self.cache().remember(ticket, result.clone());
+            return Ok(result);
+        }
         let code = |id: i32| snap.organization_by_id(id).map(|o| o.code.clone());
         let mut counts: Vec<(String, String, u64)> = q::directions(self.store.conn(), viewer)
             .await?

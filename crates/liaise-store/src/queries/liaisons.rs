@@ -907,6 +907,8 @@ pub struct Matcher<'a> {
     /// The purpose asked for (a number no row has when the purpose is unknown).
     purpose: Option<u8>,
     awaiting: bool,
+    /// The purpose is the only condition on addressee rows: the hot part answers it.
+    purpose_only: bool,
 }
 
 impl<'a> Matcher<'a> {
@@ -923,6 +925,7 @@ impl<'a> Matcher<'a> {
                 n => n,
             }),
             awaiting: f.awaiting || f.overdue_on.is_some(),
+            purpose_only: f.to_body_id.is_none() && !f.awaiting && f.overdue_on.is_none(),
         }
     }
 
@@ -959,13 +962,16 @@ impl<'a> Matcher<'a> {
             && f.topic_id.is_none_or(|t| s.topics.contains(&t))
             && f.state.as_deref().is_none_or(|st| st == &*s.state)
             && (!self.by_row
-                || s.rows.iter().any(|a| {
-                    f.to_body_id.is_none_or(|b| a.body_id == b)
-                        && self.purpose.is_none_or(|p| p == a.purpose)
-                        && (!self.awaiting || a.awaiting)
-                        && f.overdue_on
-                            .is_none_or(|today| a.deadline.is_some_and(|d| d < today))
-                }))
+                || match (self.purpose_only, self.purpose) {
+                    (true, Some(p)) => hot.purposes & 1u8.checked_shl(p.into()).unwrap_or(0) != 0,
+                    _ => s.rows.iter().any(|a| {
+                        f.to_body_id.is_none_or(|b| a.body_id == b)
+                            && self.purpose.is_none_or(|p| p == a.purpose)
+                            && (!self.awaiting || a.awaiting)
+                            && f.overdue_on
+                                .is_none_or(|today| a.deadline.is_some_and(|d| d < today))
+                    }),
+                })
     }
 }
 
@@ -1014,6 +1020,9 @@ impl super::list::Fact for StatementFact {
         StatementHot {
             flags,
             access: self.access,
+            purposes: self.rows.iter().fold(0, |bits, r| {
+                bits | 1u8.checked_shl(r.purpose.into()).unwrap_or(0)
+            }),
             year: self.date.year(),
             owners,
         }
@@ -1021,11 +1030,14 @@ impl super::list::Fact for StatementFact {
 }
 
 /// What most lists of statements read, in 16 bytes: whether it is sent (or in a state not
-/// sent yet), its access level, its year and its owners (organization ids below 64 as bits).
+/// sent yet), its access level, its year, its owners (organization ids below 64 as bits) and
+/// the purposes of its addressee rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StatementHot {
     flags: u8,
     access: Level,
+    /// The purposes of its addressee rows, as bits (`1 << purpose_code`).
+    purposes: u8,
     year: i32,
     owners: u64,
 }

@@ -216,6 +216,11 @@ impl<F: Fact> Facts<F> {
         self.slot_of.is_empty()
     }
 
+    /// Every item's facts, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = &F> {
+        self.slot_of.values().map(|s| self.get(*s))
+    }
+
     /// The facts of one item.
     pub fn get_by_id(&self, id: i32) -> Option<&F> {
         self.slot_of.get(&id).map(|s| self.get(*s))

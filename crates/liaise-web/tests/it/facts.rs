@@ -247,6 +247,28 @@ async fn memory_list_answers_what_sql_answers(app: TestApp) {
         .collect();
     assert!(public.len() < all.len());
     assert_eq!(public, expected);
+    // The statements by direction (the top of the list page) from memory: as SQL counts them.
+    app.get_json("/api/v1/liaisons").await;
+    for _ in 0..200 {
+        if app.liaise.statement_facts_len() > 240 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(app.liaise.statement_facts_len() > 240);
+    for (viewer, _) in &readers {
+        let code = |id: i32| snap.organization_by_id(id).unwrap().code.clone();
+        let mut sql: Vec<(String, String, u64)> = q::directions(c, viewer)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(f, t, n)| (code(f), code(t), n as u64))
+            .collect();
+        sql.sort();
+        let memory = app.liaise.liaison_directions(viewer).await.unwrap();
+        assert!(!sql.is_empty());
+        assert_eq!(*memory, sql, "{viewer:?}");
+    }
     // The filters find something, so the comparison is not between two empty lists.
     assert!(nonempty > compared / 6, "{nonempty} of {compared}");
 }
