@@ -38,6 +38,10 @@ pub enum Answer {
     DocumentPage,
     /// The number of documents that pass a filter.
     DocumentCount,
+    /// A page of proposals.
+    ProposalPage,
+    /// The number of proposals that pass a filter.
+    ProposalCount,
 }
 
 impl Answer {
@@ -49,7 +53,10 @@ impl Answer {
             | Answer::LiaisonListHtml
             | Answer::LiaisonListJson => Area::Liaisons,
             Answer::ActivityPage | Answer::ActivityCount => Area::Activities,
-            Answer::DocumentPage | Answer::DocumentCount => Area::Documents,
+            Answer::DocumentPage
+            | Answer::DocumentCount
+            | Answer::ProposalPage
+            | Answer::ProposalCount => Area::Documents,
         }
     }
 }

@@ -884,8 +884,30 @@ fn import_error(name: &str, e: &ImportError) -> ServiceError {
 impl Liaise {
     // ---- documents ----------------------------------------------------------------------
 
-    /// The documents `viewer` may see, newest first.
+    /// The documents `viewer` may see, newest first (remembered per viewer's scope, query and
+    /// page until a write of documents).
     pub async fn documents(
+        &self,
+        viewer: &Viewer,
+        query: &DocumentQuery,
+        page: PageRequest,
+    ) -> Result<DocumentPage, ServiceError> {
+        let key = crate::cache::Key::new(
+            crate::cache::Answer::DocumentPage,
+            viewer,
+            format!("{query:?}|{}|{}", page.page(), page.per_page()),
+        );
+        let ticket = match self.cache().recall::<DocumentPage>(key) {
+            Ok(hit) => return Ok((*hit).clone()),
+            Err(ticket) => ticket,
+        };
+        let found = self.documents_read(viewer, query, page).await?;
+        self.cache()
+            .remember(ticket, std::sync::Arc::new(found.clone()));
+        Ok(found)
+    }
+
+    async fn documents_read(
         &self,
         viewer: &Viewer,
         query: &DocumentQuery,
@@ -1268,18 +1290,42 @@ impl Liaise {
         if let Some(s) = &filter.status {
             ProposalStatus::parse("status", s)?;
         }
-        let (rows, total) = q::proposals(
-            self.store.conn(),
+        let key = crate::cache::Key::new(
+            crate::cache::Answer::ProposalPage,
             viewer,
-            filter,
-            page.offset(),
-            page.per_page(),
-        )
-        .await?;
-        Ok(ProposalPage {
+            format!("{filter:?}|{}|{}", page.page(), page.per_page()),
+        );
+        let ticket = match self.cache().recall::<ProposalPage>(key) {
+            Ok(hit) => return Ok((*hit).clone()),
+            Err(ticket) => ticket,
+        };
+        let list = q::proposals_query(viewer, filter);
+        let total = self
+            .count(
+                crate::cache::Answer::ProposalCount,
+                viewer,
+                format!("{filter:?}"),
+                &list,
+            )
+            .await?;
+        let rows = if page.offset() < total {
+            list.page(
+                self.store.conn(),
+                &q::PROPOSAL_ORDER,
+                page.offset(),
+                page.per_page(),
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
+        let found = ProposalPage {
             items: rows.into_iter().map(proposal_view).collect(),
             total,
-        })
+        };
+        self.cache()
+            .remember(ticket, std::sync::Arc::new(found.clone()));
+        Ok(found)
     }
 
     /// One proposal by identifier (`ATU/35A3/1`), if `viewer` may see its document.

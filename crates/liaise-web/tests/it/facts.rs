@@ -363,7 +363,59 @@ async fn a_write_is_in_the_next_list(app: TestApp) {
     other.stop().await;
 }
 
+/// The remembered pages of documents and proposals are dropped by the writes that change them.
+async fn document_and_proposal_lists_follow_writes(app: TestApp) {
+    let admin = app.admin_token().await;
+    let all = app.get_json_as("/api/v1/proposals", &admin).await;
+    let proposal = items(&all)[0].clone();
+    let ident = proposal["identifier"].as_str().unwrap().to_owned();
+    let status = if proposal["status"] == "withdrawn" {
+        "submitted"
+    } else {
+        "withdrawn"
+    };
+    let url = format!("/api/v1/proposals?status={status}");
+    let before = app.get_json_as(&url, &admin).await["total"]
+        .as_u64()
+        .unwrap();
+    // Asked twice: the second answer is the remembered one.
+    assert_eq!(app.get_json_as(&url, &admin).await["total"], before);
+    let (s, v) = app
+        .patch_json(
+            &format!("/api/v1/proposals/{ident}"),
+            &json!({ "status": status }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        app.get_json_as(&url, &admin).await["total"],
+        before + 1,
+        "the status change is in the list"
+    );
+    let doc = proposal["document"].as_i64().unwrap();
+    let docs = "/api/v1/documents?kind=other";
+    let before = app.get_json_as(docs, &admin).await["total"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(app.get_json_as(docs, &admin).await["total"], before);
+    let (s, v) = app
+        .patch_json(
+            &format!("/api/v1/documents/{doc}"),
+            &json!({ "kind": "other" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        app.get_json_as(docs, &admin).await["total"],
+        before + 1,
+        "the document's new kind is in the list"
+    );
+}
+
 backend_tests!(
     memory_list_answers_what_sql_answers,
-    a_write_is_in_the_next_list
+    a_write_is_in_the_next_list,
+    document_and_proposal_lists_follow_writes
 );
