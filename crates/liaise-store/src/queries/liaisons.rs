@@ -1175,43 +1175,28 @@ pub async fn facts(
         .into_tuple()
         .all(c)
         .await?;
-    let link = |rows: Vec<(i32, i32)>| group(rows);
-    let mut owners = link(
-        liaison_organization::Entity::find()
-            .select_only()
-            .columns([
-                liaison_organization::Column::LiaisonId,
-                liaison_organization::Column::OrganizationId,
-            ])
-            .filter(among(liaison_organization::Column::LiaisonId, ids))
-            .into_tuple()
-            .all(c)
-            .await?,
-    );
-    let mut sources = link(
-        liaison_source::Entity::find()
-            .select_only()
-            .columns([
-                liaison_source::Column::LiaisonId,
-                liaison_source::Column::BodyId,
-            ])
-            .filter(among(liaison_source::Column::LiaisonId, ids))
-            .into_tuple()
-            .all(c)
-            .await?,
-    );
-    let mut topics = link(
-        liaison_topic::Entity::find()
-            .select_only()
-            .columns([
-                liaison_topic::Column::LiaisonId,
-                liaison_topic::Column::TopicId,
-            ])
-            .filter(among(liaison_topic::Column::LiaisonId, ids))
-            .into_tuple()
-            .all(c)
-            .await?,
-    );
+    use super::list::link_values;
+    let mut owners = link_values::<liaison_organization::Entity>(
+        c,
+        liaison_organization::Column::LiaisonId,
+        liaison_organization::Column::OrganizationId,
+        ids,
+    )
+    .await?;
+    let mut sources = link_values::<liaison_source::Entity>(
+        c,
+        liaison_source::Column::LiaisonId,
+        liaison_source::Column::BodyId,
+        ids,
+    )
+    .await?;
+    let mut topics = link_values::<liaison_topic::Entity>(
+        c,
+        liaison_topic::Column::LiaisonId,
+        liaison_topic::Column::TopicId,
+        ids,
+    )
+    .await?;
     let mut addressees = group(
         liaison_addressee::Entity::find()
             .filter(among(liaison_addressee::Column::LiaisonId, ids))

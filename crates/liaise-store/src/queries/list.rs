@@ -301,6 +301,26 @@ impl<F: Fact> Facts<F> {
     }
 }
 
+/// The values a link table gives each item (`item` → every `value`), for these items or
+/// (`ids` none) for all: what a kind's facts read of its links.
+pub async fn link_values<E: EntityTrait>(
+    c: &impl ConnectionTrait,
+    item: E::Column,
+    value: E::Column,
+    ids: Option<&[i32]>,
+) -> Result<std::collections::HashMap<i32, Vec<i32>>, StoreError> {
+    let mut rows = E::find().select_only().columns([item, value]);
+    if let Some(ids) = ids {
+        rows = rows.filter(item.is_in(ids.iter().copied()));
+    }
+    let rows: Vec<(i32, i32)> = rows.into_tuple().all(c).await?;
+    let mut by_item: std::collections::HashMap<i32, Vec<i32>> = std::collections::HashMap::new();
+    for (k, v) in rows {
+        by_item.entry(k).or_default().push(v);
+    }
+    Ok(by_item)
+}
+
 fn slot(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
