@@ -38,6 +38,10 @@ pub enum Answer {
     DocumentPage,
     /// The number of documents that pass a filter.
     DocumentCount,
+    /// A page of meetings.
+    MeetingPage,
+    /// The number of meetings that pass a filter.
+    MeetingCount,
 }
 
 impl Answer {
@@ -50,6 +54,7 @@ impl Answer {
             | Answer::LiaisonListJson => Area::Liaisons,
             Answer::ActivityPage | Answer::ActivityCount => Area::Activities,
             Answer::DocumentPage | Answer::DocumentCount => Area::Documents,
+            Answer::MeetingPage | Answer::MeetingCount => Area::Meetings,
         }
     }
 }

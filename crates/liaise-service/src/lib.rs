@@ -13,6 +13,7 @@ pub mod documents;
 mod error;
 pub mod files;
 pub mod liaisons;
+pub mod meetings;
 pub mod reference;
 pub mod registry;
 pub mod reminders;
@@ -72,7 +73,7 @@ struct RegistryCache {
     /// The remembered answers of content queries.
     answers: cache::Cache,
     /// The revisions of each area (`revisions::Area::ALL`) the answers were checked against.
-    seen: Mutex<[i64; 4]>,
+    seen: Mutex<[i64; queries::revisions::Area::ALL.len()]>,
     checked_at: Mutex<Instant>,
     reload: tokio::sync::Mutex<()>,
 }
