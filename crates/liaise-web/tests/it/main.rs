@@ -13,6 +13,7 @@ mod hidden_text;
 mod liaison_forms;
 mod liaisons;
 mod liaisons_trust;
+mod meetings;
 mod ops;
 mod pages;
 mod plans;

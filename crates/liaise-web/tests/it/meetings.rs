@@ -1,0 +1,390 @@
+//! Meetings through the API: recorded by a secretariat in the meeting's own time zone, listed
+//! with the filters of the other lists, seen only as access allows, changed with a moving
+//! iCalendar SEQUENCE, and bad input refused with nothing written.
+
+use liaise_service::domain::{Code, Role};
+use liaise_testkit::{TestApp, backend_tests, field_values, items, json, reqwest};
+use serde_json::Value;
+use tokio::task::JoinSet;
+
+backend_tests!(
+    a_secretariat_records_lists_and_changes_a_meeting,
+    access_hides_meetings_and_online_links,
+    bad_meetings_are_refused_and_nothing_is_written,
+    concurrent_writers_of_meetings_all_succeed,
+);
+
+fn upu_meeting() -> Value {
+    // Summer time begins in Zurich on 2021-03-28: the meeting starts at +01:00 and ends at
+    // +02:00.
+    json!({
+        "kind": "body-meeting",
+        "title": "Postal Operations Council, spring session",
+        "number": "2021.1",
+        "start": "2021-03-26T12:00",
+        "end": "2021-03-30T16:00",
+        "time_zone": "Europe/Zurich",
+        "place": "Berne",
+        "online_link": "https://meet.example.org/poc",
+        "online_access": "members",
+        "access": "public",
+        "bodies": ["POC"],
+        "topics": ["dfs"],
+    })
+}
+
+async fn total(app: &TestApp, query: &str, token: Option<&str>) -> u64 {
+    let path = format!("/api/v1/meetings{query}");
+    let v = match token {
+        Some(t) => app.get_json_as(&path, t).await,
+        None => app.get_json(&path).await,
+    };
+    v["total"].as_u64().unwrap()
+}
+
+async fn a_secretariat_records_lists_and_changes_a_meeting(app: TestApp) {
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let itu = app
+        .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let before = total(&app, "", None).await;
+    let (s, m) = app
+        .post_json("/api/v1/meetings", &upu_meeting(), Some(&upu))
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    assert_eq!(m["starts_at"], "2021-03-26T11:00:00Z", "12:00 at +01:00");
+    assert_eq!(m["ends_at"], "2021-03-30T14:00:00Z", "16:00 at +02:00");
+    assert_eq!(m["start"], "2021-03-26T12:00");
+    assert_eq!(m["end"], "2021-03-30T16:00");
+    assert_eq!(m["utc_offset"], "+01:00");
+    assert_eq!(m["all_day"], false);
+    assert_eq!(m["state"], "planned");
+    assert_eq!(m["sequence"], 0);
+    assert_eq!(m["organizations"], json!(["UPU"]));
+    assert_eq!(m["online_link"], "https://meet.example.org/poc");
+    assert_eq!(m["agenda"], json!([]));
+    assert_eq!(m["minutes"], json!([]));
+    let uid = m["uid"].as_str().unwrap().to_owned();
+    assert!(uid.ends_with("@liaise"), "{uid}");
+
+    // Whole days: midnight to midnight in the zone.
+    let (s, sg2) = app
+        .post_json(
+            "/api/v1/meetings",
+            &json!({"kind": "body-meeting", "title": "ITU-T SG2", "start": "2025-02-05",
+                    "end": "2025-02-14", "time_zone": "Europe/Zurich", "bodies": ["SG2"]}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 201, "{sg2}");
+    assert_eq!(sg2["starts_at"], "2025-02-04T23:00:00Z");
+    assert_eq!(sg2["ends_at"], "2025-02-14T23:00:00Z");
+    assert_eq!(sg2["end"], "2025-02-14");
+    assert_eq!(sg2["all_day"], true);
+
+    // Lists: newest first, filters like the other lists.
+    assert_eq!(total(&app, "", None).await, before + 2);
+    let all = app.get_json("/api/v1/meetings?per_page=2").await;
+    assert_eq!(field_values(items(&all), "title")[0], "ITU-T SG2");
+    for (query, expected) in [
+        ("?body=POC", 1),
+        ("?body=SG2", 1),
+        ("?body=NOPE", 0),
+        ("?organization=UPU", 1),
+        ("?topic=dfs", 1),
+        ("?kind=body-meeting", 2),
+        ("?kind=webinar", 0),
+        ("?state=planned", 2),
+        ("?state=cancelled", 0),
+        ("?from=2021-03-26&to=2021-03-26", 1),
+        ("?from=2021-03-27&to=2025-02-03", 0),
+        ("?from=2025-02-04", 1),
+        ("?to=2021-12-31&organization=UPU&body=POC", 1),
+    ] {
+        let v = app
+            .get_json(&format!("/api/v1/meetings{query}&per_page=500"))
+            .await;
+        let mine: Vec<&Value> = items(&v)
+            .iter()
+            .filter(|m| m["id"] == id || m["id"] == sg2["id"])
+            .collect();
+        assert_eq!(mine.len(), expected, "{query}: {v}");
+    }
+
+    // ITU's secretariat may see but not change UPU's meeting.
+    let (s, v) = app
+        .patch_json(
+            &format!("/api/v1/meetings/{id}"),
+            &json!({"state": "cancelled"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 403, "{v}");
+    // UPU cancels it: the UID stays, the SEQUENCE moves.
+    let (s, v) = app
+        .patch_json(
+            &format!("/api/v1/meetings/{id}"),
+            &json!({"state": "cancelled", "place": null}),
+            Some(&upu),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["state"], "cancelled");
+    assert_eq!(v["place"], Value::Null);
+    assert_eq!(v["uid"], uid.as_str());
+    assert_eq!(v["sequence"], 1);
+    assert_eq!(v["start"], "2021-03-26T12:00", "times kept");
+    // Another zone keeps the local times typed.
+    let (s, v) = app
+        .patch_json(
+            &format!("/api/v1/meetings/{id}"),
+            &json!({"time_zone": "America/New_York"}),
+            Some(&upu),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["start"], "2021-03-26T12:00");
+    assert_eq!(v["starts_at"], "2021-03-26T16:00:00Z", "12:00 at -04:00");
+    assert_eq!(v["sequence"], 2);
+    assert_eq!(total(&app, "?state=cancelled", None).await, 1);
+
+    // Found by search, and audited.
+    let found = app
+        .get_json("/api/v1/search?q=Postal%20Operations%20spring&kind=meeting")
+        .await;
+    assert!(
+        items(&found)
+            .iter()
+            .any(|h| h["url"] == format!("/meetings/{id}")),
+        "{found}"
+    );
+    let admin = app.admin_token().await;
+    let audit = app.get_json_as("/api/v1/audit?per_page=500", &admin).await;
+    let key = id.to_string();
+    let mut actions: Vec<&str> = items(&audit)
+        .iter()
+        .filter(|e| e["entity"] == "meeting" && e["key"].as_str() == Some(key.as_str()))
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    actions.sort_unstable();
+    assert_eq!(actions, ["create", "update", "update"], "{audit}");
+}
+
+async fn access_hides_meetings_and_online_links(app: TestApp) {
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let itu = app
+        .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let member = app.token(Role::Member).await;
+    let mut secret = upu_meeting();
+    secret["title"] = json!("Joint secretariat meeting");
+    secret["kind"] = json!("joint-secretariat");
+    secret["access"] = json!("members");
+    secret["online_access"] = json!("secretariat");
+    let (s, m) = app.post_json("/api/v1/meetings", &secret, Some(&upu)).await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let path = format!("/api/v1/meetings/{id}");
+
+    // Anonymous: not listed, not found, not searchable.
+    assert_eq!(total(&app, "?kind=joint-secretariat", None).await, 0);
+    let (s, v) = liaise_testkit::read(app.get(&path).await).await;
+    assert_eq!(s, 404, "{v}");
+    let found = app
+        .get_json("/api/v1/search?q=Joint%20secretariat&kind=meeting")
+        .await;
+    assert_eq!(found["total"], 0, "{found}");
+    // A member sees the meeting but not its secretariat-only link.
+    assert_eq!(
+        total(&app, "?kind=joint-secretariat", Some(&member)).await,
+        1
+    );
+    let v = app.get_json_as(&path, &member).await;
+    assert_eq!(v["online_link"], Value::Null, "{v}");
+    assert_eq!(v["online_access"], "secretariat");
+    // ITU's secretariat does not own it: no link either; UPU's sees it.
+    let v = app.get_json_as(&path, &itu).await;
+    assert_eq!(v["online_link"], Value::Null, "{v}");
+    let v = app.get_json_as(&path, &upu).await;
+    assert_eq!(v["online_link"], "https://meet.example.org/poc");
+    // An anonymous caller cannot write.
+    let (s, v) = app
+        .post_json("/api/v1/meetings", &upu_meeting(), None)
+        .await;
+    assert_eq!(s, 401, "{v}");
+    // A member may read but not record.
+    let (s, v) = app
+        .post_json("/api/v1/meetings", &upu_meeting(), Some(&member))
+        .await;
+    assert_eq!(s, 403, "{v}");
+}
+
+async fn bad_meetings_are_refused_and_nothing_is_written(app: TestApp) {
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let admin = app.admin_token().await;
+    let before = total(&app, "", Some(&admin)).await;
+    let with = |changes: Value| {
+        let mut m = upu_meeting();
+        for (k, v) in changes.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        m
+    };
+    for (body, field, says) in [
+        (
+            with(json!({"end": "2021-03-26T11:00"})),
+            "end",
+            "is not after the start",
+        ),
+        (
+            with(json!({"start": "2021-03-26", "end": "2021-03-20"})),
+            "end",
+            "before the first",
+        ),
+        (
+            with(json!({"time_zone": "Europe/Atlantis"})),
+            "time_zone",
+            "not an IANA time zone",
+        ),
+        (
+            with(json!({"start": "2021-03-28T02:30"})),
+            "start",
+            "the clocks skip it",
+        ),
+        (
+            with(json!({"start": "26/03/2021"})),
+            "start",
+            "is not a date",
+        ),
+        (with(json!({"kind": "party"})), "kind", "is not one of"),
+        (with(json!({"bodies": ["NOPE"]})), "bodies[0]", "no body"),
+        (
+            with(json!({"access": "members", "online_access": "public"})),
+            "online_access",
+            "less restricted",
+        ),
+        (
+            with(json!({"online_link": "javascript:alert(1)"})),
+            "online_link",
+            "http",
+        ),
+        (with(json!({"title": "\u{202e}"})), "title", ""),
+    ] {
+        let (s, v) = app.post_json("/api/v1/meetings", &body, Some(&upu)).await;
+        assert_eq!(s, 422, "{body}: {v}");
+        let errors = v["errors"].as_array().unwrap();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == field && e["message"].as_str().unwrap().contains(says)),
+            "{field} / {says}: {v}"
+        );
+        assert!(v["detail"].as_str().unwrap().contains(field), "{v}");
+    }
+    // ITU's secretariat cannot record a meeting of UPU's council.
+    let itu = app
+        .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let (s, v) = app
+        .post_json("/api/v1/meetings", &upu_meeting(), Some(&itu))
+        .await;
+    assert_eq!(s, 403, "{v}");
+    assert_eq!(
+        total(&app, "", Some(&admin)).await,
+        before,
+        "nothing written"
+    );
+
+    // A refused change leaves the meeting as it was (SEQUENCE too).
+    let (s, m) = app
+        .post_json("/api/v1/meetings", &upu_meeting(), Some(&upu))
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let path = format!("/api/v1/meetings/{}", m["id"]);
+    for patch in [
+        json!({"end": "2020-01-01T00:00"}),
+        json!({"title": null}),
+        json!({"time_zone": "Nowhere"}),
+        json!({"colour": "red"}),
+    ] {
+        let (s, v) = app.patch_json(&path, &patch, Some(&upu)).await;
+        assert_eq!(s, 422, "{patch}: {v}");
+    }
+    let v = app.get_json(&path).await;
+    assert_eq!(v["sequence"], 0);
+    assert_eq!(v["end"], "2021-03-30T16:00");
+
+    // Bad filters are 422 too, not an empty list.
+    for query in [
+        "?kind=party",
+        "?state=maybe",
+        "?from=2021-13-01",
+        "?from=2022-01-01&to=2021-01-01",
+    ] {
+        let (s, v) = liaise_testkit::read(app.get(&format!("/api/v1/meetings{query}")).await).await;
+        assert_eq!(s, 422, "{query}: {v}");
+    }
+    let (s, _) = liaise_testkit::read(app.get("/api/v1/meetings/abc").await).await;
+    assert_eq!(s, 404);
+}
+
+async fn concurrent_writers_of_meetings_all_succeed(app: TestApp) {
+    const WRITERS: usize = 8;
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let (s, m) = app
+        .post_json("/api/v1/meetings", &upu_meeting(), Some(&upu))
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let mut set = JoinSet::new();
+    for n in 0..WRITERS {
+        let client = app.client.clone();
+        let token = upu.clone();
+        let patch_url = app.url(&format!("/api/v1/meetings/{id}"));
+        let post_url = app.url("/api/v1/meetings");
+        let mut new = upu_meeting();
+        new["title"] = json!(format!("Concurrent meeting {n}"));
+        set.spawn(async move {
+            let patch = client
+                .request(reqwest::Method::PATCH, patch_url)
+                .bearer_auth(&token)
+                .json(&json!({"title": format!("Renamed by writer {n}")}))
+                .send();
+            let post = client.post(post_url).bearer_auth(&token).json(&new).send();
+            let (a, b) = tokio::join!(patch, post);
+            let (a, b) = (a.expect("PATCH"), b.expect("POST"));
+            (
+                a.status().as_u16(),
+                b.status().as_u16(),
+                b.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        });
+    }
+    let mut uids = Vec::new();
+    while let Some(done) = set.join_next().await {
+        let (patched, posted, body) = done.expect("task");
+        assert_eq!(patched, 200);
+        assert_eq!(posted, 201, "{body}");
+        uids.push(body["uid"].as_str().unwrap().to_owned());
+    }
+    uids.sort();
+    uids.dedup();
+    assert_eq!(uids.len(), WRITERS, "every meeting has its own UID");
+    let v = app.get_json(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(v["sequence"], WRITERS, "every change counted once");
+    assert!(
+        v["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Renamed by writer")
+    );
+}
