@@ -16,7 +16,7 @@ use crate::{
     access::AccessLevel,
     error::{DomainError, Validator},
     ids::{Code, Slug},
-    registry::{NAME_MAX, parse_url},
+    registry::{NAME_MAX, TEXT_MAX, parse_url},
     text,
 };
 
@@ -184,6 +184,7 @@ pub struct MeetingInput {
     pub state: MeetingState,
     pub title: String,
     pub number: Option<String>,
+    pub summary: Option<String>,
     /// The first instant of the meeting (UTC).
     pub starts_at: OffsetDateTime,
     /// The instant it ends (UTC); after `starts_at`.
@@ -211,6 +212,7 @@ pub struct MeetingFields<'a> {
     pub state: Option<&'a str>,
     pub title: &'a str,
     pub number: Option<&'a str>,
+    pub summary: Option<&'a str>,
     pub start: &'a str,
     pub end: &'a str,
     pub time_zone: &'a str,
@@ -246,6 +248,7 @@ impl MeetingInput {
         };
         let title = v.check(text::line("title", f.title, NAME_MAX));
         let number = v.check(text::optional_line("number", f.number, NUMBER_MAX));
+        let summary = v.check(text::optional_text("summary", f.summary, TEXT_MAX));
         let time_zone = v.check(TimeZoneName::parse("time_zone", f.time_zone));
         let start = v.check(local("start", f.start));
         let end = v.check(local("end", f.end));
@@ -361,12 +364,13 @@ impl MeetingInput {
                 Some((starts_at, ends_at, all_day)),
                 Some(place),
                 Some(online_link),
-            ) if v.is_ok() => match (access, online_access) {
-                (Some(access), Some(online_access)) => Ok(Self {
+            ) if v.is_ok() => match (access, online_access, summary) {
+                (Some(access), Some(online_access), Some(summary)) => Ok(Self {
                     kind,
                     state,
                     title,
                     number,
+                    summary,
                     starts_at,
                     ends_at,
                     all_day,

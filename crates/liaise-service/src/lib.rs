@@ -84,6 +84,7 @@ impl Liaise {
         let store = Store::connect(database_url).await?;
         store.migrate().await?;
         reference::load(&store).await?;
+        meetings::adopt_activities(&store).await?;
         documents::load_reference(&store).await?;
         documents::recover_marks(&store, None).await?;
         let rows = queries::registry::load_all(store.conn()).await?;

@@ -27,6 +27,9 @@ pub struct Meeting {
     pub state: MeetingState,
     pub title: String,
     pub number: Option<String>,
+    pub summary: Option<String>,
+    /// Dates announced by a secondary source, not yet checked.
+    pub to_confirm: bool,
     pub starts_at: OffsetDateTime,
     pub ends_at: OffsetDateTime,
     pub all_day: bool,
@@ -88,6 +91,7 @@ pub struct MeetingPatch {
     pub state: Option<String>,
     pub title: Option<String>,
     pub number: Option<Option<String>>,
+    pub summary: Option<Option<String>>,
     pub start: Option<String>,
     pub end: Option<String>,
     pub time_zone: Option<String>,
@@ -197,6 +201,8 @@ async fn assemble(
                 state: MeetingState::parse("state", &r.state).unwrap_or(MeetingState::Planned),
                 title: r.title,
                 number: r.number,
+                summary: r.summary,
+                to_confirm: r.to_confirm,
                 starts_at: r.starts_at,
                 ends_at: r.ends_at,
                 all_day: r.all_day,
@@ -219,6 +225,7 @@ fn fields(i: &MeetingInput, owners: &[String]) -> Fields {
         ("state", Some(i.state.as_str().to_owned())),
         ("title", Some(i.title.clone())),
         ("number", i.number.clone()),
+        ("summary", i.summary.clone()),
         ("start", Some(i.start_text())),
         ("end", Some(i.end_text())),
         ("time_zone", Some(i.time_zone.as_str().to_owned())),
@@ -256,6 +263,7 @@ fn meeting_fields(m: &Meeting) -> Fields {
         ("state", Some(m.state.as_str().to_owned())),
         ("title", Some(m.title.clone())),
         ("number", m.number.clone()),
+        ("summary", m.summary.clone()),
         ("start", Some(m.start_text())),
         ("end", Some(m.end_text())),
         ("time_zone", Some(m.time_zone.as_str().to_owned())),
@@ -340,6 +348,7 @@ pub(crate) fn row<'a>(i: &'a MeetingInput, r: &'a Resolved) -> MeetingRow<'a> {
         state: i.state.as_str(),
         title: &i.title,
         number: i.number.as_deref(),
+        summary: i.summary.as_deref(),
         starts_at: i.starts_at,
         ends_at: i.ends_at,
         all_day: i.all_day,
@@ -364,6 +373,119 @@ pub(crate) fn new_uid() -> String {
 
 fn midnight(d: Date) -> OffsetDateTime {
     d.midnight().assume_utc()
+}
+
+/// Activities of kind `meeting` and `event` recorded before meetings existed become meetings
+/// (a `meeting` a body meeting, an `event` a workshop), whole-day on the activity's date in
+/// UTC (no zone was recorded), with their title, summary, access, bodies, topics and owners;
+/// held if the day is past. The meeting remembers the activity (`activity_id`), whose old
+/// address redirects to it; the activity, its search entry and links are removed, and the
+/// move is audited. An activity without a date stays an activity. Runs at every start and
+/// finds nothing once done; one transaction.
+pub(crate) async fn adopt_activities(store: &liaise_store::Store) -> Result<usize, ServiceError> {
+    use liaise_store::queries::{activities as aq, registry as reg, revisions, search as sq};
+    let found = aq::dated_of_kinds(store.conn(), &["meeting", "event"]).await?;
+    if found.is_empty() {
+        return Ok(0);
+    }
+    let tx = store.begin().await?;
+    // Read again under the write lock: another server may have moved them meanwhile.
+    let found = aq::dated_of_kinds(&tx, &["meeting", "event"]).await?;
+    let now = OffsetDateTime::now_utc();
+    let ids: Vec<i32> = found.iter().map(|a| a.id).collect();
+    let (bodies, topics, orgs) = aq::links(&tx, &ids).await?;
+    let mut moved = Vec::new();
+    for a in &found {
+        let Some(date) = a.date else { continue };
+        let (Some(start), Some(after)) = (
+            date.midnight().assume_utc().into(),
+            date.next_day().map(|d| d.midnight().assume_utc()),
+        ) else {
+            continue;
+        };
+        let body_ids: Vec<i32> = bodies
+            .iter()
+            .filter(|l| l.activity_id == a.id)
+            .map(|l| l.body_id)
+            .collect();
+        let topic_ids: Vec<i32> = topics
+            .iter()
+            .filter(|l| l.activity_id == a.id)
+            .map(|l| l.topic_id)
+            .collect();
+        let organization_ids: Vec<i32> = orgs
+            .iter()
+            .filter(|l| l.activity_id == a.id)
+            .map(|l| l.organization_id)
+            .collect();
+        let kind = if a.kind == "event" {
+            MeetingKind::Workshop
+        } else {
+            MeetingKind::BodyMeeting
+        };
+        let state = if after <= now {
+            MeetingState::Held
+        } else {
+            MeetingState::Planned
+        };
+        let row = MeetingRow {
+            kind: kind.as_str(),
+            state: state.as_str(),
+            title: &a.title,
+            number: None,
+            summary: a.summary.as_deref(),
+            starts_at: start,
+            ends_at: after,
+            all_day: true,
+            time_zone: "UTC",
+            place: None,
+            online_link: None,
+            online_access: &a.access,
+            access: &a.access,
+            body_ids: &body_ids,
+            topic_ids: &topic_ids,
+            organization_ids: &organization_ids,
+        };
+        let uid = format!("activity-{}@liaise", a.id);
+        let m = q::insert(&tx, &uid, &row, Some(a.id), false, now).await?;
+        aq::delete(&tx, a.id).await?;
+        sq::remove(&tx, "activity", &a.id.to_string()).await?;
+        let system = Viewer::system();
+        let changes = serde_json::json!({"meeting": {"before": null, "after": m.id.to_string()}});
+        audit::record(
+            &tx,
+            &system,
+            "move",
+            "activity",
+            &a.id.to_string(),
+            Some(changes.to_string()),
+        )
+        .await?;
+        audit::record(
+            &tx,
+            &system,
+            "create",
+            "meeting",
+            &m.id.to_string(),
+            Some(
+                serde_json::json!({"activity": {"before": null, "after": a.id.to_string()}})
+                    .to_string(),
+            ),
+        )
+        .await?;
+        moved.push(m.id);
+    }
+    if !moved.is_empty() {
+        let snap = Snapshot::build(reg::load_all(&tx).await?);
+        for id in &moved {
+            crate::search::index_meeting(&tx, &snap, *id).await?;
+        }
+        revisions::bump(&tx, Area::Activities).await?;
+        revisions::bump(&tx, Area::Meetings).await?;
+    }
+    tx.commit().await.map_err(liaise_store::StoreError::from)?;
+    tracing::info!(meetings = moved.len(), "activities moved to meetings");
+    Ok(moved.len())
 }
 
 impl Liaise {
@@ -548,6 +670,7 @@ impl Liaise {
             &new_uid(),
             &row(&input, &resolved),
             None,
+            false,
             OffsetDateTime::now_utc(),
         )
         .await?;
@@ -602,6 +725,7 @@ impl Liaise {
             .unwrap_or_else(|| current.state.as_str().to_owned());
         let title = patch.title.unwrap_or_else(|| current.title.clone());
         let number = patch.number.unwrap_or_else(|| current.number.clone());
+        let summary = patch.summary.unwrap_or_else(|| current.summary.clone());
         let time_zone = patch
             .time_zone
             .unwrap_or_else(|| current.time_zone.as_str().to_owned());
@@ -626,6 +750,7 @@ impl Liaise {
             state: Some(&state),
             title: &title,
             number: number.as_deref(),
+            summary: summary.as_deref(),
             start: &start,
             end: &end,
             time_zone: &time_zone,

@@ -558,6 +558,10 @@ pub mod meeting {
         pub state: String,
         pub title: String,
         pub number: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub summary: Option<String>,
+        /// Dates announced by a secondary source, not yet checked.
+        pub to_confirm: bool,
         pub starts_at: TimeDateTimeWithTimeZone,
         pub ends_at: TimeDateTimeWithTimeZone,
         pub all_day: bool,

@@ -21,6 +21,8 @@ enum Meetings {
     State,
     Title,
     Number,
+    Summary,
+    ToConfirm,
     StartsAt,
     EndsAt,
     AllDay,
@@ -199,6 +201,8 @@ impl MigrationTrait for Migration {
                 .col(string_len(Meetings::State, 16))
                 .col(string_len(Meetings::Title, 300))
                 .col(string_len_null(Meetings::Number, 60))
+                .col(text_null(Meetings::Summary))
+                .col(boolean(Meetings::ToConfirm).default(false))
                 .col(timestamp_with_time_zone(Meetings::StartsAt))
                 .col(timestamp_with_time_zone(Meetings::EndsAt))
                 .col(boolean(Meetings::AllDay))

@@ -156,6 +156,7 @@ pub struct MeetingRow<'a> {
     pub state: &'a str,
     pub title: &'a str,
     pub number: Option<&'a str>,
+    pub summary: Option<&'a str>,
     pub starts_at: OffsetDateTime,
     pub ends_at: OffsetDateTime,
     pub all_day: bool,
@@ -225,6 +226,7 @@ pub async fn insert(
     uid: &str,
     row: &MeetingRow<'_>,
     activity_id: Option<i32>,
+    to_confirm: bool,
     now: OffsetDateTime,
 ) -> Result<meeting::Model, StoreError> {
     let m = meeting::ActiveModel {
@@ -233,6 +235,8 @@ pub async fn insert(
         state: Set(row.state.to_owned()),
         title: Set(row.title.to_owned()),
         number: Set(row.number.map(str::to_owned)),
+        summary: Set(row.summary.map(str::to_owned)),
+        to_confirm: Set(to_confirm),
         starts_at: Set(row.starts_at),
         ends_at: Set(row.ends_at),
         all_day: Set(row.all_day),
@@ -265,6 +269,7 @@ pub async fn update(
         .col_expr(meeting::Column::State, Expr::value(row.state))
         .col_expr(meeting::Column::Title, Expr::value(row.title))
         .col_expr(meeting::Column::Number, Expr::value(row.number))
+        .col_expr(meeting::Column::Summary, Expr::value(row.summary))
         .col_expr(meeting::Column::StartsAt, Expr::value(row.starts_at))
         .col_expr(meeting::Column::EndsAt, Expr::value(row.ends_at))
         .col_expr(meeting::Column::AllDay, Expr::value(row.all_day))

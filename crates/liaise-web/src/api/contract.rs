@@ -119,6 +119,7 @@ fn rules() -> Vec<(&'static str, &'static str, Rule)> {
             (schema, "state", meeting_state.clone()),
             (schema, "title", Line(NAME_MAX)),
             (schema, "number", OptLine(NUMBER_MAX)),
+            (schema, "summary", Text(TEXT_MAX)),
             (schema, "place", OptLine(PLACE_MAX)),
             (schema, "online_link", OptLine(URL_MAX)),
             (schema, "online_access", access.clone()),

@@ -32,6 +32,10 @@ pub struct MeetingDto {
     pub state: String,
     pub title: String,
     pub number: Option<String>,
+    /// Markdown.
+    pub summary: Option<String>,
+    /// The dates were announced by a secondary source and are not yet checked.
+    pub to_confirm: bool,
     /// As typed, in the meeting's zone: `YYYY-MM-DD` for a whole-day meeting, else
     /// `YYYY-MM-DDTHH:MM`.
     pub start: String,
@@ -74,6 +78,8 @@ impl From<&Meeting> for MeetingDto {
             state: m.state.as_str().to_owned(),
             title: m.title.clone(),
             number: m.number.clone(),
+            summary: m.summary.clone(),
+            to_confirm: m.to_confirm,
             start: m.start_text(),
             end: m.end_text(),
             all_day: m.all_day,
@@ -198,6 +204,8 @@ pub struct NewMeeting {
     pub kind: String,
     pub title: String,
     pub number: Option<String>,
+    /// Markdown.
+    pub summary: Option<String>,
     /// In the meeting's zone: `YYYY-MM-DD` (whole days) or `YYYY-MM-DDTHH:MM`.
     pub start: String,
     /// The last day (`YYYY-MM-DD`) or the local date and time it ends; of the same form as
@@ -239,6 +247,9 @@ pub struct MeetingPatchDto {
     #[serde(default, deserialize_with = "super::dto::double_option")]
     #[schema(value_type = Option<String>)]
     pub number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::dto::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub summary: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::dto::present")]
     #[schema(value_type = String, required = false)]
     pub start: Option<String>,
@@ -331,6 +342,7 @@ pub async fn create_meeting(
         state: dto.state.as_deref(),
         title: &dto.title,
         number: dto.number.as_deref(),
+        summary: dto.summary.as_deref(),
         start: &dto.start,
         end: &dto.end,
         time_zone: &dto.time_zone,
@@ -367,6 +379,7 @@ pub async fn update_meeting(
         state: dto.state,
         title: dto.title,
         number: dto.number,
+        summary: dto.summary,
         start: dto.start,
         end: dto.end,
         time_zone: dto.time_zone,

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::{
     extract::{Query, State},
-    response::Response,
+    response::{IntoResponse, Redirect, Response},
 };
 use liaise_service::{
     activities::{Activity, ActivityQuery},
@@ -110,11 +110,16 @@ pub(super) async fn activity(
         return Err(PageError::not_found(lang));
     };
     let snap = snapshot(&state, lang).await?;
-    let a = state
-        .liaise
-        .activity(&viewer.viewer, id)
-        .await
-        .map_err(|e| PageError::from_service(e, lang))?;
+    let a = match state.liaise.activity(&viewer.viewer, id).await {
+        Ok(a) => a,
+        Err(e) => {
+            // A meeting recorded as an activity before meetings existed has moved.
+            if let Ok(Some(meeting)) = state.liaise.meeting_for_activity(&viewer.viewer, id).await {
+                return Ok(Redirect::permanent(&format!("/meetings/{meeting}")).into_response());
+            }
+            return Err(PageError::from_service(e, lang));
+        }
+    };
     let page = ActivityView {
         i: lang,
         langs: Lang::ALL,

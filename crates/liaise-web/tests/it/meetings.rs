@@ -12,6 +12,8 @@ backend_tests!(
     access_hides_meetings_and_online_links,
     bad_meetings_are_refused_and_nothing_is_written,
     concurrent_writers_of_meetings_all_succeed,
+    meetings_of_record_are_loaded_once,
+    activities_that_were_meetings_move_and_their_addresses_follow,
 );
 
 fn upu_meeting() -> Value {
@@ -74,15 +76,15 @@ async fn a_secretariat_records_lists_and_changes_a_meeting(app: TestApp) {
     let (s, sg2) = app
         .post_json(
             "/api/v1/meetings",
-            &json!({"kind": "body-meeting", "title": "ITU-T SG2", "start": "2025-02-05",
-                    "end": "2025-02-14", "time_zone": "Europe/Zurich", "bodies": ["SG2"]}),
+            &json!({"kind": "body-meeting", "title": "ITU-T SG2", "start": "2030-02-05",
+                    "end": "2030-02-14", "time_zone": "Europe/Zurich", "bodies": ["SG2"]}),
             Some(&itu),
         )
         .await;
     assert_eq!(s, 201, "{sg2}");
-    assert_eq!(sg2["starts_at"], "2025-02-04T23:00:00Z");
-    assert_eq!(sg2["ends_at"], "2025-02-14T23:00:00Z");
-    assert_eq!(sg2["end"], "2025-02-14");
+    assert_eq!(sg2["starts_at"], "2030-02-04T23:00:00Z");
+    assert_eq!(sg2["ends_at"], "2030-02-14T23:00:00Z");
+    assert_eq!(sg2["end"], "2030-02-14");
     assert_eq!(sg2["all_day"], true);
 
     // Lists: newest first, filters like the other lists.
@@ -100,8 +102,8 @@ async fn a_secretariat_records_lists_and_changes_a_meeting(app: TestApp) {
         ("?state=planned", 2),
         ("?state=cancelled", 0),
         ("?from=2021-03-26&to=2021-03-26", 1),
-        ("?from=2021-03-27&to=2025-02-03", 0),
-        ("?from=2025-02-04", 1),
+        ("?from=2021-03-27&to=2030-02-03", 0),
+        ("?from=2030-02-04", 1),
         ("?to=2021-12-31&organization=UPU&body=POC", 1),
     ] {
         let v = app
@@ -387,4 +389,129 @@ async fn concurrent_writers_of_meetings_all_succeed(app: TestApp) {
             .unwrap()
             .starts_with("Renamed by writer")
     );
+}
+
+async fn meetings_of_record_are_loaded_once(app: TestApp) {
+    let v = app.get_json("/api/v1/meetings?body=SG2&per_page=500").await;
+    let sg2 = items(&v)
+        .iter()
+        .find(|m| m["uid"] == "sg2-2025-02@reference.liaise")
+        .unwrap_or_else(|| panic!("SG2's February 2025 meeting: {v}"));
+    assert_eq!(sg2["start"], "2025-02-05");
+    assert_eq!(sg2["end"], "2025-02-14");
+    assert_eq!(
+        sg2["starts_at"], "2025-02-04T23:00:00Z",
+        "midnight in Geneva"
+    );
+    assert_eq!(sg2["state"], "held");
+    assert_eq!(sg2["organizations"], json!(["ITU"]));
+    assert!(
+        sg2["summary"]
+            .as_str()
+            .unwrap()
+            .contains("200 participants")
+    );
+    let v = app.get_json("/api/v1/meetings?body=POC&per_page=500").await;
+    let poc = items(&v)
+        .iter()
+        .find(|m| m["uid"] == "poc-2020-2@reference.liaise")
+        .unwrap_or_else(|| panic!("POC 2020.2: {v}"));
+    assert_eq!(poc["start"], "2020-12-01T12:00");
+    assert_eq!(poc["starts_at"], "2020-12-01T11:00:00Z");
+    assert_eq!(poc["to_confirm"], false);
+    assert!(
+        items(&v)
+            .iter()
+            .any(|m| m["uid"] == "poc-2024-1@reference.liaise" && m["to_confirm"] == true)
+    );
+    // A second server on the same database loads nothing again.
+    let before = total(&app, "", None).await;
+    assert!(before >= 9, "{before}");
+    let second = TestApp::spawn_on(app.backend, app.db.clone()).await;
+    assert_eq!(total(&second, "", None).await, before);
+    second.stop().await;
+}
+
+async fn activities_that_were_meetings_move_and_their_addresses_follow(app: TestApp) {
+    let admin = app.admin_token().await;
+    let mut ids = Vec::new();
+    for (kind, date, access) in [
+        ("meeting", json!("2024-05-06"), "members"),
+        ("event", json!("2031-01-02"), "public"),
+        ("meeting", Value::Null, "public"),
+        ("decision", json!("2024-05-06"), "public"),
+    ] {
+        let (s, a) = app
+            .post_json(
+                "/api/v1/activities",
+                &json!({"kind": kind, "title": format!("A {kind} on {date}"), "date": date,
+                        "summary": "Kept as written.", "access": access,
+                        "bodies": ["TSB", "IB"], "topics": ["dfs"]}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(s, 201, "{a}");
+        ids.push(a["id"].as_i64().unwrap());
+    }
+    let meetings_before = total(&app, "", Some(&admin)).await;
+    // The move happens when a server starts.
+    let second = TestApp::spawn_on(app.backend, app.db.clone()).await;
+    assert_eq!(total(&second, "", Some(&admin)).await, meetings_before + 2);
+    let member = second.token(Role::Member).await;
+    // The dated meeting: an old address answers with the meeting's.
+    let r = second
+        .client
+        .get(second.url(&format!("/api/v1/activities/{}", ids[0])))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 308);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/api/v1/meetings/"), "{location}");
+    let m = second.get_json_as(&location, &member).await;
+    assert_eq!(m["title"], "A meeting on \"2024-05-06\"");
+    assert_eq!(m["summary"], "Kept as written.");
+    assert_eq!(m["kind"], "body-meeting");
+    assert_eq!(m["state"], "held");
+    assert_eq!(m["access"], "members");
+    assert_eq!(m["start"], "2024-05-06");
+    assert_eq!(m["end"], "2024-05-06");
+    assert_eq!(m["all_day"], true);
+    assert_eq!(m["bodies"], json!(["TSB", "IB"]));
+    assert_eq!(m["topics"], json!(["dfs"]));
+    assert_eq!(m["organizations"], json!(["ITU", "UPU"]));
+    let page = second.get(&format!("/activities/{}", ids[0])).await;
+    assert_eq!(page.status(), 404, "a members-only meeting stays hidden");
+    let (s, _) = second.page_as(&format!("/activities/{}", ids[1]), "").await;
+    assert_eq!(s, 308, "the public event's page moved");
+    let event = second.get(&format!("/activities/{}", ids[1])).await;
+    let to = event.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.starts_with("/meetings/"), "{to}");
+    let id = to.trim_start_matches("/meetings/");
+    let e = second.get_json(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(e["kind"], "workshop");
+    assert_eq!(e["state"], "planned");
+    // The undated meeting and the decision stay activities.
+    for id in &ids[2..] {
+        second.get_json(&format!("/api/v1/activities/{id}")).await;
+    }
+    let acts = second.get_json("/api/v1/activities?kind=meeting").await;
+    assert_eq!(acts["total"], 1, "{acts}");
+    // Found as meetings, no longer as activities.
+    let found = second
+        .get_json("/api/v1/search?q=event&kind=activity")
+        .await;
+    assert!(
+        !items(&found)
+            .iter()
+            .any(|h| h["url"] == format!("/activities/{}", ids[1])),
+        "{found}"
+    );
+    let found = second.get_json("/api/v1/search?q=event&kind=meeting").await;
+    assert!(
+        items(&found).iter().any(|h| h["url"] == to.as_str()),
+        "{found}"
+    );
+    second.stop().await;
 }
