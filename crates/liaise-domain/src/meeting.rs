@@ -130,6 +130,54 @@ impl TimeZoneName {
     }
 }
 
+/// One period of a zone's offset, as iCalendar's VTIMEZONE states it: from `local_start`
+/// (a local date and time `YYYYMMDDTHHMMSS` in the offset before) the offset is `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneChange {
+    pub local_start: String,
+    /// Seconds east of UTC before and after.
+    pub from: i32,
+    pub to: i32,
+    pub name: String,
+    pub daylight: bool,
+}
+
+impl TimeZoneName {
+    /// The offset in force at `from` (first) and every change of it until `to`, so that a
+    /// calendar can place every local time of that span without a database of its own.
+    pub fn changes(&self, from: OffsetDateTime, to: OffsetDateTime) -> Vec<ZoneChange> {
+        let tz = self.zone();
+        let start = jiff::Timestamp::from_second(from.unix_timestamp())
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let end = jiff::Timestamp::from_second(to.unix_timestamp()).unwrap_or(start);
+        let info = tz.to_offset_info(start);
+        let first = info.offset().seconds();
+        let mut out = vec![ZoneChange {
+            local_start: "19700101T000000".to_owned(),
+            from: first,
+            to: first,
+            name: info.abbreviation().to_owned(),
+            daylight: info.dst().is_dst(),
+        }];
+        let mut before = info.offset();
+        for t in tz.following(start) {
+            if t.timestamp() > end {
+                break;
+            }
+            let local = before.to_datetime(t.timestamp());
+            out.push(ZoneChange {
+                local_start: local.strftime("%Y%m%dT%H%M%S").to_string(),
+                from: before.seconds(),
+                to: t.offset().seconds(),
+                name: t.abbreviation().to_owned(),
+                daylight: t.dst().is_dst(),
+            });
+            before = t.offset();
+        }
+        out
+    }
+}
+
 /// An instant in a meeting's zone, as shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalTime {

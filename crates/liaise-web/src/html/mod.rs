@@ -25,6 +25,7 @@ mod documents;
 pub(crate) mod form;
 mod liaison_forms;
 mod liaisons;
+mod meetings;
 mod registry;
 mod search;
 mod session;
@@ -59,6 +60,9 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/secretariat/reminders", get(liaisons::reminders)),
         ("/activities/{id}", get(activities::activity)),
+        ("/meetings", get(meetings::meetings)),
+        ("/meetings/{id}", get(meetings::meeting)),
+        ("/calendar", get(meetings::calendar)),
         ("/search", get(search::search)),
         ("/lang/{code}", get(switch_language)),
         ("/static/style.css", get(stylesheet)),
@@ -67,6 +71,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     routes.extend(account::routes());
     routes.extend(documents::routes());
     routes.extend(crate::feeds::routes());
+    routes.extend(crate::ics::routes());
     routes
 }
 

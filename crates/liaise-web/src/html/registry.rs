@@ -185,6 +185,8 @@ struct BodyPage<'a> {
     activities: &'a [Activity],
     ls_out: &'a [Liaison],
     ls_in: &'a [Liaison],
+    upcoming: Vec<super::meetings::MeetingLine>,
+    recent: Vec<super::meetings::MeetingLine>,
 }
 
 pub(super) async fn body(
@@ -226,6 +228,16 @@ pub(super) async fn body(
     };
     let ls_out = visible_liaisons(&state, &viewer, out_query, 50, lang).await?;
     let ls_in = visible_liaisons(&state, &viewer, in_query, 50, lang).await?;
+    let (upcoming, recent) = super::meetings::upcoming_and_recent(
+        &state,
+        &viewer,
+        liaise_service::meetings::MeetingQuery {
+            body: Some(body.code.clone()),
+            ..Default::default()
+        },
+        lang,
+    )
+    .await?;
     let page = BodyPage {
         i: lang,
         langs: Lang::ALL,
@@ -240,6 +252,8 @@ pub(super) async fn body(
         activities: &acts.items,
         ls_out: &ls_out.items,
         ls_in: &ls_in.items,
+        upcoming,
+        recent,
     };
     Ok(render(&page, lang))
 }
@@ -259,6 +273,8 @@ struct TopicPage<'a> {
     by_org: Vec<(&'a Organization, Vec<&'a Body>)>,
     activities: &'a [Activity],
     liaisons: &'a [Liaison],
+    upcoming: Vec<super::meetings::MeetingLine>,
+    recent: Vec<super::meetings::MeetingLine>,
 }
 
 pub(super) async fn topic(
@@ -279,6 +295,16 @@ pub(super) async fn topic(
         ..LiaisonQuery::default()
     };
     let topic_ls = visible_liaisons(&state, &viewer, ls_query, 50, lang).await?;
+    let (upcoming, recent) = super::meetings::upcoming_and_recent(
+        &state,
+        &viewer,
+        liaise_service::meetings::MeetingQuery {
+            topic: Some(topic.slug.clone()),
+            ..Default::default()
+        },
+        lang,
+    )
+    .await?;
     let page = TopicPage {
         i: lang,
         langs: Lang::ALL,
@@ -294,6 +320,8 @@ pub(super) async fn topic(
         by_org: snap.topic_bodies_by_organization(topic),
         activities: &acts.items,
         liaisons: &topic_ls.items,
+        upcoming,
+        recent,
     };
     Ok(render(&page, lang))
 }

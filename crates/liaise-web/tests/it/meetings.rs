@@ -14,6 +14,8 @@ backend_tests!(
     concurrent_writers_of_meetings_all_succeed,
     meetings_of_record_are_loaded_once,
     activities_that_were_meetings_move_and_their_addresses_follow,
+    pages_show_meetings_in_their_zone_in_both_languages,
+    calendars_carry_each_meeting_in_its_zone,
 );
 
 fn upu_meeting() -> Value {
@@ -514,4 +516,255 @@ async fn activities_that_were_meetings_move_and_their_addresses_follow(app: Test
         "{found}"
     );
     second.stop().await;
+}
+
+async fn pages_show_meetings_in_their_zone_in_both_languages(app: TestApp) {
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let (s, m) = app
+        .post_json("/api/v1/meetings", &upu_meeting(), Some(&upu))
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    // The list, with its filters.
+    let (s, html) = app.page("/meetings?body=POC").await;
+    assert_eq!(s, 200);
+    assert!(html.contains(&format!("href=\"/meetings/{id}\"")), "{html}");
+    assert!(
+        html.contains("Postal Operations Council session POC S7"),
+        "a meeting of record"
+    );
+    let (s, html) = app.page("/meetings?body=SG2").await;
+    assert_eq!(s, 200);
+    assert!(!html.contains(&format!("href=\"/meetings/{id}\"")));
+    let (s, html) = app.page("/meetings?kind=party").await;
+    assert_eq!(s, 200, "the form says what is wrong");
+    assert!(html.contains("is not one of"), "{html}");
+    // The meeting: local times, its zone and both offsets across the change of the clocks.
+    let (s, html) = app.page(&format!("/meetings/{id}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("12:00"), "{html}");
+    assert!(html.contains("16:00"));
+    assert!(
+        html.contains("Europe/Zurich, UTC+01:00 → UTC+02:00"),
+        "{html}"
+    );
+    assert!(html.contains("Berne"));
+    assert!(
+        !html.contains("meet.example.org"),
+        "the link is for members"
+    );
+    let r = app.get_lang(&format!("/meetings/{id}"), "fr").await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Ordre du jour"), "{html}");
+    assert!(html.contains("Réunion d&#39;organe"), "{html}");
+    // The month calendar, with the meeting on each of its days.
+    let (s, html) = app.page("/calendar?month=2021-03&organization=UPU").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("March 2021"), "{html}");
+    assert_eq!(
+        html.matches(&format!("class=\"event\" href=\"/meetings/{id}\""))
+            .count(),
+        5
+    );
+    let (s, html) = app.page("/calendar?month=2021-03&organization=ITU").await;
+    assert_eq!(s, 200);
+    assert!(!html.contains(&format!("href=\"/meetings/{id}\"")));
+    let (s, _) = app.page("/calendar?month=2021-13").await;
+    assert_eq!(s, 404);
+    // Body and topic pages list recent meetings.
+    let (_, html) = app.page("/bodies/POC").await;
+    assert!(html.contains("Recent meetings"));
+    assert!(html.contains(&format!("href=\"/meetings/{id}\"")), "{html}");
+    let (_, html) = app.page("/topics/dfs").await;
+    assert!(html.contains(&format!("href=\"/meetings/{id}\"")));
+    let (s, _) = app.page("/meetings/999999").await;
+    assert_eq!(s, 404);
+}
+
+/// The events of a feed, read back by an independent parser: (UID, start, end, SEQUENCE,
+/// STATUS), each time as the instant it names (a TZID time placed in its zone by jiff's own
+/// database, a date as itself).
+fn events(text: &str) -> Vec<(String, String, String, String, String)> {
+    use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime};
+    let cal: icalendar::Calendar = text.parse().unwrap_or_else(|e| panic!("{e}: {text}"));
+    let instant = |d: DatePerhapsTime| match d {
+        DatePerhapsTime::Date(d) => d.to_string(),
+        DatePerhapsTime::DateTime(CalendarDateTime::Utc(t)) => {
+            t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        }
+        DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid }) => {
+            let tz = jiff::tz::TimeZone::get(&tzid).unwrap();
+            let civil: jiff::civil::DateTime = date_time
+                .format("%Y-%m-%dT%H:%M:%S")
+                .to_string()
+                .parse()
+                .unwrap();
+            tz.to_zoned(civil)
+                .unwrap()
+                .timestamp()
+                .strftime("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        }
+        DatePerhapsTime::DateTime(CalendarDateTime::Floating(t)) => panic!("floating time {t}"),
+    };
+    cal.components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some((
+                e.get_uid().unwrap().to_owned(),
+                instant(e.get_start().unwrap()),
+                instant(e.get_end().unwrap()),
+                e.property_value("SEQUENCE").unwrap().to_owned(),
+                e.property_value("STATUS").unwrap().to_owned(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn calendars_carry_each_meeting_in_its_zone(app: TestApp) {
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let post = |changes: Value| {
+        let mut m = upu_meeting();
+        for (k, v) in changes.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        m
+    };
+    let mut made = Vec::new();
+    for body in [
+        // Across Zurich's change to summer time.
+        post(json!({})),
+        // Whole days in New York.
+        post(
+            json!({"title": "Webinar, New York", "kind": "webinar", "start": "2026-11-01",
+                    "end": "2026-11-02", "time_zone": "America/New_York", "bodies": ["POC"]}),
+        ),
+        // UTC.
+        post(
+            json!({"title": "UTC call", "start": "2026-01-10T09:00", "end": "2026-01-10T10:30",
+                    "time_zone": "UTC"}),
+        ),
+        // Members only, and a title that needs escaping and folding.
+        post(
+            json!({"title": format!("Members, only; {}", "long ".repeat(30)), "access": "members",
+                    "online_access": "members"}),
+        ),
+    ] {
+        let (s, m) = app.post_json("/api/v1/meetings", &body, Some(&upu)).await;
+        assert_eq!(s, 201, "{m}");
+        made.push(m);
+    }
+    let r = app.get("/bodies/POC/meetings.ics").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "text/calendar; charset=utf-8"
+    );
+    let text = r.text().await.unwrap();
+    for l in text.split("\r\n") {
+        assert!(l.len() <= 75, "a line of {} octets: {l}", l.len());
+    }
+    assert!(
+        text.contains(
+            "BEGIN:DAYLIGHT\r\nDTSTART:20210328T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200"
+        ),
+        "Zurich's VTIMEZONE has the change of 28 March 2021: {text}"
+    );
+    let found = events(&text);
+    let event = |m: &Value| {
+        found
+            .iter()
+            .find(|e| e.0 == m["uid"].as_str().unwrap())
+            .cloned()
+    };
+    // Each time, placed in its zone by the reader, is the instant the API states.
+    let dst = event(&made[0]).expect("the Zurich meeting");
+    assert_eq!(dst.1, made[0]["starts_at"].as_str().unwrap());
+    assert_eq!(dst.2, made[0]["ends_at"].as_str().unwrap());
+    assert_eq!(
+        dst.2, "2021-03-30T14:00:00Z",
+        "16:00 at +02:00 after the change"
+    );
+    assert_eq!((dst.3.as_str(), dst.4.as_str()), ("0", "CONFIRMED"));
+    let days = event(&made[1]).expect("the whole-day webinar");
+    assert_eq!(
+        (days.1.as_str(), days.2.as_str()),
+        ("2026-11-01", "2026-11-03")
+    );
+    let utc = event(&made[2]).expect("the UTC call");
+    assert_eq!(
+        (utc.1.as_str(), utc.2.as_str()),
+        ("2026-01-10T09:00:00Z", "2026-01-10T10:30:00Z")
+    );
+    assert!(
+        event(&made[3]).is_none(),
+        "members only: not in an anonymous feed"
+    );
+    assert!(found.iter().any(|e| e.0 == "poc-2020-2@reference.liaise"));
+    // A secretariat's session sees its members-only meeting, escaped and folded.
+    let cookie = app
+        .session_as(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let (s, mine) = app.page_as("/bodies/POC/meetings.ics", &cookie).await;
+    assert_eq!(s, 200);
+    assert!(
+        events(&mine)
+            .iter()
+            .any(|e| e.0 == made[3]["uid"].as_str().unwrap())
+    );
+    assert!(mine.contains("SUMMARY:Members\\, only\\; long"), "{mine}");
+    // Cancelled: the same UID, a new SEQUENCE, STATUS:CANCELLED.
+    let (s, v) = app
+        .patch_json(
+            &format!("/api/v1/meetings/{}", made[0]["id"]),
+            &json!({"state": "cancelled"}),
+            Some(&upu),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let text = app
+        .get("/calendar/meetings.ics")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let cancelled = events(&text)
+        .into_iter()
+        .find(|e| e.0 == made[0]["uid"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        (cancelled.3.as_str(), cancelled.4.as_str()),
+        ("1", "CANCELLED")
+    );
+    // Per topic, one meeting, and a body that does not exist.
+    let text = app
+        .get("/topics/dfs/meetings.ics")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        events(&text)
+            .iter()
+            .any(|e| e.0 == made[0]["uid"].as_str().unwrap())
+    );
+    let text = app
+        .get(&format!("/meetings/{}/meeting.ics", made[1]["id"]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(events(&text).len(), 1);
+    assert_eq!(app.get("/bodies/NOPE/meetings.ics").await.status(), 404);
+    assert_eq!(
+        app.get(&format!("/meetings/{}/meeting.ics", made[3]["id"]))
+            .await
+            .status(),
+        404
+    );
 }
