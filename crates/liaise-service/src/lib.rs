@@ -14,6 +14,7 @@ mod error;
 pub mod files;
 pub mod liaisons;
 pub mod meetings;
+pub mod meetings_ics;
 pub mod reference;
 pub mod registry;
 pub mod reminders;

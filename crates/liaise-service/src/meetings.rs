@@ -363,6 +363,13 @@ pub(crate) fn row<'a>(i: &'a MeetingInput, r: &'a Resolved) -> MeetingRow<'a> {
     }
 }
 
+/// What an import of a calendar did: (UID, meeting id) of each meeting created and updated.
+#[derive(Debug, Clone, Default)]
+pub struct IcsImportReport {
+    pub created: Vec<(String, i32)>,
+    pub updated: Vec<(String, i32)>,
+}
+
 /// A new iCalendar UID: unique without asking anyone (random, 128 bits).
 pub(crate) fn new_uid() -> String {
     use rand::RngCore;
@@ -780,5 +787,120 @@ impl Liaise {
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.changed(Area::Meetings).await?;
         self.meeting(viewer, id).await
+    }
+
+    /// Imports the events of an exported calendar as meetings of `body` (and of the known
+    /// bodies its events' CATEGORIES name), at `access`: an event whose UID is known updates
+    /// that meeting (its SEQUENCE moves), another creates one under that UID. The file is read
+    /// and every event checked first; one broken event refuses the whole file with one line
+    /// naming it, and nothing is written. One transaction.
+    #[tracing::instrument(skip_all, fields(actor = viewer.actor()))]
+    pub async fn import_meetings(
+        &self,
+        viewer: &Viewer,
+        bytes: &[u8],
+        body: &str,
+        access: &str,
+    ) -> Result<IcsImportReport, ServiceError> {
+        let invalid = |field: &str, m: String| {
+            ServiceError::Invalid(vec![liaise_domain::FieldError::new(field, m)])
+        };
+        let events = crate::meetings_ics::read(bytes).map_err(|m| invalid("file", m))?;
+        let snap = self.registry().await?;
+        let Some(body) = snap.body(body.trim()) else {
+            return Err(invalid(
+                "body",
+                format!("no body has the code `{}`", body.trim()),
+            ));
+        };
+        let now = OffsetDateTime::now_utc();
+        let mut inputs = Vec::with_capacity(events.len());
+        for e in &events {
+            let mut bodies = vec![body.code.clone()];
+            for c in &e.categories {
+                if let Some(b) = snap.body(c)
+                    && !bodies.contains(&b.code)
+                {
+                    bodies.push(b.code.clone());
+                }
+            }
+            let at = |err: liaise_domain::DomainError| {
+                invalid(
+                    "file",
+                    format!("the event of line {} (UID {}): {err}", e.line, e.uid),
+                )
+            };
+            let state = if e.cancelled { "cancelled" } else { "planned" };
+            let parse = |state: &str| {
+                MeetingInput::parse(&MeetingFields {
+                    kind: "body-meeting",
+                    state: Some(state),
+                    title: &e.summary,
+                    summary: e.description.as_deref(),
+                    start: &e.start,
+                    end: &e.end,
+                    time_zone: &e.time_zone,
+                    place: e.location.as_deref(),
+                    access,
+                    bodies: &bodies,
+                    ..MeetingFields::default()
+                })
+            };
+            let mut input = parse(state).map_err(at)?;
+            if !e.cancelled && input.ends_at <= now {
+                input = parse("held").map_err(at)?;
+            }
+            let resolved = resolve(&snap, &input)?;
+            authorize(
+                viewer,
+                &Action::EditRegistry {
+                    owners: &resolved.owners,
+                },
+            )?;
+            inputs.push((e.uid.clone(), input, resolved));
+        }
+        let tx = self.store.begin().await?;
+        let mut report = IcsImportReport::default();
+        for (uid, input, resolved) in &inputs {
+            let owners: Vec<String> = resolved.owners.iter().map(ToString::to_string).collect();
+            match q::by_uid_unfiltered(&tx, uid).await? {
+                Some(existing) => {
+                    // Updating another organization's meeting needs its rights too.
+                    let (_, _, current_orgs) = q::links(&tx, &[existing.id]).await?;
+                    let current: Vec<Code> = current_orgs
+                        .iter()
+                        .filter_map(|l| snap.organization_by_id(l.organization_id))
+                        .filter_map(|o| Code::parse("organizations", &o.code).ok())
+                        .collect();
+                    authorize(viewer, &Action::EditRegistry { owners: &current })?;
+                    q::update(&tx, existing.id, &row(input, resolved), now).await?;
+                    let changes = diff(&Vec::new(), &fields(input, &owners));
+                    audit::record(
+                        &tx,
+                        viewer,
+                        "import",
+                        "meeting",
+                        &existing.id.to_string(),
+                        changes,
+                    )
+                    .await?;
+                    report.updated.push((uid.clone(), existing.id));
+                }
+                None => {
+                    let m = q::insert(&tx, uid, &row(input, resolved), None, false, now).await?;
+                    let changes = diff(&Vec::new(), &fields(input, &owners));
+                    audit::record(&tx, viewer, "import", "meeting", &m.id.to_string(), changes)
+                        .await?;
+                    report.created.push((uid.clone(), m.id));
+                }
+            }
+        }
+        for (_, id) in report.created.iter().chain(&report.updated) {
+            crate::search::index_meeting(&tx, &snap, *id).await?;
+        }
+        liaise_store::queries::revisions::bump(&tx, Area::Meetings).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.changed(Area::Meetings).await?;
+        Ok(report)
     }
 }

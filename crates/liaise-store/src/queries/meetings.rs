@@ -138,14 +138,17 @@ pub async fn links(
     Ok((
         meeting_body::Entity::find()
             .filter(meeting_body::Column::MeetingId.is_in(ids.clone()))
+            .order_by_asc(meeting_body::Column::BodyId)
             .all(c)
             .await?,
         meeting_topic::Entity::find()
             .filter(meeting_topic::Column::MeetingId.is_in(ids.clone()))
+            .order_by_asc(meeting_topic::Column::TopicId)
             .all(c)
             .await?,
         meeting_organization::Entity::find()
             .filter(meeting_organization::Column::MeetingId.is_in(ids))
+            .order_by_asc(meeting_organization::Column::OrganizationId)
             .all(c)
             .await?,
     ))

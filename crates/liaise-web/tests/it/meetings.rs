@@ -16,6 +16,7 @@ backend_tests!(
     activities_that_were_meetings_move_and_their_addresses_follow,
     pages_show_meetings_in_their_zone_in_both_languages,
     calendars_carry_each_meeting_in_its_zone,
+    a_calendar_import_upserts_by_uid,
 );
 
 fn upu_meeting() -> Value {
@@ -480,7 +481,14 @@ async fn activities_that_were_meetings_move_and_their_addresses_follow(app: Test
     assert_eq!(m["start"], "2024-05-06");
     assert_eq!(m["end"], "2024-05-06");
     assert_eq!(m["all_day"], true);
-    assert_eq!(m["bodies"], json!(["TSB", "IB"]));
+    let mut bodies: Vec<&str> = m["bodies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap())
+        .collect();
+    bodies.sort_unstable();
+    assert_eq!(bodies, ["IB", "TSB"]);
     assert_eq!(m["topics"], json!(["dfs"]));
     assert_eq!(m["organizations"], json!(["ITU", "UPU"]));
     let page = second.get(&format!("/activities/{}", ids[0])).await;
@@ -767,4 +775,71 @@ async fn calendars_carry_each_meeting_in_its_zone(app: TestApp) {
             .status(),
         404
     );
+}
+
+async fn a_calendar_import_upserts_by_uid(app: TestApp) {
+    use liaise_service::domain::Viewer;
+    let ics = |summary: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:joint-2026@upu.int\r\n\
+             SUMMARY:{summary}\r\nDTSTART;TZID=Europe/Zurich:20260325T090000\r\n\
+             DTEND;TZID=Europe/Zurich:20260330T120000\r\nCATEGORIES:SG2,Unknown\r\n\
+             END:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    let upu = Viewer::new(
+        "upu@example.org",
+        Role::Secretariat(Code::parse("o", "UPU").unwrap()),
+    );
+    // SG2 is ITU's: a UPU secretariat may not import meetings of SG2 alone.
+    let e = app
+        .liaise
+        .import_meetings(&upu, ics("Joint").as_bytes(), "SG2", "public")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, liaise_service::ServiceError::Forbidden),
+        "{e:?}"
+    );
+    let r = app
+        .liaise
+        .import_meetings(&Viewer::system(), ics("Joint").as_bytes(), "POC", "public")
+        .await
+        .unwrap();
+    assert_eq!((r.created.len(), r.updated.len()), (1, 0));
+    let id = r.created[0].1;
+    let m = app.get_json(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(m["uid"], "joint-2026@upu.int");
+    let mut bodies: Vec<&str> = m["bodies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap())
+        .collect();
+    bodies.sort_unstable();
+    assert_eq!(bodies, ["POC", "SG2"]);
+    assert_eq!(m["organizations"], json!(["ITU", "UPU"]));
+    // Across the change to summer time of 29 March 2026.
+    assert_eq!(m["starts_at"], "2026-03-25T08:00:00Z");
+    assert_eq!(m["ends_at"], "2026-03-30T10:00:00Z");
+    let r = app
+        .liaise
+        .import_meetings(
+            &Viewer::system(),
+            ics("Joint, moved").as_bytes(),
+            "POC",
+            "public",
+        )
+        .await
+        .unwrap();
+    assert_eq!((r.created.len(), r.updated.len()), (0, 1));
+    let m = app.get_json(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(m["title"], "Joint, moved");
+    assert_eq!(m["sequence"], 1);
+    let e = app
+        .liaise
+        .import_meetings(&Viewer::system(), b"not a calendar", "POC", "public")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("not an iCalendar file"), "{e}");
 }
