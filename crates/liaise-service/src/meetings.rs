@@ -370,6 +370,37 @@ pub struct IcsImportReport {
     pub updated: Vec<(String, i32)>,
 }
 
+/// One agenda item as the editor sends it: an existing item by `id` (keeping its number), or
+/// a new one; `children` one level deep.
+#[derive(Debug, Clone, Default)]
+pub struct AgendaItemIn {
+    pub id: Option<i32>,
+    pub title: String,
+    pub presenter: Option<i32>,
+    pub outcome: Option<String>,
+    pub documents: Vec<i32>,
+    pub liaisons: Vec<i32>,
+    pub children: Vec<AgendaItemIn>,
+}
+
+/// An agenda item placed: (kept id, parent's index, number, title, as sent).
+type Flat<'a> = (Option<i32>, Option<usize>, String, String, &'a AgendaItemIn);
+
+/// The longest minutes.
+pub const MINUTES_MAX: usize = 200_000;
+
+/// The next free label among `numbers` under `prefix` (`""` for top-level items, `"3."` for
+/// the children of item 3): one more than the highest ever given there.
+fn next_number(numbers: &[String], prefix: &str) -> String {
+    let highest = numbers
+        .iter()
+        .filter_map(|n| n.strip_prefix(prefix))
+        .filter_map(|rest| rest.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{}", highest + 1)
+}
+
 /// A new iCalendar UID: unique without asking anyone (random, 128 bits).
 pub(crate) fn new_uid() -> String {
     use rand::RngCore;
@@ -603,7 +634,28 @@ impl Liaise {
     ) -> Result<MeetingDetail, ServiceError> {
         let meeting = self.meeting(viewer, id).await?;
         let c = self.store.conn();
-        let (items, docs, ls) = q::agenda(c, id).await?;
+        let (items, mut docs, mut ls) = q::agenda(c, id).await?;
+        // Links the reader may not see are left out (they would name hidden items).
+        let mut visible_docs = Vec::new();
+        for d in docs.drain(..) {
+            if liaise_store::queries::documents::get(c, viewer, d.document_id)
+                .await?
+                .is_some()
+            {
+                visible_docs.push(d);
+            }
+        }
+        let docs = visible_docs;
+        let mut visible_ls = Vec::new();
+        for l in ls.drain(..) {
+            if liaise_store::queries::liaisons::get(c, viewer, l.liaison_id)
+                .await?
+                .is_some()
+            {
+                visible_ls.push(l);
+            }
+        }
+        let ls = visible_ls;
         let agenda = items
             .into_iter()
             .map(|i| AgendaItem {
@@ -902,5 +954,246 @@ impl Liaise {
         tx.commit().await.map_err(liaise_store::StoreError::from)?;
         self.changed(Area::Meetings).await?;
         Ok(report)
+    }
+
+    /// Replaces a meeting's agenda (its secretariats or an administrator). Items sent with
+    /// their `id` keep their number wherever they move, so minutes that cite "3.1" still mean
+    /// the same item; new items get the next number at their level. Every linked document and
+    /// statement must be one the editor may see, a presenter a person of the registry.
+    #[tracing::instrument(skip_all, fields(actor = viewer.actor()))]
+    pub async fn set_agenda(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+        items: Vec<AgendaItemIn>,
+    ) -> Result<MeetingDetail, ServiceError> {
+        let current = self.meeting(viewer, id).await?;
+        let owners: Vec<Code> = current
+            .organizations
+            .iter()
+            .filter_map(|o| Code::parse("organizations", o).ok())
+            .collect();
+        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        let snap = self.registry().await?;
+        let c = self.store.conn();
+        let (existing, _, _) = q::agenda(c, id).await?;
+        let mut numbers: Vec<String> = existing.iter().map(|i| i.number.clone()).collect();
+        let mut v = liaise_domain::error::Validator::new();
+        let mut seen = Vec::new();
+        // (kept id, parent index, number, title, presenter, outcome, documents, liaisons)
+        let mut flat: Vec<Flat<'_>> = Vec::new();
+        let mut check = |v: &mut liaise_domain::error::Validator,
+                         field: &str,
+                         item: &AgendaItemIn|
+         -> Option<String> {
+            let title = v.check(liaise_domain::text::line(
+                &format!("{field}.title"),
+                &item.title,
+                liaise_domain::registry::NAME_MAX,
+            ));
+            v.check(liaise_domain::text::optional_text(
+                &format!("{field}.outcome"),
+                item.outcome.as_deref(),
+                liaise_domain::registry::TEXT_MAX,
+            ));
+            if let Some(p) = item.presenter
+                && snap.person_for(viewer, p).is_none()
+            {
+                v.push(format!("{field}.presenter"), format!("no person {p}"));
+            }
+            if let Some(k) = item.id {
+                if !existing.iter().any(|e| e.id == k) {
+                    v.push(format!("{field}.id"), format!("no item {k} in this agenda"));
+                } else if seen.contains(&k) {
+                    v.push(format!("{field}.id"), format!("item {k} is given twice"));
+                }
+                seen.push(k);
+            }
+            title
+        };
+        for (n, top) in items.iter().enumerate() {
+            let field = format!("items[{n}]");
+            let title = check(&mut v, &field, top);
+            let number = match top.id.and_then(|k| existing.iter().find(|e| e.id == k)) {
+                Some(e) => e.number.clone(),
+                None => {
+                    let next = next_number(&numbers, "");
+                    numbers.push(next.clone());
+                    next
+                }
+            };
+            let index = flat.len();
+            flat.push((top.id, None, number.clone(), title.unwrap_or_default(), top));
+            for (m, child) in top.children.iter().enumerate() {
+                let field = format!("{field}.children[{m}]");
+                let title = check(&mut v, &field, child);
+                if !child.children.is_empty() {
+                    v.push(
+                        format!("{field}.children"),
+                        "an agenda is nested one level (1, 1.1) only",
+                    );
+                }
+                let number = match child.id.and_then(|k| existing.iter().find(|e| e.id == k)) {
+                    Some(e) => e.number.clone(),
+                    None => {
+                        let next = next_number(&numbers, &format!("{number}."));
+                        numbers.push(next.clone());
+                        next
+                    }
+                };
+                flat.push((
+                    child.id,
+                    Some(index),
+                    number,
+                    title.unwrap_or_default(),
+                    child,
+                ));
+            }
+        }
+        // Links only to what the editor may see (a hidden item answers as absent).
+        for (n, (_, _, number, _, item)) in flat.iter().enumerate() {
+            let _ = n;
+            for d in &item.documents {
+                if liaise_store::queries::documents::get(c, viewer, *d)
+                    .await?
+                    .is_none()
+                {
+                    v.push(
+                        format!("items.{number}.documents"),
+                        format!("no document {d}"),
+                    );
+                }
+            }
+            for l in &item.liaisons {
+                if liaise_store::queries::liaisons::get(c, viewer, *l)
+                    .await?
+                    .is_none()
+                {
+                    v.push(
+                        format!("items.{number}.liaisons"),
+                        format!("no liaison statement {l}"),
+                    );
+                }
+            }
+        }
+        if !v.is_ok() {
+            return Err(v.into_error().into());
+        }
+        let rows: Vec<(Option<i32>, liaise_store::queries::meetings::AgendaRow<'_>)> = flat
+            .iter()
+            .enumerate()
+            .map(|(n, (kept, parent, number, title, item))| {
+                (
+                    *kept,
+                    liaise_store::queries::meetings::AgendaRow {
+                        parent: *parent,
+                        position: i32::try_from(n).unwrap_or(i32::MAX),
+                        number,
+                        title,
+                        presenter_id: item.presenter,
+                        starts_at: None,
+                        ends_at: None,
+                        outcome: item
+                            .outcome
+                            .as_deref()
+                            .map(str::trim)
+                            .filter(|o| !o.is_empty()),
+                        document_ids: &item.documents,
+                        liaison_ids: &item.liaisons,
+                    },
+                )
+            })
+            .collect();
+        let before = existing
+            .iter()
+            .map(|e| format!("{} {}", e.number, e.title))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let after = flat
+            .iter()
+            .map(|(_, _, n, t, _)| format!("{n} {t}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let tx = self.store.begin().await?;
+        q::set_agenda(&tx, id, &rows, OffsetDateTime::now_utc()).await?;
+        let changes = diff(
+            &vec![("agenda", Some(before))],
+            &vec![("agenda", Some(after))],
+        );
+        audit::record(&tx, viewer, "agenda", "meeting", &id.to_string(), changes).await?;
+        liaise_store::queries::revisions::bump(&tx, Area::Meetings).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.changed(Area::Meetings).await?;
+        self.meeting_detail(viewer, id).await
+    }
+
+    /// Adds a revision of a meeting's minutes (Markdown), approved or not; every revision
+    /// is kept.
+    #[tracing::instrument(skip_all, fields(actor = viewer.actor()))]
+    pub async fn add_minutes(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+        text: &str,
+        approved: bool,
+    ) -> Result<MeetingDetail, ServiceError> {
+        let current = self.meeting(viewer, id).await?;
+        let owners: Vec<Code> = current
+            .organizations
+            .iter()
+            .filter_map(|o| Code::parse("organizations", o).ok())
+            .collect();
+        authorize(viewer, &Action::EditRegistry { owners: &owners })?;
+        let text = liaise_domain::text::optional_text("text", Some(text), MINUTES_MAX)?
+            .ok_or_else(|| ServiceError::invalid("text", "must not be empty"))?;
+        let tx = self.store.begin().await?;
+        let m = q::add_minutes(
+            &tx,
+            id,
+            &text,
+            viewer.actor(),
+            approved,
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+        audit::record(
+            &tx,
+            viewer,
+            "minutes",
+            "meeting",
+            &id.to_string(),
+            diff(
+                &Vec::new(),
+                &vec![
+                    ("revision", Some(m.revision.to_string())),
+                    ("approved", Some(approved.to_string())),
+                ],
+            ),
+        )
+        .await?;
+        liaise_store::queries::revisions::bump(&tx, Area::Meetings).await?;
+        tx.commit().await.map_err(liaise_store::StoreError::from)?;
+        self.changed(Area::Meetings).await?;
+        self.meeting_detail(viewer, id).await
+    }
+
+    /// The word-level difference between two revisions of a meeting's minutes.
+    pub async fn minutes_diff(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<liaise_domain::document::Segment>, ServiceError> {
+        let d = self.meeting_detail(viewer, id).await?;
+        let text = |field: &str, n: i32| {
+            d.minutes
+                .iter()
+                .find(|r| r.revision == n)
+                .map(|r| r.text.clone())
+                .ok_or_else(|| ServiceError::invalid(field, format!("no revision {n}")))
+        };
+        let (a, b) = (text("from", from)?, text("to", to)?);
+        Ok(liaise_domain::document::word_diff(&a, &b))
     }
 }

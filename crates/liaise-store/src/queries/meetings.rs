@@ -362,7 +362,8 @@ pub async fn agenda(
 
 /// An agenda item as written.
 pub struct AgendaRow<'a> {
-    pub parent_id: Option<i32>,
+    /// The index of its parent among the rows (an earlier row).
+    pub parent: Option<usize>,
     pub position: i32,
     pub number: &'a str,
     pub title: &'a str,
@@ -374,8 +375,9 @@ pub struct AgendaRow<'a> {
     pub liaison_ids: &'a [i32],
 }
 
-/// Replaces the agenda of a meeting: items kept by `id` keep their row (and so what cites
-/// them), new ones (`None`) get a row; items left out are removed.
+/// Replaces the agenda of a meeting: items kept by `id` keep their row and number (and so
+/// what cites them), new ones (`None`) get a row; items left out are removed afterwards, so a
+/// kept item moved from a removed parent survives.
 pub async fn set_agenda(
     c: &impl ConnectionTrait,
     meeting_id: i32,
@@ -383,12 +385,6 @@ pub async fn set_agenda(
     now: OffsetDateTime,
 ) -> Result<Vec<i32>, StoreError> {
     let kept: Vec<i32> = rows.iter().filter_map(|(id, _)| *id).collect();
-    // Children first would be cascaded anyway; remove what is not kept.
-    meeting_agenda_item::Entity::delete_many()
-        .filter(meeting_agenda_item::Column::MeetingId.eq(meeting_id))
-        .filter(meeting_agenda_item::Column::Id.is_not_in(kept.clone()))
-        .exec(c)
-        .await?;
     if !kept.is_empty() {
         agenda_item_document::Entity::delete_many()
             .filter(agenda_item_document::Column::ItemId.is_in(kept.clone()))
@@ -399,14 +395,15 @@ pub async fn set_agenda(
             .exec(c)
             .await?;
     }
-    let mut ids = Vec::with_capacity(rows.len());
+    let mut ids: Vec<i32> = Vec::with_capacity(rows.len());
     for (id, row) in rows {
+        let parent_id = row.parent.and_then(|p| ids.get(p).copied());
         let id = match id {
             Some(id) => {
                 meeting_agenda_item::Entity::update_many()
                     .col_expr(
                         meeting_agenda_item::Column::ParentId,
-                        Expr::value(row.parent_id),
+                        Expr::value(parent_id),
                     )
                     .col_expr(
                         meeting_agenda_item::Column::Position,
@@ -439,7 +436,7 @@ pub async fn set_agenda(
             None => {
                 meeting_agenda_item::ActiveModel {
                     meeting_id: Set(meeting_id),
-                    parent_id: Set(row.parent_id),
+                    parent_id: Set(parent_id),
                     position: Set(row.position),
                     number: Set(row.number.to_owned()),
                     title: Set(row.title.to_owned()),
@@ -478,6 +475,11 @@ pub async fn set_agenda(
         }
         ids.push(id);
     }
+    meeting_agenda_item::Entity::delete_many()
+        .filter(meeting_agenda_item::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_agenda_item::Column::Id.is_not_in(ids.clone()))
+        .exec(c)
+        .await?;
     Ok(ids)
 }
 

@@ -129,6 +129,15 @@ fn rules() -> Vec<(&'static str, &'static str, Rule)> {
             (schema, "organizations", Code),
         ]);
     }
+    meetings.extend([
+        ("AgendaItemInDto", "title", Line(NAME_MAX)),
+        ("AgendaItemInDto", "outcome", Text(TEXT_MAX)),
+        (
+            "NewMinutes",
+            "text",
+            RequiredText(liaise_service::meetings::MINUTES_MAX),
+        ),
+    ]);
     let mut all = vec![
         ("NewOrganization", "code", Code),
         ("NewOrganization", "name", Line(NAME_MAX)),

@@ -9,7 +9,7 @@ use axum::{
 };
 use liaise_service::{
     domain::meeting::{MeetingFields, MeetingInput},
-    meetings::{Meeting, MeetingDetail, MeetingPatch, MeetingQuery},
+    meetings::{AgendaItemIn, Meeting, MeetingDetail, MeetingPatch, MeetingQuery},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -112,6 +112,10 @@ pub struct AgendaItemDto {
     /// Person id.
     pub presenter: Option<i32>,
     pub outcome: Option<String>,
+    /// Ids of linked documents the caller may see.
+    pub documents: Vec<i32>,
+    /// Ids of linked liaison statements the caller may see.
+    pub liaisons: Vec<i32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -119,7 +123,8 @@ pub struct MinutesDto {
     pub revision: i32,
     /// Markdown.
     pub text: String,
-    pub author: String,
+    /// Who wrote it (an account's e-mail or a token's name); only for signed-in callers.
+    pub author: Option<String>,
     pub at: String,
     pub approved: bool,
 }
@@ -147,6 +152,8 @@ impl From<&MeetingDetail> for MeetingDetailDto {
                     title: i.title.clone(),
                     presenter: i.presenter_id,
                     outcome: i.outcome.clone(),
+                    documents: i.document_ids.clone(),
+                    liaisons: i.liaison_ids.clone(),
                 })
                 .collect(),
             minutes: d
@@ -155,7 +162,7 @@ impl From<&MeetingDetail> for MeetingDetailDto {
                 .map(|m| MinutesDto {
                     revision: m.revision,
                     text: m.text.clone(),
-                    author: m.author.clone(),
+                    author: Some(m.author.clone()),
                     at: rfc3339(m.at),
                     approved: m.approved,
                 })
@@ -326,7 +333,13 @@ pub async fn get_meeting(
         .liaise
         .meeting_detail(&viewer, meeting_id(&id)?)
         .await?;
-    Ok(Json((&d).into()))
+    let mut dto = MeetingDetailDto::from(&d);
+    if viewer.is_anonymous() {
+        for m in &mut dto.minutes {
+            m.author = None;
+        }
+    }
+    Ok(Json(dto))
 }
 
 #[utoipa::path(post, path = "/meetings", tag = "meetings", request_body = NewMeeting,
@@ -394,4 +407,135 @@ pub async fn update_meeting(
     state.liaise.update_meeting(&viewer, id, patch).await?;
     let d = state.liaise.meeting_detail(&viewer, id).await?;
     Ok(Json((&d).into()))
+}
+
+/// One agenda item as sent: `id` of an existing item keeps it (and its number).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItemInDto {
+    pub id: Option<i32>,
+    pub title: String,
+    /// Person id.
+    pub presenter: Option<i32>,
+    pub outcome: Option<String>,
+    /// Document ids.
+    #[serde(default)]
+    pub documents: Vec<i32>,
+    /// Liaison statement ids.
+    #[serde(default)]
+    pub liaisons: Vec<i32>,
+    /// Sub-items (one level).
+    #[serde(default)]
+    #[schema(no_recursion)]
+    pub children: Vec<AgendaItemInDto>,
+}
+
+impl From<AgendaItemInDto> for AgendaItemIn {
+    fn from(d: AgendaItemInDto) -> Self {
+        Self {
+            id: d.id,
+            title: d.title,
+            presenter: d.presenter,
+            outcome: d.outcome,
+            documents: d.documents,
+            liaisons: d.liaisons,
+            children: d.children.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaDto {
+    /// The whole agenda in order; items left out are removed.
+    pub items: Vec<AgendaItemInDto>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMinutes {
+    /// Markdown.
+    pub text: String,
+    #[serde(default)]
+    pub approved: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiffSegmentDto {
+    /// `equal`, `insert` or `delete`.
+    pub kind: String,
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MinutesDiffQuery {
+    /// The earlier revision.
+    #[param(minimum = 1)]
+    pub from: i32,
+    /// The later revision.
+    #[param(minimum = 1)]
+    pub to: i32,
+}
+
+#[utoipa::path(put, path = "/meetings/{id}/agenda", tag = "meetings", request_body = AgendaDto,
+    params(("id" = i32, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MeetingDetailDto), (status = 404, body = crate::error::Problem), (status = 422, description = "An item breaks a rule (no title, nested twice, an unknown item, a document or statement the caller may not see)", body = crate::error::Problem)))]
+pub async fn set_agenda(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(dto): ApiJson<AgendaDto>,
+) -> Result<Json<MeetingDetailDto>, ApiError> {
+    let items = dto.items.into_iter().map(Into::into).collect();
+    let d = state
+        .liaise
+        .set_agenda(&viewer, meeting_id(&id)?, items)
+        .await?;
+    Ok(Json((&d).into()))
+}
+
+#[utoipa::path(post, path = "/meetings/{id}/minutes", tag = "meetings", request_body = NewMinutes,
+    params(("id" = i32, Path)), security(("bearer" = [])),
+    responses((status = 201, body = MeetingDetailDto), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_minutes(
+    State(state): State<AppState>,
+    ApiWriter(viewer): ApiWriter,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(dto): ApiJson<NewMinutes>,
+) -> Result<Response, ApiError> {
+    let d = state
+        .liaise
+        .add_minutes(&viewer, meeting_id(&id)?, &dto.text, dto.approved)
+        .await?;
+    Ok((StatusCode::CREATED, Json(MeetingDetailDto::from(&d))).into_response())
+}
+
+#[utoipa::path(get, path = "/meetings/{id}/minutes/diff", tag = "meetings", params(("id" = i32, Path), MinutesDiffQuery),
+    responses((status = 200, body = [DiffSegmentDto]), (status = 404, body = crate::error::Problem), (status = 422, description = "A revision does not exist", body = crate::error::Problem)))]
+pub async fn minutes_diff(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<MinutesDiffQuery>,
+) -> Result<Json<Vec<DiffSegmentDto>>, ApiError> {
+    use liaise_service::domain::document::Segment;
+    let segments = state
+        .liaise
+        .minutes_diff(&viewer, meeting_id(&id)?, q.from, q.to)
+        .await?;
+    Ok(Json(
+        segments
+            .iter()
+            .map(|s| DiffSegmentDto {
+                kind: match s {
+                    Segment::Equal(_) => "equal",
+                    Segment::Insert(_) => "insert",
+                    Segment::Delete(_) => "delete",
+                }
+                .to_owned(),
+                text: s.text().to_owned(),
+            })
+            .collect(),
+    ))
 }

@@ -17,6 +17,7 @@ backend_tests!(
     pages_show_meetings_in_their_zone_in_both_languages,
     calendars_carry_each_meeting_in_its_zone,
     a_calendar_import_upserts_by_uid,
+    the_agenda_keeps_its_numbers_and_minutes_keep_their_revisions,
 );
 
 fn upu_meeting() -> Value {
@@ -842,4 +843,214 @@ async fn a_calendar_import_upserts_by_uid(app: TestApp) {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("not an iCalendar file"), "{e}");
+}
+
+async fn the_agenda_keeps_its_numbers_and_minutes_keep_their_revisions(app: TestApp) {
+    let upu = app
+        .token(Role::Secretariat(Code::parse("o", "UPU").unwrap()))
+        .await;
+    let itu = app
+        .token(Role::Secretariat(Code::parse("o", "ITU").unwrap()))
+        .await;
+    let mut joint = upu_meeting();
+    joint["bodies"] = json!(["POC", "SG2"]);
+    let (s, m) = app.post_json("/api/v1/meetings", &joint, Some(&upu)).await;
+    assert_eq!(s, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let agenda = format!("/api/v1/meetings/{id}/agenda");
+    let put = |body: Value, token: String| {
+        let app = &app;
+        let agenda = agenda.clone();
+        async move {
+            app.send_json(reqwest::Method::PUT, &agenda, &body, Some(&token))
+                .await
+        }
+    };
+    let numbers = |v: &Value| -> Vec<(String, String)> {
+        v["agenda"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["number"].as_str().unwrap().to_owned(),
+                    i["title"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let (s, v) = put(
+        json!({"items": [
+            {"title": "Opening"},
+            {"title": "Liaison statements", "children": [{"title": "From TSAG"}, {"title": "From SG2"}]},
+            {"title": "Closing", "outcome": "Closed at 17:00."}]}),
+        upu.clone(),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        numbers(&v),
+        [
+            ("1", "Opening"),
+            ("2", "Liaison statements"),
+            ("2.1", "From TSAG"),
+            ("2.2", "From SG2"),
+            ("3", "Closing")
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    let ids: Vec<i64> = v["agenda"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    // Reordered, one removed, two added: kept items keep their numbers, new ones get the
+    // next free number at their level (2.1 is not given again).
+    let (s, v) = put(
+        json!({"items": [
+            {"id": ids[4], "title": "Closing", "outcome": "Closed at 17:00."},
+            {"id": ids[1], "title": "Liaison statements", "children": [{"id": ids[3], "title": "From SG2"}, {"title": "From the POC"}]},
+            {"id": ids[0], "title": "Opening"},
+            {"title": "Any other business"}]}),
+        upu.clone(),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        numbers(&v),
+        [
+            ("3", "Closing"),
+            ("2", "Liaison statements"),
+            ("2.2", "From SG2"),
+            ("2.3", "From the POC"),
+            ("1", "Opening"),
+            ("4", "Any other business")
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    assert_eq!(
+        v["agenda"][0]["outcome"], "Closed at 17:00.",
+        "kept with its item"
+    );
+    // A draft statement of ITU is ITU's working copy: ITU may link it, UPU may not, and
+    // readers who may not see it do not see the link.
+    let (s, ls) = app
+        .post_json(
+            "/api/v1/liaisons",
+            &json!({"title": "Draft LS", "from": ["SG2"], "addressees": [{"body": "SG12", "purpose": "information"}],
+                    "access": "public", "date": "2026-01-05"}),
+            Some(&itu),
+        )
+        .await;
+    assert_eq!(s, 201, "{ls}");
+    let draft = ls["id"].as_i64().unwrap();
+    let with_draft = json!({"items": [{"id": ids[0], "title": "Opening", "liaisons": [draft]}]});
+    let (s, v) = put(with_draft.clone(), upu.clone()).await;
+    assert_eq!(s, 422, "{v}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no liaison statement"),
+        "{v}"
+    );
+    let (s, v) = put(with_draft, itu.clone()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["agenda"][0]["liaisons"], json!([draft]));
+    let v = app.get_json(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(
+        v["agenda"][0]["liaisons"],
+        json!([]),
+        "hidden from the public"
+    );
+    // Bad agendas: nothing written.
+    for (body, field) in [
+        (
+            json!({"items": [{"title": "A", "children": [{"title": "B", "children": [{"title": "C"}]}]}]}),
+            "children",
+        ),
+        (json!({"items": [{"title": " "}]}), "items[0].title"),
+        (
+            json!({"items": [{"id": 999999, "title": "X"}]}),
+            "items[0].id",
+        ),
+        (
+            json!({"items": [{"title": "X", "documents": [999999]}]}),
+            "documents",
+        ),
+    ] {
+        let (s, v) = put(body.clone(), upu.clone()).await;
+        assert_eq!(s, 422, "{body}: {v}");
+        assert!(
+            v["detail"].as_str().unwrap().contains(field),
+            "{field}: {v}"
+        );
+    }
+    let v = app.get_json(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(v["agenda"].as_array().unwrap().len(), 1);
+
+    // Minutes: every revision kept, a word diff between two.
+    let minutes = format!("/api/v1/meetings/{id}/minutes");
+    let (s, v) = app
+        .post_json(
+            &minutes,
+            &json!({"text": "The council **noted** item 2.2."}),
+            Some(&upu),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = app
+        .post_json(
+            &minutes,
+            &json!({"text": "The council **approved** item 2.2.", "approved": true}),
+            Some(&upu),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["minutes"].as_array().unwrap().len(), 2);
+    assert_eq!(v["minutes"][1]["approved"], true);
+    assert!(
+        v["minutes"][1]["author"].is_string(),
+        "the writer sees who wrote it"
+    );
+    let public = app.get_json(&format!("/api/v1/meetings/{id}")).await;
+    assert_eq!(
+        public["minutes"][1]["author"],
+        Value::Null,
+        "no account name for the public"
+    );
+    let d = app
+        .get_json(&format!("/api/v1/meetings/{id}/minutes/diff?from=1&to=2"))
+        .await;
+    let changed: Vec<(String, String)> = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] != "equal")
+        .map(|s| {
+            (
+                s["kind"].as_str().unwrap().to_owned(),
+                s["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [("delete", "**noted**"), ("insert", "**approved**")]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    let (s, _) = liaise_testkit::read(
+        app.get(&format!("/api/v1/meetings/{id}/minutes/diff?from=1&to=3"))
+            .await,
+    )
+    .await;
+    assert_eq!(s, 422);
+    let (s, _) = app
+        .post_json(&minutes, &json!({"text": "  "}), Some(&upu))
+        .await;
+    assert_eq!(s, 422);
+    let (_, html) = app.page(&format!("/meetings/{id}")).await;
+    assert!(html.contains("<strong>approved</strong>"), "{html}");
+    assert!(html.contains("Any other business") || html.contains("Opening"));
 }
