@@ -48,6 +48,11 @@ pub const PLACE_MAX: usize = 300;
 /// The longest a meeting may last (a study group meets for at most a few weeks).
 pub const DAYS_MAX: i64 = 60;
 
+/// The years a meeting may start in (the first UPU Congress met in 1874, the ITU's
+/// conference in 1865; nothing is planned beyond 9998).
+pub const YEAR_MIN: i32 = 1865;
+pub const YEAR_MAX: i32 = 9998;
+
 /// An IANA time zone name known to the bundled database (`Europe/Zurich`), in its canonical
 /// spelling.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -386,6 +391,15 @@ impl MeetingInput {
                     None
                 }
             };
+            if let Some((a, _, _)) = times
+                && !(YEAR_MIN..=YEAR_MAX).contains(&a.year())
+            {
+                v.push(
+                    "start",
+                    format!("the year must be between {YEAR_MIN} and {YEAR_MAX}"),
+                );
+                times = None;
+            }
             if let Some((a, b, _)) = times
                 && (b - a).whole_days() > DAYS_MAX
             {
@@ -573,6 +587,8 @@ mod tests {
             ),
             ("05/02/2025", "2025-02-06", "start", "is not a date"),
             ("2025-01-01", "2025-12-31", "end", "at most 60 days"),
+            ("0000-01-01", "0000-01-02", "start", "between 1865 and 9998"),
+            ("9999-12-01", "9999-12-02", "start", "between 1865 and 9998"),
         ] {
             let e = errors(&MeetingFields {
                 organizations: &orgs,
