@@ -42,6 +42,8 @@ pub enum Answer {
     MeetingPage,
     /// The number of meetings that pass a filter.
     MeetingCount,
+    /// One meeting with its agenda and minutes (links unfiltered; checked per viewer).
+    MeetingDetail,
 }
 
 impl Answer {
@@ -54,7 +56,7 @@ impl Answer {
             | Answer::LiaisonListJson => Area::Liaisons,
             Answer::ActivityPage | Answer::ActivityCount => Area::Activities,
             Answer::DocumentPage | Answer::DocumentCount => Area::Documents,
-            Answer::MeetingPage | Answer::MeetingCount => Area::Meetings,
+            Answer::MeetingPage | Answer::MeetingCount | Answer::MeetingDetail => Area::Meetings,
         }
     }
 }

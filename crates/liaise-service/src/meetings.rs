@@ -626,36 +626,58 @@ impl Liaise {
             .ok_or_else(|| ServiceError::NotFound(format!("no meeting {id}")))
     }
 
-    /// One meeting with its agenda and minutes.
+    /// One meeting with its agenda and minutes, remembered per access scope until the next
+    /// write of meetings; the links of its agenda are checked against the viewer on every
+    /// call (a statement or document may have been hidden since), so only those it may see
+    /// are given.
     pub async fn meeting_detail(
         &self,
         viewer: &Viewer,
         id: i32,
     ) -> Result<MeetingDetail, ServiceError> {
+        let detail = self.meeting_detail_unfiltered(viewer, id).await?;
+        let mut detail = (*detail).clone();
+        let c = self.store.conn();
+        for item in &mut detail.agenda {
+            let mut docs = Vec::with_capacity(item.document_ids.len());
+            for d in &item.document_ids {
+                if liaise_store::queries::documents::get(c, viewer, *d)
+                    .await?
+                    .is_some()
+                {
+                    docs.push(*d);
+                }
+            }
+            item.document_ids = docs;
+            let mut ls = Vec::with_capacity(item.liaison_ids.len());
+            for l in &item.liaison_ids {
+                if liaise_store::queries::liaisons::get(c, viewer, *l)
+                    .await?
+                    .is_some()
+                {
+                    ls.push(*l);
+                }
+            }
+            item.liaison_ids = ls;
+        }
+        Ok(detail)
+    }
+
+    /// The meeting as `viewer`'s access scope sees it, with every link of its agenda.
+    async fn meeting_detail_unfiltered(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+    ) -> Result<Arc<MeetingDetail>, ServiceError> {
+        self.registry().await?;
+        let key = Key::new(Answer::MeetingDetail, viewer, id.to_string());
+        let ticket = match self.cache().recall::<MeetingDetail>(key) {
+            Ok(hit) => return Ok(hit),
+            Err(ticket) => ticket,
+        };
         let meeting = self.meeting(viewer, id).await?;
         let c = self.store.conn();
-        let (items, mut docs, mut ls) = q::agenda(c, id).await?;
-        // Links the reader may not see are left out (they would name hidden items).
-        let mut visible_docs = Vec::new();
-        for d in docs.drain(..) {
-            if liaise_store::queries::documents::get(c, viewer, d.document_id)
-                .await?
-                .is_some()
-            {
-                visible_docs.push(d);
-            }
-        }
-        let docs = visible_docs;
-        let mut visible_ls = Vec::new();
-        for l in ls.drain(..) {
-            if liaise_store::queries::liaisons::get(c, viewer, l.liaison_id)
-                .await?
-                .is_some()
-            {
-                visible_ls.push(l);
-            }
-        }
-        let ls = visible_ls;
+        let (items, docs, ls) = q::agenda(c, id).await?;
         let agenda = items
             .into_iter()
             .map(|i| AgendaItem {
@@ -690,11 +712,13 @@ impl Liaise {
                 approved: m.approved,
             })
             .collect();
-        Ok(MeetingDetail {
+        let detail = Arc::new(MeetingDetail {
             meeting,
             agenda,
             minutes,
-        })
+        });
+        self.cache().remember(ticket, detail.clone());
+        Ok(detail)
     }
 
     /// The meeting an activity became, if the viewer may see it (old activity URLs).
