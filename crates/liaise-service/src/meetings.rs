@@ -558,13 +558,14 @@ impl Liaise {
         let state = crate::blank(&query.state)
             .and_then(|s| v.check(MeetingState::parse("state", s)))
             .map(|s| s.as_str().to_owned());
+        if !v.is_ok() {
+            return Err(v.into_error().into());
+        }
+        // `to` before `from` is an empty range: nothing starts in it.
         if let (Some(from), Some(to)) = (query.from, query.to)
             && to < from
         {
-            v.push("to", format!("{to} is before `from` ({from})"));
-        }
-        if !v.is_ok() {
-            return Err(v.into_error().into());
+            return Ok(empty());
         }
         let mut filter = MeetingFilter {
             kind,
@@ -1215,7 +1216,7 @@ impl Liaise {
                 .iter()
                 .find(|r| r.revision == n)
                 .map(|r| r.text.clone())
-                .ok_or_else(|| ServiceError::invalid(field, format!("no revision {n}")))
+                .ok_or_else(|| ServiceError::NotFound(format!("{field}: no revision {n}")))
         };
         let (a, b) = (text("from", from)?, text("to", to)?);
         Ok(liaise_domain::document::word_diff(&a, &b))

@@ -190,12 +190,23 @@ pub struct MeetingsQuery {
     pub topic: Option<String>,
     /// `body-meeting`, `working-party`, `rapporteur-group`, `joint-secretariat`, `workshop`,
     /// `webinar`.
+    #[param(
+        pattern = r"^\s*(body-meeting|working-party|rapporteur-group|joint-secretariat|workshop|webinar)?\s*$"
+    )]
     pub kind: Option<String>,
-    /// Meetings starting on or after this day (`YYYY-MM-DD`, UTC).
+    /// Meetings starting on or after this day (`YYYY-MM-DD`, UTC; the schema states days 1 to
+    /// 28, the server reads every day of the calendar).
+    #[param(
+        pattern = r"^\s*((18[6-9][0-9]|19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?\s*$"
+    )]
     pub from: Option<String>,
-    /// Meetings starting on or before this day (`YYYY-MM-DD`, UTC).
+    /// Meetings starting on or before this day (`YYYY-MM-DD`, UTC); before `from`, none.
+    #[param(
+        pattern = r"^\s*((18[6-9][0-9]|19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?\s*$"
+    )]
     pub to: Option<String>,
     /// `planned`, `held` or `cancelled`.
+    #[param(pattern = r"^\s*(planned|held|cancelled)?\s*$")]
     pub state: Option<String>,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 1000000)]
@@ -296,7 +307,7 @@ fn meeting_id(raw: &str) -> Result<i32, ApiError> {
 }
 
 #[utoipa::path(get, path = "/meetings", tag = "meetings", params(MeetingsQuery),
-    responses((status = 200, body = MeetingPageDto), (status = 422, description = "A filter is invalid (an unknown kind or state, a date that is not YYYY-MM-DD, `to` before `from`)", body = crate::error::Problem)))]
+    responses((status = 200, body = MeetingPageDto), (status = 422, description = "A filter is invalid (an unknown kind or state, a date that is not a day of the calendar)", body = crate::error::Problem)))]
 pub async fn list_meetings(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
@@ -512,7 +523,7 @@ pub async fn add_minutes(
 }
 
 #[utoipa::path(get, path = "/meetings/{id}/minutes/diff", tag = "meetings", params(("id" = i32, Path), MinutesDiffQuery),
-    responses((status = 200, body = [DiffSegmentDto]), (status = 404, body = crate::error::Problem), (status = 422, description = "A revision does not exist", body = crate::error::Problem)))]
+    responses((status = 200, body = [DiffSegmentDto]), (status = 404, body = crate::error::Problem), (status = 422, description = "A parameter is invalid", body = crate::error::Problem)))]
 pub async fn minutes_diff(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
