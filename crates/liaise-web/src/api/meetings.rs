@@ -197,12 +197,12 @@ pub struct MeetingsQuery {
     /// Meetings starting on or after this day (`YYYY-MM-DD`, UTC; the schema states days 1 to
     /// 28, the server reads every day of the calendar).
     #[param(
-        pattern = r"^\s*((18[6-9][0-9]|19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?\s*$"
+        pattern = r"^\s*((186[5-9]|18[7-9][0-9]|19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?\s*$"
     )]
     pub from: Option<String>,
     /// Meetings starting on or before this day (`YYYY-MM-DD`, UTC); before `from`, none.
     #[param(
-        pattern = r"^\s*((18[6-9][0-9]|19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?\s*$"
+        pattern = r"^\s*((186[5-9]|18[7-9][0-9]|19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?\s*$"
     )]
     pub to: Option<String>,
     /// `planned`, `held` or `cancelled`.
