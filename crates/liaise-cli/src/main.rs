@@ -158,6 +158,24 @@ enum ImportCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Meetings from an exported calendar (.ics): each event becomes a meeting of the body
+    /// (and of the known bodies its CATEGORIES name); an event whose UID is known updates
+    /// that meeting instead. A file that cannot be read, or one broken event, refuses the
+    /// whole file and writes nothing.
+    Meetings {
+        file: std::path::PathBuf,
+        /// The code of the body the meetings belong to.
+        #[arg(long)]
+        body: String,
+        /// Who may see them: public, members or secretariat.
+        #[arg(long, default_value = "public")]
+        access: String,
+        /// Print what was created and updated as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -560,8 +578,67 @@ async fn generate_search_corpus(
     Ok(())
 }
 
+async fn import_meetings(
+    cli: &Cli,
+    file: &std::path::Path,
+    body: &str,
+    access: &str,
+    json: bool,
+    db: &DbArgs,
+) -> Result<(), Failure> {
+    let config = load_config(cli, Some(db), None)?;
+    config::init_tracing(&config, "warn");
+    let bytes = std::fs::read(file).map_err(|e| Failure {
+        code: exit::DATAERR,
+        message: format!("{}: {e}", file.display()),
+    })?;
+    let liaise = open(&config).await?;
+    let report = liaise
+        .import_meetings(&Viewer::system(), &bytes, body, access)
+        .await;
+    liaise.close().await?;
+    let report = report.map_err(|e| {
+        let invalid = matches!(e, ServiceError::Invalid(_));
+        let message = format!("{}: {e}", file.display());
+        let mut failure = Failure::from(e);
+        if invalid {
+            failure.code = exit::DATAERR;
+        }
+        failure.message = message;
+        failure
+    })?;
+    if json {
+        let list = |v: &[(String, i32)]| {
+            v.iter()
+                .map(|(uid, id)| serde_json::json!({"uid": uid, "id": id}))
+                .collect::<Vec<_>>()
+        };
+        println!(
+            "{}",
+            serde_json::json!({"created": list(&report.created), "updated": list(&report.updated)})
+        );
+    } else {
+        println!(
+            "{}: {} created, {} updated",
+            file.display(),
+            report.created.len(),
+            report.updated.len()
+        );
+    }
+    Ok(())
+}
+
 async fn import(cli: &Cli, command: &ImportCommand) -> Result<(), Failure> {
-    let ImportCommand::Liaisons { file, json, db } = command;
+    let (file, json, db) = match command {
+        ImportCommand::Liaisons { file, json, db } => (file, json, db),
+        ImportCommand::Meetings {
+            file,
+            body,
+            access,
+            json,
+            db,
+        } => return import_meetings(cli, file, body, access, *json, db).await,
+    };
     let config = load_config(cli, Some(db), None)?;
     config::init_tracing(&config, "warn");
     // The whole file is read and checked before anything is written.

@@ -37,6 +37,7 @@ pub mod document;
 pub mod error;
 pub mod ids;
 pub mod liaison;
+pub mod meeting;
 pub mod page;
 pub mod registry;
 pub mod text;

@@ -26,10 +26,6 @@ pub enum Answer {
     LiaisonCount,
     /// Statements by direction between organizations.
     LiaisonDirections,
-    /// The rendered list of statements of the list page.
-    LiaisonListHtml,
-    /// The serialized JSON of `GET /api/v1/liaisons`.
-    LiaisonListJson,
     /// A page of activities.
     ActivityPage,
     /// The number of activities that pass a filter.
@@ -42,21 +38,26 @@ pub enum Answer {
     ProposalPage,
     /// The number of proposals that pass a filter.
     ProposalCount,
+    /// A page of meetings.
+    MeetingPage,
+    /// The number of meetings that pass a filter.
+    MeetingCount,
+    /// One meeting with its agenda and minutes (links unfiltered; checked per viewer).
+    MeetingDetail,
 }
 
 impl Answer {
     pub const fn area(self) -> Area {
         match self {
-            Answer::LiaisonPage
-            | Answer::LiaisonCount
-            | Answer::LiaisonDirections
-            | Answer::LiaisonListHtml
-            | Answer::LiaisonListJson => Area::Liaisons,
+            Answer::LiaisonPage | Answer::LiaisonCount | Answer::LiaisonDirections => {
+                Area::Liaisons
+            }
             Answer::ActivityPage | Answer::ActivityCount => Area::Activities,
             Answer::DocumentPage
             | Answer::DocumentCount
             | Answer::ProposalPage
             | Answer::ProposalCount => Area::Documents,
+            Answer::MeetingPage | Answer::MeetingCount | Answer::MeetingDetail => Area::Meetings,
         }
     }
 }

@@ -14,6 +14,8 @@ mod error;
 mod facts;
 pub mod files;
 pub mod liaisons;
+pub mod meetings;
+pub mod meetings_ics;
 pub mod reference;
 pub mod registry;
 pub mod reminders;
@@ -73,7 +75,7 @@ struct RegistryCache {
     /// The remembered answers of content queries.
     answers: cache::Cache,
     /// The revisions of each area (`revisions::Area::ALL`) the answers were checked against.
-    seen: Mutex<[i64; 4]>,
+    seen: Mutex<[i64; queries::revisions::Area::ALL.len()]>,
     checked_at: Mutex<Instant>,
     reload: tokio::sync::Mutex<()>,
     /// The statement list in memory (see [`facts`]).
@@ -86,6 +88,7 @@ impl Liaise {
         let store = Store::connect(database_url).await?;
         store.migrate().await?;
         reference::load(&store).await?;
+        meetings::adopt_activities(&store).await?;
         documents::load_reference(&store).await?;
         documents::recover_marks(&store, None).await?;
         let rows = queries::registry::load_all(store.conn()).await?;

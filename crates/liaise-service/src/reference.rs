@@ -10,12 +10,13 @@ use std::collections::{HashMap, HashSet};
 use liaise_domain::{
     activity::{ActivityFields, ActivityInput},
     liaison::{LiaisonFields, LiaisonInput, LsState},
+    meeting::{MeetingFields, MeetingInput},
     registry::{BodyFields, BodyInput, OrganizationInput, TopicInput},
 };
 use liaise_store::{
     Store, Tx,
     queries::{
-        activities, liaisons, reference as r,
+        activities, liaisons, meetings, reference as r,
         registry::{self as q, BodyRow, OrganizationRow, TopicRow},
     },
 };
@@ -37,6 +38,51 @@ pub struct ReferenceData {
     pub topics: Vec<TopicEntry>,
     #[serde(default, rename = "fact")]
     pub facts: Vec<FactEntry>,
+    #[serde(default, rename = "meeting")]
+    pub meetings: Vec<MeetingEntry>,
+}
+
+/// A meeting of record, loaded as a public meeting; its times are in its own zone.
+#[derive(Debug, Deserialize)]
+pub struct MeetingEntry {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub bodies: Vec<String>,
+    /// `YYYY-MM-DD` (whole days) or `YYYY-MM-DDTHH:MM`.
+    pub start: String,
+    pub end: String,
+    pub time_zone: String,
+    pub place: Option<String>,
+    /// Figures the source reports.
+    pub facts: Option<String>,
+    pub source: Option<String>,
+    /// Dates announced in advance by a secondary source, not checked.
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+impl MeetingEntry {
+    fn key(&self) -> String {
+        format!("meeting:{}", self.id)
+    }
+
+    /// The iCalendar UID: stable, so a calendar that has it updates rather than duplicates.
+    fn uid(&self) -> String {
+        format!("{}@reference.liaise", self.id)
+    }
+
+    fn summary(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            self.facts.clone(),
+            self.source.as_ref().map(|s| format!("Source: {s}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join("\n\n"))
+    }
 }
 
 /// A recorded fact; those with an `id` and a `title` are loaded as public activities, or
@@ -150,9 +196,17 @@ pub async fn load(store: &Store) -> Result<usize, ServiceError> {
     }
     let tx = store.begin().await?;
     let now = OffsetDateTime::now_utc();
-    let done = apply(&tx, &data, &applied, now).await?;
+    let mut done = apply(&tx, &data, &applied, now).await?;
+    let meetings = apply_meetings(&tx, &data, &applied, now, &mut done).await?;
     r::mark_applied(&tx, &done, now).await?;
     crate::search::index_registry(&tx).await?;
+    if !meetings.is_empty() {
+        let snap = crate::snapshot::Snapshot::build(q::load_all(&tx).await?);
+        for id in meetings {
+            crate::search::index_meeting(&tx, &snap, id).await?;
+        }
+        liaise_store::queries::revisions::bump(&tx, crate::cache::Area::Meetings).await?;
+    }
     q::bump_revision(&tx).await?;
     tx.commit().await.map_err(liaise_store::StoreError::from)?;
     tracing::info!(entries = done.len(), "reference data loaded");
@@ -177,6 +231,7 @@ fn pending_keys(data: &ReferenceData, applied: &HashSet<String>) -> Vec<String> 
             .filter(|f| f.title.is_some())
             .filter_map(FactEntry::key),
     );
+    keys.extend(data.meetings.iter().map(MeetingEntry::key));
     keys.retain(|k| !applied.contains(k));
     keys
 }
@@ -450,6 +505,79 @@ async fn apply(
     Ok(done)
 }
 
+/// Meetings of record, public, owned by their bodies' organizations; held when they ended
+/// before now. Answers the ids of the meetings created.
+async fn apply_meetings(
+    tx: &Tx,
+    data: &ReferenceData,
+    applied: &HashSet<String>,
+    now: OffsetDateTime,
+    done: &mut Vec<String>,
+) -> Result<Vec<i32>, ServiceError> {
+    let mut ids = Vec::new();
+    for m in &data.meetings {
+        let key = m.key();
+        if applied.contains(&key) {
+            continue;
+        }
+        let summary = m.summary();
+        let parse = |state| {
+            MeetingInput::parse(&MeetingFields {
+                kind: &m.kind,
+                state: Some(state),
+                title: &m.title,
+                summary: summary.as_deref(),
+                start: &m.start,
+                end: &m.end,
+                time_zone: &m.time_zone,
+                place: m.place.as_deref(),
+                access: "public",
+                bodies: &m.bodies,
+                ..MeetingFields::default()
+            })
+            .map_err(|e| reference_error(&key, e))
+        };
+        let mut input = parse("planned")?;
+        if input.ends_at <= now {
+            input = parse("held")?;
+        }
+        let codes: Vec<&str> = input.bodies.iter().map(|c| c.as_str()).collect();
+        let bodies = q::bodies_by_codes(tx, &codes).await?;
+        if bodies.len() != codes.len() {
+            return Err(reference_error(&key, "unknown body"));
+        }
+        let mut owners = Vec::new();
+        for b in &bodies {
+            owners.extend(q::body_organization_ids(tx, b.id).await?);
+        }
+        owners.sort_unstable();
+        owners.dedup();
+        let body_ids: Vec<i32> = bodies.iter().map(|b| b.id).collect();
+        let row = meetings::MeetingRow {
+            kind: input.kind.as_str(),
+            state: input.state.as_str(),
+            title: &input.title,
+            number: input.number.as_deref(),
+            summary: input.summary.as_deref(),
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            all_day: input.all_day,
+            time_zone: input.time_zone.as_str(),
+            place: input.place.as_deref(),
+            online_link: None,
+            online_access: input.online_access.as_str(),
+            access: input.access.as_str(),
+            body_ids: &body_ids,
+            topic_ids: &[],
+            organization_ids: &owners,
+        };
+        let created = meetings::insert(tx, &m.uid(), &row, None, m.confirm, now).await?;
+        ids.push(created.id);
+        done.push(key);
+    }
+    Ok(ids)
+}
+
 async fn apply_liaison(
     tx: &Tx,
     f: &FactEntry,
@@ -562,6 +690,28 @@ mod tests {
                     "topic {} names unknown body {b}",
                     t.slug
                 );
+            }
+        }
+        // Every meeting of record is a valid meeting of known bodies, with its own key.
+        assert_eq!(data.meetings.len(), 9);
+        let mut keys = HashSet::new();
+        for m in &data.meetings {
+            assert!(keys.insert(m.key()), "{} twice", m.id);
+            let input = MeetingInput::parse(&MeetingFields {
+                kind: &m.kind,
+                title: &m.title,
+                summary: m.summary().as_deref(),
+                start: &m.start,
+                end: &m.end,
+                time_zone: &m.time_zone,
+                place: m.place.as_deref(),
+                access: "public",
+                bodies: &m.bodies,
+                ..MeetingFields::default()
+            })
+            .unwrap_or_else(|e| panic!("meeting {}: {e}", m.id));
+            for b in &input.bodies {
+                assert!(codes.contains(b.as_str()), "meeting {} names {b}", m.id);
             }
         }
     }

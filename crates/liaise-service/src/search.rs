@@ -35,6 +35,7 @@ pub const KINDS: &[&str] = &[
     "topic",
     "liaison",
     "activity",
+    "meeting",
     "document",
     "proposal",
     "resolution",
@@ -257,6 +258,43 @@ pub(crate) async fn index_liaison(
     Ok(())
 }
 
+fn meeting_entry(snap: &Snapshot, m: &crate::meetings::Meeting) -> SearchEntry {
+    let start = m.time_zone.local(m.starts_at);
+    SearchEntry {
+        kind: "meeting".into(),
+        key: m.id.to_string(),
+        title: m.title.clone(),
+        // The link is left out: who may read it can be narrower than who may read the entry.
+        text: joined([
+            m.number.as_deref(),
+            m.place.as_deref(),
+            Some(m.kind.as_str()),
+            Some(&start.date),
+        ]),
+        url: format!("/meetings/{}", m.id),
+        access: m.access.as_str().to_owned(),
+        owner_ids: owner_ids(snap, &m.organizations),
+        organizations: m.organizations.clone(),
+        bodies: m.bodies.clone(),
+        topics: m.topics.clone(),
+        year: start.date.get(..4).and_then(|y| y.parse().ok()),
+        language: None,
+    }
+}
+
+/// Indexes one meeting as it stands in this transaction.
+pub(crate) async fn index_meeting(
+    c: &impl Conn,
+    snap: &Snapshot,
+    id: i32,
+) -> Result<(), ServiceError> {
+    match crate::meetings::load(c, snap, id).await? {
+        Some(m) => q::upsert(c, &meeting_entry(snap, &m), OffsetDateTime::now_utc()).await?,
+        None => q::remove(c, "meeting", &id.to_string()).await?,
+    }
+    Ok(())
+}
+
 /// Indexes one activity as it stands in this transaction.
 pub(crate) async fn index_activity(
     c: &impl Conn,
@@ -383,6 +421,9 @@ async fn reindex_all(c: &impl Conn, snap: &Snapshot) -> Result<(), ServiceError>
     }
     for id in activity_q::all_ids(c).await? {
         index_activity(c, snap, id).await?;
+    }
+    for id in liaise_store::queries::meetings::all_ids(c).await? {
+        index_meeting(c, snap, id).await?;
     }
     for id in document_q::all_ids(c).await? {
         index_document(c, snap, id).await?;

@@ -10,6 +10,7 @@ mod error;
 mod feeds;
 pub mod html;
 mod i18n;
+mod ics;
 mod markdown;
 mod ops;
 mod startup;

@@ -28,6 +28,7 @@ fn every_command_has_help() {
         vec!["token", "create", "--help"],
         vec!["import", "--help"],
         vec!["import", "liaisons", "--help"],
+        vec!["import", "meetings", "--help"],
         vec!["generate", "documents", "--help"],
         vec!["search", "reindex", "--help"],
         vec!["generate", "search-corpus", "--help"],
@@ -587,4 +588,108 @@ fn a_search_corpus_is_generated_and_the_index_rebuilt() {
         .parse()
         .unwrap();
     assert!(n > 20 && n < 120, "{said}");
+}
+
+#[test]
+fn meetings_are_imported_from_a_calendar_by_uid_and_bad_files_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let ics = dir.path().join("poc.ics");
+    let calendar = |summary: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//UPU//EN\r\n\
+             BEGIN:VEVENT\r\nUID:poc-2026-1@upu.int\r\nSUMMARY:{summary}\r\n\
+             DTSTART;TZID=Europe/Zurich:20260420T100000\r\nDTEND;TZID=Europe/Zurich:20260424T170000\r\n\
+             CATEGORIES:POC,SG2,Not a body\r\nLOCATION:Berne\r\nEND:VEVENT\r\n\
+             BEGIN:VEVENT\r\nUID:webinar@upu.int\r\nSUMMARY:Webinar\r\n\
+             DTSTART;VALUE=DATE:20260601\r\nDTEND;VALUE=DATE:20260602\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    let run = |file: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "meetings",
+            file.to_str().unwrap(),
+            "--body",
+            "POC",
+            "--data-dir",
+            data,
+        ];
+        args.extend_from_slice(extra);
+        liaise().args(&args).output().unwrap()
+    };
+    std::fs::write(&ics, calendar("POC 2026.1")).unwrap();
+    let out = run(&ics, &["--json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(v["created"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["updated"].as_array().unwrap().len(), 0);
+    // The same file again, renamed: updated by UID, not duplicated.
+    std::fs::write(&ics, calendar("POC 2026.1, renamed")).unwrap();
+    let out = run(&ics, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("0 created, 2 updated"), "{stdout}");
+    // Not iCalendar, a broken event, too many events, an unknown body: one line, exit 65.
+    let bad = dir.path().join("bad.ics");
+    let mut many = String::from("BEGIN:VCALENDAR\r\n");
+    for n in 0..100_000 {
+        many.push_str(&format!("BEGIN:VEVENT\r\nUID:{n}\r\nEND:VEVENT\r\n"));
+    }
+    many.push_str("END:VCALENDAR\r\n");
+    for (content, body, says) in [
+        (
+            "name,date\nx,y\n".to_owned(),
+            "POC",
+            "not an iCalendar file",
+        ),
+        (
+            calendar("POC").replace("Europe/Zurich", "Mars/Olympus"),
+            "POC",
+            "time_zone",
+        ),
+        (
+            calendar("POC").replace("Europe/Zurich:20260424", "Europe/Paris:20260424"),
+            "POC",
+            "one zone",
+        ),
+        (
+            calendar("POC").replace("20260424T170000", "20260419T170000"),
+            "POC",
+            "end",
+        ),
+        (many, "POC", "at most 10000"),
+        (calendar("POC"), "NOPE", "no body has the code `NOPE`"),
+    ] {
+        std::fs::write(&bad, content.replace("@upu.int", "@bad.example")).unwrap();
+        let out = liaise()
+            .args([
+                "import",
+                "meetings",
+                bad.to_str().unwrap(),
+                "--body",
+                body,
+                "--data-dir",
+                data,
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(65), "{says}: {err}");
+        assert!(err.contains(says), "{says}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
+    // Nothing of the bad files was written: their UIDs are new to a good import.
+    std::fs::write(&bad, calendar("POC").replace("@upu.int", "@bad.example")).unwrap();
+    let out = run(&bad, &["--json"]);
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(v["created"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["updated"].as_array().unwrap().len(), 0, "{v}");
 }

@@ -542,3 +542,166 @@ pub mod search_facet {
 
     no_relations!();
 }
+
+pub mod meeting {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meetings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        /// The iCalendar UID: given once, kept by every change and re-import.
+        #[sea_orm(unique)]
+        pub uid: String,
+        pub kind: String,
+        pub state: String,
+        pub title: String,
+        pub number: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub summary: Option<String>,
+        /// Dates announced by a secondary source, not yet checked.
+        pub to_confirm: bool,
+        pub starts_at: TimeDateTimeWithTimeZone,
+        pub ends_at: TimeDateTimeWithTimeZone,
+        pub all_day: bool,
+        pub time_zone: String,
+        pub place: Option<String>,
+        pub online_link: Option<String>,
+        pub online_access: String,
+        pub access: String,
+        /// The iCalendar SEQUENCE: one more at every change.
+        pub sequence: i32,
+        /// The activity this meeting was recorded as before meetings existed.
+        pub activity_id: Option<i32>,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod meeting_body {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_bodies")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub meeting_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub body_id: i32,
+    }
+
+    no_relations!();
+}
+
+pub mod meeting_topic {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_topics")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub meeting_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub topic_id: i32,
+    }
+
+    no_relations!();
+}
+
+pub mod meeting_organization {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_organizations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub meeting_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub organization_id: i32,
+    }
+
+    no_relations!();
+}
+
+pub mod meeting_agenda_item {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_agenda_items")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub meeting_id: i32,
+        /// The item it is nested under (one level).
+        pub parent_id: Option<i32>,
+        /// Its place among its siblings.
+        pub position: i32,
+        /// Its label ("3", "3.1"), given once: reordering never changes it.
+        pub number: String,
+        pub title: String,
+        pub presenter_id: Option<i32>,
+        pub starts_at: Option<TimeDateTimeWithTimeZone>,
+        pub ends_at: Option<TimeDateTimeWithTimeZone>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub outcome: Option<String>,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    no_relations!();
+}
+
+pub mod agenda_item_document {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agenda_item_documents")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub item_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub document_id: i32,
+    }
+
+    no_relations!();
+}
+
+pub mod agenda_item_liaison {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agenda_item_liaisons")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub item_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub liaison_id: i32,
+    }
+
+    no_relations!();
+}
+
+pub mod meeting_minutes {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_minutes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub meeting_id: i32,
+        /// 1, 2, … per meeting.
+        pub revision: i32,
+        #[sea_orm(column_type = "Text")]
+        pub text: String,
+        /// Who wrote this revision (the audit actor).
+        pub author: String,
+        pub at: TimeDateTimeWithTimeZone,
+        pub approved: bool,
+    }
+
+    no_relations!();
+}

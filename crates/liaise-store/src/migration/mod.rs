@@ -17,6 +17,7 @@ mod m20261206_000012_marks;
 mod m20261206_000013_people_listed;
 mod m20261206_000015_site_keys;
 mod m20261206_000017_list_indexes;
+mod m20261206_000018_meetings;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_people_listed::Migration),
             Box::new(m20261206_000015_site_keys::Migration),
             Box::new(m20261206_000017_list_indexes::Migration),
+            Box::new(m20261206_000018_meetings::Migration),
         ]
     }
 }

@@ -247,3 +247,23 @@ pub async fn all_ids(c: &impl ConnectionTrait) -> Result<Vec<i32>, StoreError> {
         .all(c)
         .await?)
 }
+
+/// Dated activities of these kinds, oldest first, whoever may see them (the move of meetings
+/// and events to meetings).
+pub async fn dated_of_kinds(
+    c: &impl ConnectionTrait,
+    kinds: &[&str],
+) -> Result<Vec<activity::Model>, StoreError> {
+    Ok(activity::Entity::find()
+        .filter(activity::Column::Kind.is_in(kinds.iter().copied()))
+        .filter(activity::Column::Date.is_not_null())
+        .order_by_asc(activity::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// Removes an activity and its links.
+pub async fn delete(c: &impl ConnectionTrait, id: i32) -> Result<(), StoreError> {
+    activity::Entity::delete_by_id(id).exec(c).await?;
+    Ok(())
+}

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod documents;
 pub mod liaisons;
 pub mod list;
+pub mod meetings;
 pub mod reference;
 pub mod registry;
 pub mod revisions;

@@ -17,14 +17,16 @@ pub enum Area {
     Liaisons,
     Documents,
     Activities,
+    Meetings,
 }
 
 impl Area {
-    pub const ALL: [Area; 4] = [
+    pub const ALL: [Area; 5] = [
         Area::Registry,
         Area::Liaisons,
         Area::Documents,
         Area::Activities,
+        Area::Meetings,
     ];
 
     /// The name of its row in `counters`.
@@ -34,12 +36,13 @@ impl Area {
             Area::Liaisons => "liaisons_revision",
             Area::Documents => "documents_revision",
             Area::Activities => "activities_revision",
+            Area::Meetings => "meetings_revision",
         }
     }
 }
 
 /// The revision of every area, in [`Area::ALL`]'s order (0 for a counter not written yet).
-pub async fn all(c: &impl ConnectionTrait) -> Result<[i64; 4], StoreError> {
+pub async fn all(c: &impl ConnectionTrait) -> Result<[i64; Area::ALL.len()], StoreError> {
     let rows = counter::Entity::find()
         .filter(counter::Column::Name.is_in(Area::ALL.map(Area::counter)))
         .all(c)

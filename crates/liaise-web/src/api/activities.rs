@@ -161,17 +161,26 @@ pub async fn list_activities(
 }
 
 #[utoipa::path(get, path = "/activities/{id}", tag = "activities", params(("id" = i32, Path)),
-    responses((status = 200, body = ActivityDto), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = ActivityDto), (status = 308, description = "The activity was a meeting or an event and is now the meeting at `Location`"), (status = 404, body = crate::error::Problem)))]
 pub async fn get_activity(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<ActivityDto>, ApiError> {
+) -> Result<Response, ApiError> {
     let id: i32 = id
         .parse()
         .map_err(|_| ApiError::not_found(format!("no activity `{id}`")))?;
-    let a = state.liaise.activity(&viewer, id).await?;
-    Ok(Json((&a).into()))
+    match state.liaise.activity(&viewer, id).await {
+        Ok(a) => Ok(Json(ActivityDto::from(&a)).into_response()),
+        Err(e) => match state.liaise.meeting_for_activity(&viewer, id).await? {
+            // Meetings and events recorded as activities have moved to meetings.
+            Some(meeting) => Ok(axum::response::Redirect::permanent(&format!(
+                "/api/v1/meetings/{meeting}"
+            ))
+            .into_response()),
+            None => Err(e.into()),
+        },
+    }
 }
 
 #[utoipa::path(post, path = "/activities", tag = "activities", request_body = NewActivity,

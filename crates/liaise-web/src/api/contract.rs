@@ -18,6 +18,7 @@ use liaise_domain::{
     document::{DocumentKind, ProposalStatus},
     ids::{Code, Slug},
     liaison::Purpose,
+    meeting::{MeetingKind, MeetingState, NUMBER_MAX, PLACE_MAX},
     registry::{BodyKind, NAME_MAX, RoleKind, TEXT_MAX, URL_MAX},
 };
 use serde_json::{Value, json};
@@ -109,7 +110,35 @@ fn rules() -> Vec<(&'static str, &'static str, Rule)> {
     let document_kind = OneOf(names(DocumentKind::ALL, DocumentKind::as_str));
     let status = OneOf(names(ProposalStatus::ALL, ProposalStatus::as_str));
     let languages = OneOf(liaise_service::documents::DOCUMENT_LANGUAGES.to_vec());
-    vec![
+    let meeting_kind = OneOf(names(MeetingKind::ALL, MeetingKind::as_str));
+    let meeting_state = OneOf(names(MeetingState::ALL, MeetingState::as_str));
+    let mut meetings = Vec::new();
+    for schema in ["NewMeeting", "MeetingPatchDto"] {
+        meetings.extend([
+            (schema, "kind", meeting_kind.clone()),
+            (schema, "state", meeting_state.clone()),
+            (schema, "title", Line(NAME_MAX)),
+            (schema, "number", OptLine(NUMBER_MAX)),
+            (schema, "summary", Text(TEXT_MAX)),
+            (schema, "place", OptLine(PLACE_MAX)),
+            (schema, "online_link", OptLine(URL_MAX)),
+            (schema, "online_access", access.clone()),
+            (schema, "access", access.clone()),
+            (schema, "bodies", Code),
+            (schema, "topics", Slug),
+            (schema, "organizations", Code),
+        ]);
+    }
+    meetings.extend([
+        ("AgendaItemInDto", "title", Line(NAME_MAX)),
+        ("AgendaItemInDto", "outcome", Text(TEXT_MAX)),
+        (
+            "NewMinutes",
+            "text",
+            RequiredText(liaise_service::meetings::MINUTES_MAX),
+        ),
+    ]);
+    let mut all = vec![
         ("NewOrganization", "code", Code),
         ("NewOrganization", "name", Line(NAME_MAX)),
         ("NewOrganization", "name_fr", OptLine(NAME_MAX)),
@@ -200,7 +229,9 @@ fn rules() -> Vec<(&'static str, &'static str, Rule)> {
         ("DocumentPatchDto", "language", languages),
         ("DocumentPatchDto", "access", access),
         ("ProposalPatchDto", "status", status),
-    ]
+    ];
+    all.extend(meetings);
+    all
 }
 
 /// Says the limit in the field's description: `maxLength` would count the white space the

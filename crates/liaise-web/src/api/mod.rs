@@ -8,6 +8,7 @@ mod documents;
 mod dto;
 pub(crate) mod extract;
 mod liaisons;
+mod meetings;
 mod registry;
 mod search;
 
@@ -45,6 +46,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
         (name = "registry", description = "Organizations, bodies, people, roles, topics"),
         (name = "activities", description = "Records of the collaboration, each with an access level"),
         (name = "liaisons", description = "Liaison statements between bodies"),
+        (name = "meetings", description = "Meetings of bodies and of the secretariats, their agendas and minutes"),
         (name = "documents", description = "Documents and versions, resolutions, amendment proposals, imports"),
         (name = "search", description = "One search over everything the caller may see"),
         (name = "operations", description = "Health and metrics"),
@@ -94,6 +96,11 @@ pub fn router() -> OpenApiRouter<AppState> {
             activities::get_activity,
             activities::update_activity
         ))
+        .routes(routes!(meetings::list_meetings, meetings::create_meeting))
+        .routes(routes!(meetings::get_meeting, meetings::update_meeting))
+        .routes(routes!(meetings::set_agenda))
+        .routes(routes!(meetings::add_minutes))
+        .routes(routes!(meetings::minutes_diff))
         .routes(routes!(liaisons::list_liaisons, liaisons::create_liaison))
         .routes(routes!(liaisons::get_liaison, liaisons::update_liaison))
         .routes(routes!(liaisons::transition_liaison))

@@ -14,6 +14,7 @@ mod hidden_text;
 mod liaison_forms;
 mod liaisons;
 mod liaisons_trust;
+mod meetings;
 mod ops;
 mod pages;
 mod plans;

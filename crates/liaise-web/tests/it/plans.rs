@@ -6,7 +6,7 @@
 use liaise_domain::{Role, Viewer};
 use liaise_store::{
     Store,
-    queries::{activities, audit, documents, liaisons, list::List},
+    queries::{activities, audit, documents, liaisons, list::List, meetings},
     sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Order, Statement, TransactionTrait},
 };
 use liaise_testkit::{TestApp, backend_tests};
@@ -22,6 +22,10 @@ const CONTENT_TABLES: &[&str] = &[
     "activity_bodies",
     "activity_topics",
     "activity_organizations",
+    "meetings",
+    "meeting_bodies",
+    "meeting_topics",
+    "meeting_organizations",
     "documents",
     "document_bodies",
     "document_organizations",
@@ -264,6 +268,52 @@ async fn every_list_query_uses_an_index(app: TestApp) {
                 &mut failures,
             )
             .await;
+        }
+        // Meetings (the list, calendars, body and topic pages), latest and soonest first.
+        let day = |d: time::Date| d.midnight().assume_utc();
+        for f in [
+            meetings::MeetingFilter::default(),
+            meetings::MeetingFilter {
+                kind: Some("body-meeting".into()),
+                ..Default::default()
+            },
+            meetings::MeetingFilter {
+                state: Some("planned".into()),
+                ..Default::default()
+            },
+            meetings::MeetingFilter {
+                body_id: Some(3),
+                ..Default::default()
+            },
+            meetings::MeetingFilter {
+                topic_id: Some(2),
+                ..Default::default()
+            },
+            meetings::MeetingFilter {
+                organization_id: Some(1),
+                ..Default::default()
+            },
+            meetings::MeetingFilter {
+                from: Some(day(today)),
+                before: today.next_day().map(day),
+                ..Default::default()
+            },
+            meetings::MeetingFilter {
+                body_id: Some(3),
+                from: Some(day(today)),
+                ..Default::default()
+            },
+        ] {
+            for order in [&meetings::ORDER, &meetings::ORDER_ASC] {
+                check(
+                    &store,
+                    &format!("meetings {who} {f:?}"),
+                    &meetings::list_query(&viewer, &f),
+                    order,
+                    &mut failures,
+                )
+                .await;
+            }
         }
     }
     // The audit log (administrators only).
