@@ -20,8 +20,11 @@ pub use liaise_store::queries::revisions::Area;
 /// What a remembered answer is; each names the area it is computed from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Answer {
-    /// A page of statements (`Liaise::liaisons`).
-    LiaisonPage,
+    /// The rendered list of statements of the list page (the statement list is remembered
+    /// only as its rendered answers).
+    LiaisonListHtml,
+    /// The serialized JSON of `GET /api/v1/liaisons`.
+    LiaisonListJson,
     /// The number of statements that pass a filter, shared by all its pages.
     LiaisonCount,
     /// Statements by direction between organizations.
@@ -49,9 +52,10 @@ pub enum Answer {
 impl Answer {
     pub const fn area(self) -> Area {
         match self {
-            Answer::LiaisonPage | Answer::LiaisonCount | Answer::LiaisonDirections => {
-                Area::Liaisons
-            }
+            Answer::LiaisonListHtml
+            | Answer::LiaisonListJson
+            | Answer::LiaisonCount
+            | Answer::LiaisonDirections => Area::Liaisons,
             Answer::ActivityPage | Answer::ActivityCount => Area::Activities,
             Answer::DocumentPage
             | Answer::DocumentCount
@@ -179,7 +183,7 @@ mod tests {
     fn a_write_drops_only_its_area() {
         let cache = Cache::default();
         for a in [
-            Answer::LiaisonPage,
+            Answer::LiaisonListHtml,
             Answer::DocumentPage,
             Answer::ActivityPage,
         ] {
@@ -187,7 +191,11 @@ mod tests {
             cache.remember(t, Arc::new(1u32));
         }
         cache.drop_area(Area::Liaisons);
-        assert!(cache.recall::<u32>(key(Answer::LiaisonPage, "q")).is_err());
+        assert!(
+            cache
+                .recall::<u32>(key(Answer::LiaisonListHtml, "q"))
+                .is_err()
+        );
         assert!(cache.recall::<u32>(key(Answer::DocumentPage, "q")).is_ok());
         assert!(cache.recall::<u32>(key(Answer::ActivityPage, "q")).is_ok());
         cache.drop_area(Area::Registry);
@@ -199,24 +207,28 @@ mod tests {
     fn an_answer_read_before_a_write_is_not_kept_after_it() {
         let cache = Cache::default();
         let t = cache
-            .recall::<u32>(key(Answer::LiaisonPage, "q"))
+            .recall::<u32>(key(Answer::LiaisonListHtml, "q"))
             .unwrap_err();
         cache.drop_area(Area::Liaisons);
         cache.remember(t, Arc::new(1u32));
-        assert!(cache.recall::<u32>(key(Answer::LiaisonPage, "q")).is_err());
+        assert!(
+            cache
+                .recall::<u32>(key(Answer::LiaisonListHtml, "q"))
+                .is_err()
+        );
     }
 
     #[test]
     fn scopes_do_not_share_answers() {
         let cache = Cache::default();
         let t = cache
-            .recall::<u32>(key(Answer::LiaisonPage, "q"))
+            .recall::<u32>(key(Answer::LiaisonListHtml, "q"))
             .unwrap_err();
         cache.remember(t, Arc::new(1u32));
         let admin = Viewer::new("a", liaise_domain::Role::Admin);
         assert!(
             cache
-                .recall::<u32>(Key::new(Answer::LiaisonPage, &admin, "q"))
+                .recall::<u32>(Key::new(Answer::LiaisonListHtml, &admin, "q"))
                 .is_err()
         );
     }

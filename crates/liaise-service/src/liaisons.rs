@@ -621,7 +621,9 @@ impl Liaise {
         Ok(())
     }
 
-    /// The statements `viewer` may see, newest first.
+    /// The statements `viewer` may see, newest first. Not remembered here: a page comes from
+    /// the list in memory in about a millisecond, and the list's rendered answers (HTML and
+    /// JSON) are what the handlers remember, the one place that keeps a statement list.
     pub async fn liaisons(
         &self,
         viewer: &Viewer,
@@ -629,15 +631,6 @@ impl Liaise {
         page: PageRequest,
     ) -> Result<Arc<LiaisonPage>, ServiceError> {
         let snap = self.registry().await?;
-        let key = Key::new(
-            Answer::LiaisonPage,
-            viewer,
-            format!("{query:?}|{}|{}|{}", page.page(), page.per_page(), today()),
-        );
-        let ticket = match self.cache().recall::<LiaisonPage>(key) {
-            Ok(hit) => return Ok(hit),
-            Err(ticket) => ticket,
-        };
         let empty = || {
             Arc::new(LiaisonPage {
                 items: Vec::new(),
@@ -714,9 +707,7 @@ impl Liaise {
         };
         let mut items = assemble_linked(c, &snap, rows, links).await?;
         hide_unseen_links(c, viewer, &mut items).await?;
-        let result = Arc::new(LiaisonPage { items, total });
-        self.cache().remember(ticket, result.clone());
-        Ok(result)
+        Ok(Arc::new(LiaisonPage { items, total }))
     }
 
     /// How many sent statements went from each organization to each other one (ITU → UPU,

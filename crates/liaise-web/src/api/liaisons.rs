@@ -7,6 +7,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
+use liaise_service::cache::{Answer, Key};
 use liaise_service::{
     domain::liaison::{LiaisonFields, LiaisonInput},
     liaisons::{Liaison, LiaisonPatch, LiaisonQuery},
@@ -285,8 +286,8 @@ fn addressee_rows(
         .collect()
 }
 
-/// The list. The page of statements comes from the service's cache (`Liaise::liaisons`);
-/// its JSON is written on every request. With
+/// The list. Its JSON is remembered per access scope and query until a write of statements
+/// (the one place a statement list is remembered). With
 /// `Accept: text/csv`, every statement of the query (not one page) as CSV, with a header row.
 #[utoipa::path(get, path = "/liaisons", tag = "liaisons", params(LiaisonsQuery),
     responses((status = 200,
@@ -319,18 +320,44 @@ pub async fn list_liaisons(
         return Ok(crate::html::liaisons_csv_response(&state, &viewer, &query).await?);
     }
     let show = !viewer.is_anonymous();
-    let found = state.liaise.liaisons(&viewer, &query, page).await?;
-    let dto = LiaisonPageDto {
-        items: found
-            .items
-            .iter()
-            .map(|l| LiaisonDto::new(l, show))
-            .collect(),
-        total: found.total,
-        page: page.page(),
-        per_page: page.per_page(),
+    state.liaise.registry().await?;
+    let key = Key::new(
+        Answer::LiaisonListJson,
+        &viewer,
+        format!(
+            "{show}|{query:?}|{}|{}|{}",
+            page.page(),
+            page.per_page(),
+            time::OffsetDateTime::now_utc().date()
+        ),
+    );
+    let body = match state.liaise.cache().recall::<axum::body::Bytes>(key) {
+        Ok(body) => body,
+        Err(ticket) => {
+            let found = state.liaise.liaisons(&viewer, &query, page).await?;
+            let dto = LiaisonPageDto {
+                items: found
+                    .items
+                    .iter()
+                    .map(|l| LiaisonDto::new(l, show))
+                    .collect(),
+                total: found.total,
+                page: page.page(),
+                per_page: page.per_page(),
+            };
+            let body =
+                std::sync::Arc::new(axum::body::Bytes::from(serde_json::to_vec(&dto).map_err(
+                    |e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("JSON: {e}")),
+                )?));
+            state.liaise.cache().remember(ticket, body.clone());
+            body
+        }
     };
-    Ok(Json(dto).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        (*body).clone(),
+    )
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/liaisons/{id}", tag = "liaisons",

@@ -150,46 +150,65 @@ pub(super) async fn liaisons(
     let p = PageRequest::parse(params.page.as_deref().and_then(|x| x.parse().ok()), None)
         .unwrap_or_default();
     let path = params.link(p.page());
-    let query = params.query();
-    let err = |e| PageError::from_service(e, lang);
-    let found = state
-        .liaise
-        .liaisons(&viewer.viewer, &query, p)
-        .await
-        .map_err(err)?;
-    let directions = state
-        .liaise
-        .liaison_directions(&viewer.viewer)
-        .await
-        .map_err(err)?;
-    let content = LiaisonsContent {
-        i: lang,
-        f: &params,
-        year: params.year.clone().unwrap_or_default(),
-        organizations: &snap.organizations,
-        topics: &snap.topics,
-        states: liaise_service::domain::liaison::LsState::ALL
-            .iter()
-            .map(|s| s.as_str())
-            .collect(),
-        directions: &directions,
-        liaisons: &found.items,
-        total: found.total,
-        page: p.page(),
-        pages: found.total.div_ceil(p.per_page()).max(1),
-        can_create: matches!(
-            viewer.viewer.role,
-            liaise_service::domain::Role::Admin | liaise_service::domain::Role::Secretariat(_)
+    // The list part (not the header, which names the signed-in person) is remembered per
+    // access scope, language and query until a write of statements.
+    let key = liaise_service::cache::Key::new(
+        liaise_service::cache::Answer::LiaisonListHtml,
+        &viewer.viewer,
+        format!(
+            "{}|{path}|{}",
+            lang.code(),
+            time::OffsetDateTime::now_utc().date()
         ),
-    };
-    let content = content.render().map_err(|e| {
-        tracing::error!(error = %e, "template");
-        PageError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            detail: String::new(),
-            lang,
+    );
+    let content = match state.liaise.cache().recall::<String>(key) {
+        Ok(c) => c,
+        Err(ticket) => {
+            let query = params.query();
+            let err = |e| PageError::from_service(e, lang);
+            let found = state
+                .liaise
+                .liaisons(&viewer.viewer, &query, p)
+                .await
+                .map_err(err)?;
+            let directions = state
+                .liaise
+                .liaison_directions(&viewer.viewer)
+                .await
+                .map_err(err)?;
+            let content = LiaisonsContent {
+                i: lang,
+                f: &params,
+                year: params.year.clone().unwrap_or_default(),
+                organizations: &snap.organizations,
+                topics: &snap.topics,
+                states: liaise_service::domain::liaison::LsState::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect(),
+                directions: &directions,
+                liaisons: &found.items,
+                total: found.total,
+                page: p.page(),
+                pages: found.total.div_ceil(p.per_page()).max(1),
+                can_create: matches!(
+                    viewer.viewer.role,
+                    liaise_service::domain::Role::Admin
+                        | liaise_service::domain::Role::Secretariat(_)
+                ),
+            };
+            let html = std::sync::Arc::new(content.render().map_err(|e| {
+                tracing::error!(error = %e, "template");
+                PageError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    detail: String::new(),
+                    lang,
+                }
+            })?);
+            state.liaise.cache().remember(ticket, html.clone());
+            html
         }
-    })?;
+    };
     let page = LiaisonsPage {
         i: lang,
         langs: Lang::ALL,
