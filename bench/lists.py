@@ -404,8 +404,10 @@ def cmd_writer(base, token, rate, out):
     if not itu or not upu:
         sys.exit("lists.py: no ITU or UPU bodies to write statements between")
     rng = random.Random(os.getpid())
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # The handler only sets a flag: an Event set from a signal handler can deadlock with the
+    # main thread's own wait on that Event (its condition's lock is not reentrant).
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     lock = threading.Lock()
     results = []  # (status, milliseconds)
 
@@ -425,7 +427,7 @@ def cmd_writer(base, token, rate, out):
     start = time.monotonic()
     threads = []
     i = 0
-    while not stop.is_set():
+    while not stopping:
         body = {
             "title": f"Benchmark statement {os.getpid()}-{i} on {rng.choice(SEARCH_WORDS[:30])}",
             "from": [rng.choice(itu)],
@@ -441,7 +443,7 @@ def cmd_writer(base, token, rate, out):
         t.start()
         threads.append(t)
         i += 1
-        stop.wait(max(0.0, start + i * interval - time.monotonic()))
+        time.sleep(max(0.0, start + i * interval - time.monotonic()))
     elapsed = time.monotonic() - start
     deadline = time.monotonic() + 15
     for t in threads:
