@@ -20,8 +20,9 @@ pub use liaise_store::queries::revisions::Area;
 /// What a remembered answer is; each names the area it is computed from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Answer {
-    /// The rendered list of statements of the list page (the statement list is remembered
-    /// only as its rendered answers).
+    /// A page of statements (`Liaise::liaisons`).
+    LiaisonPage,
+    /// The rendered list of statements of the list page.
     LiaisonListHtml,
     /// The serialized JSON of `GET /api/v1/liaisons`.
     LiaisonListJson,
@@ -52,7 +53,8 @@ pub enum Answer {
 impl Answer {
     pub const fn area(self) -> Area {
         match self {
-            Answer::LiaisonListHtml
+            Answer::LiaisonPage
+            | Answer::LiaisonListHtml
             | Answer::LiaisonListJson
             | Answer::LiaisonCount
             | Answer::LiaisonDirections => Area::Liaisons,

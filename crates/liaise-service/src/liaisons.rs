@@ -621,9 +621,8 @@ impl Liaise {
         Ok(())
     }
 
-    /// The statements `viewer` may see, newest first. Not remembered here: a page comes from
-    /// the list in memory in about a millisecond, and the list's rendered answers (HTML and
-    /// JSON) are what the handlers remember, the one place that keeps a statement list.
+    /// The statements `viewer` may see, newest first (remembered per scope, query and page
+    /// until a write of statements: body and topic pages show two such lists each).
     pub async fn liaisons(
         &self,
         viewer: &Viewer,
@@ -631,6 +630,15 @@ impl Liaise {
         page: PageRequest,
     ) -> Result<Arc<LiaisonPage>, ServiceError> {
         let snap = self.registry().await?;
+        let key = Key::new(
+            Answer::LiaisonPage,
+            viewer,
+            format!("{query:?}|{}|{}|{}", page.page(), page.per_page(), today()),
+        );
+        let ticket = match self.cache().recall::<LiaisonPage>(key) {
+            Ok(hit) => return Ok(hit),
+            Err(ticket) => ticket,
+        };
         let empty = || {
             Arc::new(LiaisonPage {
                 items: Vec::new(),
@@ -707,7 +715,9 @@ impl Liaise {
         };
         let mut items = assemble_linked(c, &snap, rows, links).await?;
         hide_unseen_links(c, viewer, &mut items).await?;
-        Ok(Arc::new(LiaisonPage { items, total }))
+        let result = Arc::new(LiaisonPage { items, total });
+        self.cache().remember(ticket, result.clone());
+        Ok(result)
     }
 
     /// How many sent statements went from each organization to each other one (ITU → UPU,
